@@ -1,0 +1,283 @@
+package kernelspec
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Release is one mainline kernel release described by a spec file.
+type Release struct {
+	Version Version
+	Date    string
+	File    string
+}
+
+type featureKey struct {
+	kind Kind
+	name string
+}
+
+type valueKey struct {
+	kind  Kind
+	value uint64
+}
+
+// DB is the validated feature data of the mainline releases. It is
+// immutable once loaded and safe for concurrent use.
+type DB struct {
+	releases []Release
+	features map[featureKey]*Feature
+	byValue  map[valueKey][]*Feature
+	attrs    map[string][]*Feature // command -> its attr fields, by offset
+	byKind   map[Kind][]*Feature   // sorted by Since, then Name
+}
+
+// Load reads every *.yaml file at the top of fsys as a mainline release
+// spec, validates them together and returns the database.
+func Load(fsys fs.FS) (*DB, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no spec files (*.yaml) found")
+	}
+	var files []*specFile
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parseSpecFile(name, data, true)
+		if err != nil {
+			return nil, err
+		}
+		if want := strings.TrimSuffix(path.Base(name), ".yaml"); want != f.Release.String() {
+			return nil, &posError{name, 1, fmt.Sprintf("file declares release %s; name it %s.yaml", f.Release, f.Release)}
+		}
+		files = append(files, f)
+	}
+	return build(files)
+}
+
+func build(files []*specFile) (*DB, error) {
+	slices.SortFunc(files, func(a, b *specFile) int { return a.Release.Compare(b.Release) })
+	db := &DB{
+		features: map[featureKey]*Feature{},
+		byValue:  map[valueKey][]*Feature{},
+		attrs:    map[string][]*Feature{},
+		byKind:   map[Kind][]*Feature{},
+	}
+	for _, f := range files {
+		db.releases = append(db.releases, Release{f.Release, f.Date, f.Path})
+		// Removals first: a release that reverts a feature and adds it back
+		// (under a new layout, say) describes both.
+		for i := range f.Removed {
+			if err := db.remove(f, &f.Removed[i]); err != nil {
+				return nil, err
+			}
+		}
+		for i := range f.Added {
+			if err := db.add(f, &f.Added[i]); err != nil {
+				return nil, err
+			}
+		}
+		if err := db.checkRelease(f); err != nil {
+			return nil, err
+		}
+	}
+	if err := db.checkReferences(); err != nil {
+		return nil, err
+	}
+	for _, feats := range db.attrs {
+		slices.SortFunc(feats, func(a, b *Feature) int {
+			return cmp.Or(cmp.Compare(a.Offset, b.Offset), cmp.Compare(a.Name, b.Name))
+		})
+	}
+	for _, f := range db.features {
+		db.byKind[f.Kind] = append(db.byKind[f.Kind], f)
+	}
+	for _, feats := range db.byKind {
+		slices.SortFunc(feats, func(a, b *Feature) int {
+			return cmp.Or(a.Since().Compare(b.Since()), cmp.Compare(a.Value, b.Value), cmp.Compare(a.Name, b.Name))
+		})
+	}
+	return db, nil
+}
+
+// names expands an entry to the feature names it stands for: one per
+// command for an attr field.
+func names(e *entry) []string {
+	if e.Kind != AttrField {
+		return []string{e.Name}
+	}
+	out := make([]string, len(e.Commands))
+	for i, c := range e.Commands {
+		out[i] = c + "." + e.Name
+	}
+	return out
+}
+
+func (db *DB) add(file *specFile, e *entry) error {
+	if err := checkAdded(file.Path, e); err != nil {
+		return err
+	}
+	prov := e.provenance(file.Path)
+	for i, name := range names(e) {
+		key := featureKey{e.Kind, name}
+		f := db.features[key]
+		if f != nil {
+			last := f.Spans[len(f.Spans)-1]
+			if last.Removed.IsZero() {
+				return &posError{file.Path, e.Line, fmt.Sprintf("%s %s is already defined at %s", e.Kind, name, last.AddedBy.Position())}
+			}
+			if err := sameShape(f, e); err != nil {
+				return &posError{file.Path, e.Line, fmt.Sprintf("%s %s comes back %v than at %s", e.Kind, name, err, last.AddedBy.Position())}
+			}
+			f.Spans = append(f.Spans, Span{Added: file.Release, AddedBy: prov})
+			continue
+		}
+		f = &Feature{Kind: e.Kind, Name: name, AliasOf: e.AliasOf, Fields: e.Fields, Description: e.Description}
+		if e.Value != nil {
+			f.Value = *e.Value
+		}
+		if e.Kind == AttrField {
+			f.Command, f.Field = e.Commands[i], e.Name
+			f.Offset, f.Size, f.Union = *e.Offset, e.Size, e.Union
+			db.attrs[f.Command] = append(db.attrs[f.Command], f)
+		}
+		f.Spans = []Span{{Added: file.Release, AddedBy: prov}}
+		db.features[key] = f
+		if e.Kind.HasValue() {
+			vk := valueKey{e.Kind, f.Value}
+			db.byValue[vk] = append(db.byValue[vk], f)
+		}
+	}
+	return nil
+}
+
+// sameShape reports how a re-added entry differs from the feature it
+// revives; values and layouts of one name must not change.
+func sameShape(f *Feature, e *entry) error {
+	switch {
+	case e.Value != nil && *e.Value != f.Value:
+		return fmt.Errorf("with value %#x, not %#x", *e.Value, f.Value)
+	case e.Kind == AttrField && (*e.Offset != f.Offset || e.Size != f.Size):
+		return fmt.Errorf("at offset %d size %d, not %d size %d", *e.Offset, e.Size, f.Offset, f.Size)
+	}
+	return nil
+}
+
+func (db *DB) remove(file *specFile, e *entry) error {
+	for _, name := range names(e) {
+		f := db.features[featureKey{e.Kind, name}]
+		if f == nil || !f.Spans[len(f.Spans)-1].Removed.IsZero() {
+			return &posError{file.Path, e.Line, fmt.Sprintf("removed %s %s, which no earlier release has", e.Kind, name)}
+		}
+		last := &f.Spans[len(f.Spans)-1]
+		last.Removed, last.RemovedBy = file.Release, e.provenance(file.Path)
+	}
+	return nil
+}
+
+// checkRelease validates the state of the uAPI as of release f: no two
+// names share a value unless one is declared an alias, and no two attr
+// fields of a command overlap unless they are arms of a declared union.
+func (db *DB) checkRelease(f *specFile) error {
+	v := f.Release
+	live := func(x *Feature) bool { return x.InRelease(v) }
+	for vk, feats := range db.byValue {
+		var same []*Feature
+		for _, x := range feats {
+			if live(x) {
+				same = append(same, x)
+			}
+		}
+		if err := checkCollisions(vk, same); err != nil {
+			return err
+		}
+	}
+	for cmd, fields := range db.attrs {
+		var known []*Feature
+		for _, x := range fields {
+			if live(x) {
+				known = append(known, x)
+			}
+		}
+		slices.SortFunc(known, func(a, b *Feature) int { return cmp.Compare(a.Offset, b.Offset) })
+		for i, a := range known {
+			for _, b := range known[i+1:] {
+				if b.Offset >= a.Offset+a.Size {
+					break
+				}
+				if a.Union != "" && a.Union == b.Union && a.arm() != b.arm() {
+					continue
+				}
+				later := b
+				if later.Spans[0].AddedBy.File == "" || a.Since().Compare(b.Since()) > 0 {
+					later = a
+				}
+				p := later.Spans[len(later.Spans)-1].AddedBy
+				return &posError{p.File, p.Line, fmt.Sprintf("%s: fields %s (offset %d, size %d) and %s (offset %d, size %d) overlap in %s without a shared union label",
+					cmd, a.Field, a.Offset, a.Size, b.Field, b.Offset, b.Size, v)}
+			}
+		}
+	}
+	return nil
+}
+
+func checkCollisions(vk valueKey, same []*Feature) error {
+	if len(same) < 2 {
+		return nil
+	}
+	for i, a := range same {
+		for _, b := range same[i+1:] {
+			if a.AliasOf == b.Name || b.AliasOf == a.Name || (a.AliasOf != "" && a.AliasOf == b.AliasOf) {
+				continue
+			}
+			// Flags share values freely across the fields they go in.
+			if vk.kind == Flag && !sharesField(a, b) {
+				continue
+			}
+			p := b.Spans[len(b.Spans)-1].AddedBy
+			return &posError{p.File, p.Line, fmt.Sprintf("%s %s has value %#x, like %s (%s); if one is another name for the other, say alias_of",
+				vk.kind, b.Name, vk.value, a.Name, a.Spans[len(a.Spans)-1].AddedBy.Position())}
+		}
+	}
+	return nil
+}
+
+func sharesField(a, b *Feature) bool {
+	for _, f := range a.Fields {
+		if slices.Contains(b.Fields, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkReferences validates names that point at other features.
+func (db *DB) checkReferences() error {
+	for _, f := range db.features {
+		p := f.Introduced()
+		if f.AliasOf != "" {
+			t := db.features[featureKey{f.Kind, f.AliasOf}]
+			if t == nil || t.Value != f.Value {
+				return &posError{p.File, p.Line, fmt.Sprintf("%s %s: alias_of %s, which is no %s with the same value", f.Kind, f.Name, f.AliasOf, f.Kind)}
+			}
+		}
+		if f.Kind == AttrField && db.features[featureKey{Command, f.Command}] == nil {
+			return &posError{p.File, p.Line, fmt.Sprintf("attr field %s: unknown command %s", f.Name, f.Command)}
+		}
+		for _, target := range f.Fields {
+			if db.features[featureKey{AttrField, target}] == nil && db.features[featureKey{Helper, target}] == nil {
+				return &posError{p.File, p.Line, fmt.Sprintf("flag %s goes in %q, which is neither an attr field (COMMAND.field) nor a helper", f.Name, target)}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,155 @@
+package kernelspec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is the kind of a kernel feature. Its String is the spelling used in
+// spec files (the singular of the section key), diagnostics' Category, and
+// the analyzer's API mapping files.
+type Kind uint8
+
+const (
+	Command     Kind = iota + 1 // enum bpf_cmd: BPF_LINK_CREATE
+	MapType                     // enum bpf_map_type: BPF_MAP_TYPE_RINGBUF
+	ProgramType                 // enum bpf_prog_type: BPF_PROG_TYPE_LSM
+	AttachType                  // enum bpf_attach_type: BPF_TRACE_FENTRY
+	LinkType                    // enum bpf_link_type: BPF_LINK_TYPE_KPROBE_MULTI
+	Helper                      // enum bpf_func_id: bpf_ringbuf_output
+	AttrField                   // a union bpf_attr member per command: BPF_PROG_LOAD.attach_btf_obj_fd
+	Flag                        // BPF_F_* and friends: BPF_F_MMAPABLE
+	Capability                  // verifier, ISA and BTF abilities without a uAPI name: bounded_loops
+)
+
+// Kinds lists every Kind in spec-file order.
+var Kinds = [...]Kind{Command, MapType, ProgramType, AttachType, LinkType, Helper, AttrField, Flag, Capability}
+
+var kindNames = [...]string{
+	Command:     "command",
+	MapType:     "map_type",
+	ProgramType: "program_type",
+	AttachType:  "attach_type",
+	LinkType:    "link_type",
+	Helper:      "helper",
+	AttrField:   "attr_field",
+	Flag:        "flag",
+	Capability:  "capability",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// ParseKind is the inverse of Kind.String.
+func ParseKind(s string) (Kind, bool) {
+	for _, k := range Kinds {
+		if k.String() == s {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// HasValue reports whether features of this kind carry a numeric uAPI value.
+func (k Kind) HasValue() bool { return k != AttrField && k != Capability }
+
+// Provenance says where a fact about a feature comes from: the kernel commit
+// that introduced (or removed) it, or the source that dates it.
+type Provenance struct {
+	Commit  string // kernel commit id, abbreviated to at least 12 hex digits
+	Subject string // that commit's subject line
+	Source  string // how the release was established when there is no commit id
+	Note    string // where sources disagree: which one is right, and why
+
+	File string // spec file the fact was read from
+	Line int
+}
+
+// Position is "file:line" of the spec entry.
+func (p Provenance) Position() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+func (p Provenance) String() string {
+	var b strings.Builder
+	if p.Commit != "" {
+		fmt.Fprintf(&b, "commit %s", p.Commit)
+		if p.Subject != "" {
+			fmt.Fprintf(&b, " (%q)", p.Subject)
+		}
+	}
+	if p.Source != "" {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Source)
+	}
+	return b.String()
+}
+
+// Span is one stretch of mainline releases in which a feature exists:
+// from Added up to, but not including, Removed (zero: still there).
+type Span struct {
+	Added, Removed     Version
+	AddedBy, RemovedBy Provenance
+}
+
+// Feature is one kernel feature and its history.
+type Feature struct {
+	Kind Kind
+	// Name is the kernel's own name; for an attr field it is
+	// "COMMAND.field" (nested members: "BPF_LINK_CREATE.kprobe_multi.flags").
+	Name string
+	// Value is the uAPI value (enum value, helper id, flag bits) if Kind.HasValue.
+	Value uint64
+	// AliasOf names the feature this one is another name for (same value).
+	AliasOf string
+
+	// Attr fields only.
+	Command string // BPF_PROG_LOAD
+	Field   string // attach_btf_obj_fd
+	Offset  int    // byte offset in union bpf_attr
+	Size    int    // bytes
+	Union   string // members with the same label overlap on purpose
+
+	// Flags only: the attr fields ("BPF_MAP_CREATE.map_flags") or helpers
+	// ("bpf_redirect") the flag is passed in.
+	Fields []string
+
+	// Description says what a capability is.
+	Description string
+
+	// Spans, oldest first, never overlapping.
+	Spans []Span
+}
+
+// Since is the first mainline release that had the feature.
+func (f *Feature) Since() Version { return f.Spans[0].Added }
+
+// Introduced is the provenance of the feature's first appearance.
+func (f *Feature) Introduced() Provenance { return f.Spans[0].AddedBy }
+
+// InRelease reports whether mainline release v has the feature.
+func (f *Feature) InRelease(v Version) bool {
+	v = v.Release()
+	for _, s := range f.Spans {
+		if !v.Less(s.Added) && (s.Removed.IsZero() || v.Less(s.Removed)) {
+			return true
+		}
+	}
+	return false
+}
+
+// arm is the union member an attr field belongs to: fields of one nested
+// struct ("kprobe_multi.flags", "kprobe_multi.cnt") share an arm and so must
+// not overlap each other, while different arms of one union may.
+func (f *Feature) arm() string {
+	if i := strings.IndexByte(f.Field, '.'); i >= 0 {
+		return f.Field[:i]
+	}
+	return f.Field
+}
+
+func (f *Feature) String() string { return f.Kind.String() + " " + f.Name }

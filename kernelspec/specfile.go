@@ -1,0 +1,337 @@
+package kernelspec
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The spec-file schema is documented in specs/README.md. This file turns a
+// file's YAML into entries with their line numbers and rejects anything the
+// schema does not allow; db.go gives the entries meaning.
+
+// sectionKeys maps each kind to its key in an added/removed section.
+var sectionKeys = map[string]Kind{
+	"commands":      Command,
+	"map_types":     MapType,
+	"program_types": ProgramType,
+	"attach_types":  AttachType,
+	"link_types":    LinkType,
+	"helpers":       Helper,
+	"attr_fields":   AttrField,
+	"flags":         Flag,
+	"capabilities":  Capability,
+}
+
+func sectionKey(k Kind) string {
+	for key, kind := range sectionKeys {
+		if kind == k {
+			return key
+		}
+	}
+	panic("no section for " + k.String())
+}
+
+var provenanceKeys = []string{"commit", "subject", "source", "note"}
+
+// entryKeys lists the keys an added entry of each kind may have, beyond name
+// and provenance.
+var entryKeys = map[Kind][]string{
+	Command:     {"value", "alias_of"},
+	MapType:     {"value", "alias_of"},
+	ProgramType: {"value", "alias_of"},
+	AttachType:  {"value", "alias_of"},
+	LinkType:    {"value", "alias_of"},
+	Helper:      {"value", "alias_of"},
+	AttrField:   {"commands", "offset", "size", "union"},
+	Flag:        {"value", "alias_of", "fields"},
+	Capability:  {"description"},
+}
+
+var namePatterns = map[Kind]*regexp.Regexp{
+	Command:     regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
+	MapType:     regexp.MustCompile(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
+	ProgramType: regexp.MustCompile(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
+	AttachType:  regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
+	LinkType:    regexp.MustCompile(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
+	Helper:      regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
+	AttrField:   regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
+	Flag:        regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`),
+	Capability:  regexp.MustCompile(`^[a-z][a-z0-9_]*$`),
+}
+
+var commitPattern = regexp.MustCompile(`^[0-9a-f]{12,40}$`)
+
+// entry is one item of an added or removed section, as written.
+type entry struct {
+	Kind        Kind     `yaml:"-"`
+	Line        int      `yaml:"-"`
+	Name        string   `yaml:"name"`
+	Value       *uint64  `yaml:"value"`
+	AliasOf     string   `yaml:"alias_of"`
+	Commands    []string `yaml:"commands"`
+	Offset      *int     `yaml:"offset"`
+	Size        int      `yaml:"size"`
+	Union       string   `yaml:"union"`
+	Fields      []string `yaml:"fields"`
+	Description string   `yaml:"description"`
+	Commit      string   `yaml:"commit"`
+	Subject     string   `yaml:"subject"`
+	Source      string   `yaml:"source"`
+	Note        string   `yaml:"note"`
+}
+
+func (e *entry) provenance(file string) Provenance {
+	return Provenance{Commit: e.Commit, Subject: e.Subject, Source: e.Source, Note: e.Note, File: file, Line: e.Line}
+}
+
+// specFile is one parsed file: a mainline release (Release set) or a user
+// spec for a distro or custom kernel (Name and Base set).
+type specFile struct {
+	Path     string
+	Release  Version // mainline files
+	Date     string
+	Name     string // user specs
+	Base     Version
+	BaseLine int
+	Added    []entry
+	Removed  []entry
+}
+
+// posError is an error at a place in a spec file.
+type posError struct {
+	file string
+	line int
+	msg  string
+}
+
+func (e *posError) Error() string {
+	if e.line == 0 {
+		return fmt.Sprintf("%s: %s", e.file, e.msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg)
+}
+
+func errAt(file string, n *yaml.Node, format string, args ...any) error {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	return &posError{file, line, fmt.Sprintf(format, args...)}
+}
+
+// parseSpecFile parses data from path. mainline selects the schema: mainline
+// files say which release they are; user specs name a kernel and its base.
+func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &posError{path, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, &posError{path, 0, "empty spec file"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, errAt(path, root, "a spec file is a mapping with %s", topKeys(mainline))
+	}
+	f := &specFile{Path: path}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if seen[k.Value] {
+			return nil, errAt(path, k, "key %q appears twice", k.Value)
+		}
+		seen[k.Value] = true
+		var err error
+		switch {
+		case k.Value == "release" && mainline:
+			f.Release, err = parseVersionNode(path, v)
+			if err == nil && f.Release.Patch != 0 {
+				err = errAt(path, v, "release %q: a mainline release has no patch level", v.Value)
+			}
+		case k.Value == "date" && mainline:
+			f.Date, err = scalar(path, v)
+			if err == nil && !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(f.Date) {
+				err = errAt(path, v, "date %q: want YYYY-MM-DD", f.Date)
+			}
+		case k.Value == "name" && !mainline:
+			f.Name, err = scalar(path, v)
+			if err == nil && (f.Name == "" || strings.ContainsAny(f.Name, " ,\t")) {
+				err = errAt(path, v, "name %q: want a short name without spaces or commas, such as rhel-8.10", f.Name)
+			}
+		case k.Value == "base" && !mainline:
+			f.BaseLine = v.Line
+			f.Base, err = parseVersionNode(path, v)
+		case k.Value == "added":
+			f.Added, err = parseSection(path, v, false)
+		case k.Value == "removed":
+			f.Removed, err = parseSection(path, v, true)
+		default:
+			err = errAt(path, k, "unknown key %q; a %s spec file has %s", k.Value, map[bool]string{true: "mainline", false: "kernel"}[mainline], topKeys(mainline))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if mainline && f.Release.IsZero() {
+		return nil, &posError{path, root.Line, `missing "release"`}
+	}
+	if !mainline && (f.Name == "" || f.Base.IsZero()) {
+		return nil, &posError{path, root.Line, `a kernel spec needs "name" and "base"`}
+	}
+	return f, nil
+}
+
+func topKeys(mainline bool) string {
+	if mainline {
+		return "release, date, added, removed"
+	}
+	return "name, base, added, removed"
+}
+
+func scalar(path string, n *yaml.Node) (string, error) {
+	if n.Kind != yaml.ScalarNode {
+		return "", errAt(path, n, "want a single value")
+	}
+	return n.Value, nil
+}
+
+func parseVersionNode(path string, n *yaml.Node) (Version, error) {
+	s, err := scalar(path, n)
+	if err != nil {
+		return Version{}, err
+	}
+	v, err := ParseVersion(s)
+	if err != nil {
+		return Version{}, errAt(path, n, "%v", err)
+	}
+	return v, nil
+}
+
+func parseSection(path string, n *yaml.Node, removed bool) ([]entry, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, errAt(path, n, "want a mapping from kind (%s) to a list of entries", strings.Join(sortedSectionKeys(), ", "))
+	}
+	var out []entry
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		kind, ok := sectionKeys[k.Value]
+		if !ok {
+			return nil, errAt(path, k, "unknown kind %q; want one of %s", k.Value, strings.Join(sortedSectionKeys(), ", "))
+		}
+		if seen[k.Value] {
+			return nil, errAt(path, k, "key %q appears twice", k.Value)
+		}
+		seen[k.Value] = true
+		if v.Kind != yaml.SequenceNode {
+			return nil, errAt(path, v, "%s: want a list of entries", k.Value)
+		}
+		for _, item := range v.Content {
+			e, err := parseEntry(path, kind, item, removed)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func sortedSectionKeys() []string {
+	keys := make([]string, 0, len(sectionKeys))
+	for _, k := range Kinds {
+		keys = append(keys, sectionKey(k))
+	}
+	return keys
+}
+
+// parseEntry decodes one entry, rejecting keys its kind does not have:
+// yaml.v3's own strict mode is lost once we decode node by node.
+func parseEntry(path string, kind Kind, n *yaml.Node, removed bool) (entry, error) {
+	e := entry{Kind: kind, Line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return e, errAt(path, n, "%s entry: want a mapping with at least name", kind)
+	}
+	allowed := append([]string{"name"}, provenanceKeys...)
+	if removed {
+		if kind == AttrField {
+			allowed = append(allowed, "commands")
+		}
+	} else {
+		allowed = append(allowed, entryKeys[kind]...)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !slices.Contains(allowed, k.Value) {
+			what := "a " + kind.String() + " entry"
+			if removed {
+				what = "a removed " + kind.String() + " entry"
+			}
+			return e, errAt(path, k, "unknown key %q in %s; allowed: %s", k.Value, what, strings.Join(allowed, ", "))
+		}
+	}
+	if err := n.Decode(&e); err != nil {
+		return e, errAt(path, n, "%s entry: %s", kind, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	e.Kind, e.Line = kind, n.Line
+	return e, checkEntry(path, n, &e)
+}
+
+// checkEntry validates what can be checked of an entry on its own.
+func checkEntry(path string, n *yaml.Node, e *entry) error {
+	if e.Name == "" {
+		return errAt(path, n, "%s entry without a name", e.Kind)
+	}
+	if !namePatterns[e.Kind].MatchString(e.Name) {
+		return errAt(path, n, "%s name %q does not look like one (want %s)", e.Kind, e.Name, namePatterns[e.Kind])
+	}
+	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
+		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
+	}
+	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {
+		return errAt(path, n, "%s %s: a commit needs both its id and subject (or a source)", e.Kind, e.Name)
+	}
+	if e.Commit == "" && e.Source == "" {
+		return errAt(path, n, "%s %s has no provenance: give commit and subject, or source", e.Kind, e.Name)
+	}
+	if e.Kind == AttrField {
+		if len(e.Commands) == 0 {
+			return errAt(path, n, "attr field %s: commands is empty", e.Name)
+		}
+		for _, c := range e.Commands {
+			if !namePatterns[Command].MatchString(c) {
+				return errAt(path, n, "attr field %s: %q is not a command name", e.Name, c)
+			}
+		}
+	}
+	return nil
+}
+
+// checkAdded validates what an added entry must carry; user specs may leave
+// out what mainline already says (see DB.loadKernel).
+func checkAdded(path string, e *entry) error {
+	at := &posError{file: path, line: e.Line}
+	fail := func(format string, args ...any) error {
+		at.msg = fmt.Sprintf(format, args...)
+		return at
+	}
+	switch {
+	case e.Kind.HasValue() && e.Value == nil:
+		return fail("%s %s has no value", e.Kind, e.Name)
+	case e.Kind == AttrField && e.Offset == nil:
+		return fail("attr field %s has no offset", e.Name)
+	case e.Kind == AttrField && !slices.Contains([]int{1, 2, 4, 8, 16}, e.Size):
+		return fail("attr field %s: size %d is not 1, 2, 4, 8 or 16", e.Name, e.Size)
+	case e.Kind == AttrField && (*e.Offset < 0 || *e.Offset%min(e.Size, 8) != 0):
+		return fail("attr field %s: offset %d is not aligned to its size %d", e.Name, *e.Offset, e.Size)
+	case e.Kind == Flag && len(e.Fields) == 0:
+		return fail("flag %s: fields is empty (say which attr fields or helpers take it)", e.Name)
+	case e.Kind == Capability && e.Description == "":
+		return fail("capability %s has no description", e.Name)
+	}
+	return nil
+}
