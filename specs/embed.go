@@ -13,3 +13,15 @@ var files embed.FS
 
 // Mainline returns the per-release spec files.
 func Mainline() fs.FS { return files }
+
+//go:embed api/*.yaml
+var api embed.FS
+
+// API returns the Go library API maps: which symbols select which features.
+func API() fs.FS {
+	sub, err := fs.Sub(api, "api")
+	if err != nil {
+		panic(err) // the directory is embedded above
+	}
+	return sub
+}

@@ -1,0 +1,126 @@
+// Package analyzer defines bpfcompat, a go/analysis pass that finds where Go
+// code selects a Linux BPF feature — a bpf(2) command, a map, program,
+// attach or link type, a helper, a bpf_attr field, a flag — and reports each
+// one that the target kernel lacks.
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"path/filepath"
+	"sync"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+	"github.com/bpfcompat/bpfcompat/specs"
+)
+
+const doc = `report Linux BPF features newer than the target kernel
+
+bpfcompat finds where Go code selects a kernel BPF feature — raw bpf(2)
+calls through golang.org/x/sys/unix and the bpf_attr fields they set, and
+the cilium/ebpf API (map and program types, attach types, helpers, link
+constructors, ring buffers, batch operations) — and reports each feature
+that the target kernel does not have:
+
+	BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4
+
+The target is the -kernel flag, else the kernel key of .bpfcompat.yaml at
+the module root, else 5.4. A file whose first comment says
+//bpfcompat:kernel 5.10 only runs on 5.10 and newer.`
+
+// Analyzer reports BPF features newer than the target kernel. Drivers that
+// need more than one configuration use New.
+var Analyzer = New()
+
+// New returns a bpfcompat analyzer with its own flags and caches, so that
+// several can run in one process with different targets.
+func New() *analysis.Analyzer {
+	s := &state{}
+	s.resolver.flag = &s.kernel
+	a := &analysis.Analyzer{
+		Name:             "bpfcompat",
+		Doc:              doc,
+		URL:              "https://github.com/bpfcompat/bpfcompat",
+		Requires:         []*analysis.Analyzer{inspect.Analyzer},
+		Run:              s.run,
+		RunDespiteErrors: true,
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact)},
+	}
+	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
+	return a
+}
+
+// state is what one Analyzer keeps across the packages it analyzes: its
+// flags and the data loaded for them, read-only once built.
+type state struct {
+	kernel   kernelFlag
+	resolver targetResolver
+
+	loadOnce sync.Once
+	db       *kernelspec.DB
+	api      *APIMap
+	loadErr  error
+}
+
+func (s *state) load() error {
+	s.loadOnce.Do(func() {
+		s.db, s.loadErr = kernelspec.Embedded()
+		if s.loadErr != nil {
+			s.loadErr = fmt.Errorf("loading kernel specs: %w", s.loadErr)
+			return
+		}
+		s.resolver.db = s.db
+		s.api, s.loadErr = LoadAPIMap(specs.API(), s.db)
+		if s.loadErr != nil {
+			s.loadErr = fmt.Errorf("loading API map: %w", s.loadErr)
+		}
+	})
+	return s.loadErr
+}
+
+func (s *state) run(pass *analysis.Pass) (any, error) {
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	if !s.relevant(pass) {
+		return nil, nil
+	}
+	targets, err := s.resolver.resolve(packageDir(pass))
+	if err != nil {
+		return nil, err
+	}
+	c := newChecker(pass, s.db, s.api, targets)
+	c.findWrappers()
+	for _, f := range pass.Files {
+		if ast.IsGenerated(f) {
+			continue
+		}
+		c.checkFile(f)
+	}
+	return nil, nil
+}
+
+// relevant is the fast path: a package that imports none of the mapped
+// packages, and no package that exports a bpf(2) wrapper, selects nothing.
+func (s *state) relevant(pass *analysis.Pass) bool {
+	for _, imp := range pass.Pkg.Imports() {
+		if s.api.Imports(imp.Path()) || pass.ImportPackageFact(imp, new(packageFact)) {
+			return true
+		}
+	}
+	return false
+}
+
+// packageDir is the directory of the package's first Go file: where the
+// search for .bpfcompat.yaml starts.
+func packageDir(pass *analysis.Pass) string {
+	for _, f := range pass.Files {
+		if name := pass.Fset.File(f.Pos()).Name(); name != "" {
+			return filepath.Dir(name)
+		}
+	}
+	return "."
+}

@@ -1,0 +1,273 @@
+package analyzer
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// An API map says which Go symbols of a library select which kernel
+// features. It is data (specs/api/*.yaml) so that supporting another
+// library, or a new release of one, is a YAML change.
+
+type apiFile struct {
+	Module    string        `yaml:"module"`
+	Version   string        `yaml:"version"`
+	Types     []apiType     `yaml:"types"`
+	Constants []apiConsts   `yaml:"constants"`
+	Fields    []apiField    `yaml:"fields"`
+	Functions []apiFunction `yaml:"functions"`
+	Probes    []apiProbe    `yaml:"probes"`
+	Syscalls  []apiSyscall  `yaml:"syscalls"`
+}
+
+// apiSyscall describes a raw system call entry point: its first argument
+// (TrapArg) selects bpf(2) when it equals the constant Number of the
+// callee's own package, so the check follows the architecture analyzed.
+type apiSyscall struct {
+	Func    string `yaml:"func"`
+	Number  string `yaml:"number"`
+	TrapArg int    `yaml:"trap_arg"`
+	CmdArg  int    `yaml:"cmd_arg"`
+	AttrArg int    `yaml:"attr_arg"`
+	Note    string `yaml:"note"`
+}
+
+type apiType struct {
+	Type         string   `yaml:"type"`
+	Kind         string   `yaml:"kind"`
+	PlatformMask uint64   `yaml:"platform_mask"`
+	Methods      []string `yaml:"methods"`
+	Note         string   `yaml:"note"`
+}
+
+type apiConsts struct {
+	Package string `yaml:"package"`
+	Note    string `yaml:"note"`
+}
+
+type apiField struct {
+	Field    string   `yaml:"field"`
+	Flags    string   `yaml:"flags"`
+	Features []string `yaml:"features"`
+	Note     string   `yaml:"note"`
+}
+
+type apiFunction struct {
+	Func     string   `yaml:"func"`
+	Features []string `yaml:"features"`
+	Note     string   `yaml:"note"`
+}
+
+type apiProbe struct {
+	Func     string   `yaml:"func"`
+	Args     []int    `yaml:"args"`
+	Features []string `yaml:"features"`
+	Note     string   `yaml:"note"`
+}
+
+// typeRule: constants of a named type stand for features of one kind.
+type typeRule struct {
+	kind    kernelspec.Kind
+	mask    uint64 // platform tag bits; a constant with any of them set is not a Linux value
+	methods []string
+}
+
+// fieldRule: a struct field whose non-zero value selects features.
+type fieldRule struct {
+	flagsOf  string                // attr field whose flags the value's bits are
+	features []*kernelspec.Feature // selected by any non-zero value
+}
+
+// probeRule: a call that tests for features.
+type probeRule struct {
+	args     []int
+	features []*kernelspec.Feature
+}
+
+// APIMap is the merged, validated content of the API map files.
+type APIMap struct {
+	types     map[string]*typeRule  // "pkgpath.Name"
+	constPkgs map[string]bool       // packages whose constants are named as features
+	fields    map[string]*fieldRule // "pkgpath.Type.Field"
+	funcs     map[string][]*kernelspec.Feature
+	probes    map[string]*probeRule
+	syscalls  map[string]*apiSyscall
+	// packages lists every package the map mentions: a package that imports
+	// none of them (and no wrapper) has nothing to check.
+	packages map[string]bool
+}
+
+// LoadAPIMap reads every *.yaml file at the top of fsys and checks each
+// feature name it mentions against db.
+func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	m := &APIMap{
+		types:     map[string]*typeRule{},
+		constPkgs: map[string]bool{},
+		fields:    map[string]*fieldRule{},
+		funcs:     map[string][]*kernelspec.Feature{},
+		probes:    map[string]*probeRule{},
+		syscalls:  map[string]*apiSyscall{},
+		packages:  map[string]bool{},
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.add(name, data, db); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
+	var f apiFile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	// Entries are checked one by one; the yaml node lines would be nicer,
+	// but every message names the entry, which is unique in the file.
+	errf := func(format string, args ...any) error {
+		return fmt.Errorf("%s: "+format, append([]any{file}, args...)...)
+	}
+	lookup := func(where string, names []string) ([]*kernelspec.Feature, error) {
+		var out []*kernelspec.Feature
+		for _, n := range names {
+			feat := db.Find(n)
+			if feat == nil {
+				return nil, errf("%s: unknown feature %q", where, n)
+			}
+			out = append(out, feat)
+		}
+		return out, nil
+	}
+	for _, t := range f.Types {
+		kind, ok := kernelspec.ParseKind(t.Kind)
+		if !ok || !kind.HasValue() {
+			return errf("type %s: kind %q is not a kind with values", t.Type, t.Kind)
+		}
+		if err := m.claim(t.Type, m.types[t.Type] != nil, file); err != nil {
+			return err
+		}
+		m.types[t.Type] = &typeRule{kind: kind, mask: t.PlatformMask, methods: t.Methods}
+	}
+	for _, c := range f.Constants {
+		if c.Package == "" {
+			return errf("constants entry without package")
+		}
+		m.constPkgs[c.Package] = true
+		m.packages[c.Package] = true
+	}
+	for _, fl := range f.Fields {
+		if err := m.claim(fl.Field, m.fields[fl.Field] != nil, file); err != nil {
+			return err
+		}
+		r := &fieldRule{flagsOf: fl.Flags}
+		if fl.Flags != "" && db.Lookup(kernelspec.AttrField, fl.Flags) == nil {
+			return errf("field %s: flags of unknown attr field %q", fl.Field, fl.Flags)
+		}
+		feats, err := lookup("field "+fl.Field, fl.Features)
+		if err != nil {
+			return err
+		}
+		if fl.Flags == "" && len(feats) == 0 {
+			return errf("field %s selects nothing: give flags or features", fl.Field)
+		}
+		r.features = feats
+		m.fields[fl.Field] = r
+	}
+	for _, fn := range f.Functions {
+		if err := m.claim(fn.Func, m.funcs[fn.Func] != nil, file); err != nil {
+			return err
+		}
+		feats, err := lookup("func "+fn.Func, fn.Features)
+		if err != nil {
+			return err
+		}
+		if len(feats) == 0 {
+			return errf("func %s selects nothing", fn.Func)
+		}
+		m.funcs[fn.Func] = feats
+	}
+	for _, p := range f.Probes {
+		if err := m.claim(p.Func, m.probes[p.Func] != nil, file); err != nil {
+			return err
+		}
+		feats, err := lookup("probe "+p.Func, p.Features)
+		if err != nil {
+			return err
+		}
+		if len(feats) == 0 && len(p.Args) == 0 {
+			return errf("probe %s proves nothing: give args or features", p.Func)
+		}
+		m.probes[p.Func] = &probeRule{args: p.Args, features: feats}
+	}
+	for i := range f.Syscalls {
+		sc := &f.Syscalls[i]
+		if err := m.claim(sc.Func, m.syscalls[sc.Func] != nil, file); err != nil {
+			return err
+		}
+		if sc.Number == "" || sc.TrapArg == sc.CmdArg || sc.CmdArg == sc.AttrArg {
+			return errf("syscall %s: want number and three distinct argument indices", sc.Func)
+		}
+		m.syscalls[sc.Func] = sc
+	}
+	return nil
+}
+
+// claim records the package of a symbol and rejects a second entry for it.
+func (m *APIMap) claim(symbol string, dup bool, file string) error {
+	if dup {
+		return fmt.Errorf("%s: %s is mapped twice", file, symbol)
+	}
+	pkg, ok := symbolPackage(symbol)
+	if !ok {
+		return fmt.Errorf("%s: %q is not a qualified Go symbol (want path/to/pkg.Name or (*path/to/pkg.Type).Method)", file, symbol)
+	}
+	m.packages[pkg] = true
+	return nil
+}
+
+// symbolPackage extracts the package path of a symbol written as
+// types.Func.FullName or types.TypeString do.
+func symbolPackage(s string) (string, bool) {
+	s = strings.TrimPrefix(s, "(")
+	s = strings.TrimPrefix(s, "*")
+	slash := strings.LastIndexByte(s, '/')
+	dot := strings.IndexByte(s[slash+1:], '.')
+	if dot <= 0 {
+		return "", false
+	}
+	return s[:slash+1+dot], true
+}
+
+// Imports reports whether a package importing these paths can select a
+// feature through the map.
+func (m *APIMap) Imports(path string) bool { return m.packages[path] }
+
+// Symbols lists every mapped symbol, sorted; the coverage tests use it.
+func (m *APIMap) Symbols() (types, fields, funcs, probes []string) {
+	return sortedKeys(m.types), sortedKeys(m.fields), sortedKeys(m.funcs), sortedKeys(m.probes)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,48 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// checker analyzes one package.
+type checker struct {
+	pass     *analysis.Pass
+	db       *kernelspec.DB
+	api      *APIMap
+	targets  *targetSet
+	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
+
+	// Per file.
+	floor kernelspec.Version // raised by //bpfcompat:kernel
+
+	reported map[token.Pos]bool // one diagnostic per use
+}
+
+func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *targetSet) *checker {
+	return &checker{
+		pass:     pass,
+		db:       db,
+		api:      api,
+		targets:  targets,
+		wrappers: map[*types.Func]*wrapperFact{},
+		reported: map[token.Pos]bool{},
+	}
+}
+
+// use is one place where the code selects features.
+type use struct {
+	node     ast.Node              // the expression that selects them
+	features []*kernelspec.Feature // what it selects; the newest missing one is reported
+	via      string                // how it was reached, for the message ("link.AttachTCX")
+}
+
+func (c *checker) checkFile(f *ast.File) {
+	c.floor = c.fileFloor(f)
+	ast.Inspect(f, c.visitor())
+}

@@ -1,0 +1,57 @@
+package analyzer
+
+import (
+	"go/ast"
+	"strings"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+const directivePrefix = "//bpfcompat:"
+
+// fileFloor reads //bpfcompat:kernel X, which must come before the package
+// clause: the file only runs on X or newer (a build tag, an object variant
+// chosen at run time). A malformed or misplaced one is reported, never
+// silently ignored.
+func (c *checker) fileFloor(f *ast.File) kernelspec.Version {
+	var floor kernelspec.Version
+	for _, g := range f.Comments {
+		for _, cm := range g.List {
+			verb, arg, ok := parseDirective(cm.Text)
+			if !ok || verb != "kernel" {
+				continue
+			}
+			if cm.Pos() > f.Package {
+				c.pass.ReportRangef(cm, "//bpfcompat:kernel must come before the package clause; here it has no effect")
+				continue
+			}
+			v, err := kernelspec.ParseVersion(arg)
+			if err == nil {
+				err = c.db.CheckRelease(v)
+			}
+			if err != nil {
+				c.pass.ReportRangef(cm, "bad //bpfcompat:kernel directive: %v", err)
+				continue
+			}
+			floor = maxVersion(floor, v.Release())
+		}
+	}
+	return floor
+}
+
+// parseDirective splits "//bpfcompat:verb args" into verb and args.
+func parseDirective(text string) (verb, arg string, ok bool) {
+	rest, ok := strings.CutPrefix(text, directivePrefix)
+	if !ok {
+		return "", "", false
+	}
+	verb, arg, _ = strings.Cut(rest, " ")
+	return verb, strings.TrimSpace(arg), true
+}
+
+func maxVersion(a, b kernelspec.Version) kernelspec.Version {
+	if a.Less(b) {
+		return b
+	}
+	return a
+}

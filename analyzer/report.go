@@ -1,0 +1,118 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// effectiveTargets applies the file's floor to the targets: a mainline
+// target older than the floor becomes the floor (the code only runs there),
+// and a kernel spec older than the floor drops out (the code never runs on it).
+func (c *checker) effectiveTargets() []*kernelspec.Kernel {
+	if c.floor.IsZero() {
+		return c.targets.kernels
+	}
+	var out []*kernelspec.Kernel
+	for _, k := range c.targets.kernels {
+		switch {
+		case !k.Base.Less(c.floor):
+			out = append(out, k)
+		case k.Mainline():
+			raised, err := c.db.Release(c.floor)
+			if err == nil {
+				out = append(out, raised)
+			}
+		}
+	}
+	return out
+}
+
+// report emits the diagnostic for a use if a target lacks one of its
+// features; it reports whether the use is too new (now or earlier).
+func (c *checker) report(u use) bool {
+	pos := u.node.Pos()
+	if c.reported[pos] {
+		return true
+	}
+	targets := c.effectiveTargets()
+	var worst *kernelspec.Feature
+	var missing []*kernelspec.Kernel
+	for _, f := range u.features {
+		var lacking []*kernelspec.Kernel
+		for _, k := range targets {
+			if !k.Has(f) {
+				lacking = append(lacking, k)
+			}
+		}
+		if len(lacking) > 0 && (worst == nil || worst.Since().Less(f.Since())) {
+			worst, missing = f, lacking
+		}
+	}
+	if worst == nil {
+		return false
+	}
+	c.reported[pos] = true
+	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", worst.Name, worst.Since(), missing[0])
+	if len(targets) > 1 {
+		names := make([]string, len(missing))
+		for i, k := range missing {
+			names[i] = k.Name
+		}
+		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", worst.Name, worst.Since(), strings.Join(names, ", "))
+	}
+	if u.via != "" {
+		msg += " (via " + u.via + ")"
+	}
+	c.pass.Report(analysis.Diagnostic{
+		Pos:      pos,
+		End:      u.node.End(),
+		Category: worst.Kind.String(),
+		Message:  msg,
+		URL:      commitURL(worst.Introduced()),
+		Related: []analysis.RelatedInformation{{
+			Pos:     pos,
+			End:     u.node.End(),
+			Message: fmt.Sprintf("%s was added in Linux %s: %s", worst.Name, worst.Since(), worst.Introduced()),
+		}},
+	})
+	return true
+}
+
+// reportPastEnd reports attr bytes that no kernel release knows for the
+// command: a kernel rejects them, with E2BIG past its whole union and
+// EINVAL past the command's last field.
+func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via string) {
+	pos := set.node.Pos()
+	if c.reported[pos] {
+		return
+	}
+	targets := c.effectiveTargets()
+	if len(targets) == 0 {
+		return
+	}
+	errno := "EINVAL"
+	for _, k := range targets {
+		if set.offset >= int64(c.db.Layout(k, cmd.Name).UnionSize) {
+			errno = "E2BIG"
+		}
+	}
+	c.reported[pos] = true
+	c.pass.Report(analysis.Diagnostic{
+		Pos:      pos,
+		End:      set.node.End(),
+		Category: kernelspec.AttrField.String(),
+		Message: fmt.Sprintf("%s sets bytes %d to %d, past every field Linux %s knows for %s: the kernel fails the call with %s",
+			strings.TrimPrefix(via, "field "), set.offset, set.offset+set.size, c.db.Newest(), cmd.Name, errno),
+	})
+}
+
+func commitURL(p kernelspec.Provenance) string {
+	if p.Commit == "" {
+		return ""
+	}
+	return "https://git.kernel.org/torvalds/c/" + p.Commit
+}

@@ -1,0 +1,503 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// wrapperFact marks a function that passes its parameters on to bpf(2):
+// cilium/ebpf's internal sys.BPF(cmd, attr, size), a project's own
+// bpf(cmd, attr, size), or a per-command helper such as
+// sys.MapCreate(attr *MapCreateAttr). Calls to it are checked like the
+// system call itself, in this package and in every importer.
+type wrapperFact struct {
+	CmdParam int    // index of the parameter carrying the command, or -1
+	Cmd      uint64 // the command when CmdParam is -1
+	AttrParam int   // index of the parameter carrying the attr pointer
+}
+
+func (*wrapperFact) AFact() {}
+
+func (f *wrapperFact) String() string {
+	if f.CmdParam < 0 {
+		return fmt.Sprintf("bpf(2) wrapper: command %d, attr param %d", f.Cmd, f.AttrParam)
+	}
+	return fmt.Sprintf("bpf(2) wrapper: command param %d, attr param %d", f.CmdParam, f.AttrParam)
+}
+
+// packageFact marks a package that exports bpf(2) wrappers, so that the
+// fast path of its importers looks no further than their import lists.
+type packageFact struct{}
+
+func (*packageFact) AFact()         {}
+func (*packageFact) String() string { return "exports bpf(2) wrappers" }
+
+// bpfCall is a call that reaches bpf(2) with a command and an attr.
+type bpfCall struct {
+	call    *ast.CallExpr
+	cmd     ast.Expr // argument carrying the command
+	attr    ast.Expr // argument carrying the attr pointer
+	wrapper *types.Func
+}
+
+// bpfCallSite recognises calls of bpf(2): a raw syscall whose number is
+// SYS_BPF, or a call of a known wrapper.
+func (c *checker) bpfCallSite(call *ast.CallExpr, fn *types.Func) (bpfCall, bool) {
+	if sc := c.api.syscalls[funcKey(fn)]; sc != nil {
+		n := max(sc.TrapArg, sc.CmdArg, sc.AttrArg)
+		if len(call.Args) <= n || fn.Pkg() == nil {
+			return bpfCall{}, false
+		}
+		sysBPF, ok := fn.Pkg().Scope().Lookup(sc.Number).(*types.Const)
+		if !ok {
+			return bpfCall{}, false
+		}
+		tv := c.pass.TypesInfo.Types[call.Args[sc.TrapArg]]
+		if tv.Value == nil || !constant.Compare(constant.ToInt(tv.Value), token.EQL, sysBPF.Val()) {
+			return bpfCall{}, false
+		}
+		return bpfCall{call: call, cmd: call.Args[sc.CmdArg], attr: call.Args[sc.AttrArg]}, true
+	}
+	w := c.wrapperOf(fn)
+	if w == nil || w.AttrParam >= len(call.Args) || w.CmdParam >= len(call.Args) {
+		return bpfCall{}, false
+	}
+	site := bpfCall{call: call, attr: call.Args[w.AttrParam], wrapper: fn}
+	if w.CmdParam >= 0 {
+		site.cmd = call.Args[w.CmdParam]
+	}
+	return site, true
+}
+
+func (c *checker) wrapperOf(fn *types.Func) *wrapperFact {
+	fn = fn.Origin()
+	if w := c.wrappers[fn]; w != nil {
+		return w
+	}
+	if fn.Pkg() != c.pass.Pkg {
+		var w wrapperFact
+		if c.pass.ImportObjectFact(fn, &w) {
+			return &w
+		}
+	}
+	return nil
+}
+
+// findWrappers finds this package's bpf(2) wrappers, to a fixed point since
+// wrappers call wrappers, and exports them as facts.
+func (c *checker) findWrappers() {
+	type fnDecl struct {
+		fn   *types.Func
+		decl *ast.FuncDecl
+	}
+	var decls []fnDecl
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				if fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+					decls = append(decls, fnDecl{fn, fd})
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, d := range decls {
+			if c.wrappers[d.fn] != nil {
+				continue
+			}
+			if w := c.wrapperIn(d.fn, d.decl); w != nil {
+				c.wrappers[d.fn] = w
+				changed = true
+			}
+		}
+	}
+	for fn, w := range c.wrappers {
+		c.pass.ExportObjectFact(fn, w)
+	}
+	if len(c.wrappers) > 0 {
+		c.pass.ExportPackageFact(new(packageFact))
+	}
+}
+
+// wrapperIn returns the wrapper fact of fn if its body passes its own
+// attr parameter (and, unless constant, its command) to bpf(2).
+func (c *checker) wrapperIn(fn *types.Func, decl *ast.FuncDecl) *wrapperFact {
+	params := fn.Signature().Params()
+	paramIndex := func(e ast.Expr) int {
+		id, ok := stripConversions(c.pass.TypesInfo, e).(*ast.Ident)
+		if !ok {
+			return -1
+		}
+		obj := c.pass.TypesInfo.Uses[id]
+		for i := range params.Len() {
+			if params.At(i) == obj {
+				return i
+			}
+		}
+		return -1
+	}
+	var found *wrapperFact
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found != nil {
+			return found == nil
+		}
+		callee, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+		if !ok {
+			return true
+		}
+		site, ok := c.bpfCallSite(call, callee)
+		if !ok {
+			return true
+		}
+		attr := paramIndex(site.attr)
+		if attr < 0 {
+			return true
+		}
+		w := &wrapperFact{CmdParam: -1, AttrParam: attr}
+		if site.cmd == nil {
+			w.Cmd = c.wrapperOf(callee).Cmd
+		} else if i := paramIndex(site.cmd); i >= 0 {
+			w.CmdParam = i
+		} else if v, ok := c.constUint(site.cmd); ok {
+			w.Cmd = v
+		} else {
+			return true // a command computed inside: nothing to pass on
+		}
+		found = w
+		return false
+	})
+	return found
+}
+
+func (c *checker) constUint(e ast.Expr) (uint64, bool) {
+	tv := c.pass.TypesInfo.Types[e]
+	if tv.Value == nil {
+		return 0, false
+	}
+	return constant.Uint64Val(constant.ToInt(tv.Value))
+}
+
+// stripConversions removes parentheses and conversions: uintptr(unsafe.Pointer(&attr)).
+func stripConversions(info *types.Info, e ast.Expr) ast.Expr {
+	for {
+		e = ast.Unparen(e)
+		call, ok := e.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return e
+		}
+		if tv, ok := info.Types[call.Fun]; !ok || !tv.IsType() {
+			return e
+		}
+		e = call.Args[0]
+	}
+}
+
+// checkBPFCall checks a call of bpf(2) with a known command: the command,
+// then each field of the attr that the code may set.
+func (c *checker) checkBPFCall(site bpfCall) {
+	var cmdValue uint64
+	var cmdNode ast.Node = site.call
+	if site.cmd != nil {
+		v, ok := c.constUint(site.cmd)
+		if !ok {
+			return // a command chosen at run time: the wrapper's callers say which
+		}
+		cmdValue, cmdNode = v, stripConversions(c.pass.TypesInfo, site.cmd)
+	} else {
+		cmdValue = c.wrapperOf(site.wrapper).Cmd
+	}
+	cmds := linuxFeatures(c.db.ByValue(kernelspec.Command, cmdValue))
+	if len(cmds) == 0 {
+		return
+	}
+	cmd := cmds[0]
+	via := ""
+	if site.wrapper != nil {
+		via = shortFuncName(site.wrapper)
+	}
+	if c.report(use{node: cmdNode, features: []*kernelspec.Feature{cmd}, via: via}) {
+		return // the command itself is too new: its fields would only repeat it
+	}
+	for _, set := range c.attrFieldsSet(site) {
+		c.checkAttrField(cmd, set)
+	}
+}
+
+// fieldSet is a part of the program's attr struct that the code may set to
+// something other than zero.
+type fieldSet struct {
+	node   ast.Node // where it is set
+	goName string   // the Go field, for messages
+	offset int64
+	size   int64
+}
+
+// attrFieldsSet finds the attr the call passes and the fields the enclosing
+// function sets in it: a composite literal, assignments to its fields, and
+// copies into them.
+func (c *checker) attrFieldsSet(site bpfCall) []fieldSet {
+	info := c.pass.TypesInfo
+	arg := stripConversions(info, site.attr)
+	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		arg = ast.Unparen(u.X)
+	}
+	if lit, ok := arg.(*ast.CompositeLit); ok {
+		return c.literalSets(lit, 0)
+	}
+	id, ok := arg.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return nil
+	}
+	body := c.enclosingBody(site.call)
+	if body == nil {
+		return nil
+	}
+	var sets []fieldSet
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				if len(n.Rhs) != len(n.Lhs) {
+					break
+				}
+				rhs := n.Rhs[i]
+				if c.refersTo(lhs, v) {
+					// attr := T{...} or attr = &T{...}
+					if lit := literalOf(rhs); lit != nil {
+						sets = append(sets, c.literalSets(lit, 0)...)
+					}
+					continue
+				}
+				if set, ok := c.fieldOf(lhs, v); ok && !isZeroConst(info, rhs) {
+					sets = append(sets, set)
+				}
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if info.Defs[name] == v && i < len(n.Values) {
+					if lit := literalOf(n.Values[i]); lit != nil {
+						sets = append(sets, c.literalSets(lit, 0)...)
+					}
+				}
+			}
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 2 {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "copy" {
+					if set, ok := c.fieldOf(n.Args[0], v); ok {
+						sets = append(sets, set)
+					}
+				}
+			}
+		}
+		return true
+	})
+	return sets
+}
+
+func literalOf(e ast.Expr) *ast.CompositeLit {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	lit, _ := e.(*ast.CompositeLit)
+	return lit
+}
+
+func (c *checker) refersTo(e ast.Expr, v *types.Var) bool {
+	e = ast.Unparen(e)
+	if s, ok := e.(*ast.StarExpr); ok {
+		e = ast.Unparen(s.X)
+	}
+	id, ok := e.(*ast.Ident)
+	return ok && (c.pass.TypesInfo.Uses[id] == v || c.pass.TypesInfo.Defs[id] == v)
+}
+
+// fieldOf resolves attr.A.B[i] (or attr.A[:]) rooted at v to the bytes it
+// covers in the attr struct.
+func (c *checker) fieldOf(e ast.Expr, v *types.Var) (fieldSet, bool) {
+	info := c.pass.TypesInfo
+	sizes := c.pass.TypesSizes
+	var path []*ast.SelectorExpr
+	node := e
+	for {
+		e = ast.Unparen(e)
+		switch x := e.(type) {
+		case *ast.SliceExpr:
+			e = x.X
+			continue
+		case *ast.IndexExpr:
+			e = x.X // an element: count the whole field as set
+			path = path[:0]
+			continue
+		case *ast.SelectorExpr:
+			path = append(path, x)
+			e = x.X
+			continue
+		}
+		break
+	}
+	if len(path) == 0 || !c.refersTo(e, v) {
+		return fieldSet{}, false
+	}
+	slices.Reverse(path)
+	var off int64
+	t := deref(v.Type())
+	var name []string
+	for _, sel := range path {
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok {
+			return fieldSet{}, false
+		}
+		s := info.Selections[sel]
+		if s == nil || s.Kind() != types.FieldVal {
+			return fieldSet{}, false
+		}
+		// An embedded path is resolved one struct at a time.
+		for _, i := range s.Index() {
+			st, ok = t.Underlying().(*types.Struct)
+			if !ok {
+				return fieldSet{}, false
+			}
+			fields := make([]*types.Var, st.NumFields())
+			for j := range fields {
+				fields[j] = st.Field(j)
+			}
+			off += sizes.Offsetsof(fields)[i]
+			t = st.Field(i).Type()
+		}
+		name = append(name, sel.Sel.Name)
+	}
+	return fieldSet{node: node, goName: strings.Join(name, "."), offset: off, size: sizes.Sizeof(t)}, true
+}
+
+// literalSets lists the non-zero fields of a struct literal at base offset.
+func (c *checker) literalSets(lit *ast.CompositeLit, base int64) []fieldSet {
+	info := c.pass.TypesInfo
+	tv, ok := info.Types[lit]
+	if !ok {
+		return nil
+	}
+	st, ok := tv.Type.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	fields := make([]*types.Var, st.NumFields())
+	for i := range fields {
+		fields[i] = st.Field(i)
+	}
+	offsets := c.pass.TypesSizes.Offsetsof(fields)
+	var sets []fieldSet
+	for i, elt := range lit.Elts {
+		idx, value := i, elt
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			id, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			idx = slices.IndexFunc(fields, func(f *types.Var) bool { return f.Name() == id.Name })
+			value = kv.Value
+			if idx < 0 {
+				continue
+			}
+		}
+		if idx >= len(fields) || isZeroConst(info, value) {
+			continue
+		}
+		if inner, ok := ast.Unparen(value).(*ast.CompositeLit); ok {
+			if _, isStruct := fields[idx].Type().Underlying().(*types.Struct); isStruct {
+				sets = append(sets, c.literalSets(inner, base+offsets[idx])...)
+				continue
+			}
+		}
+		sets = append(sets, fieldSet{node: elt, goName: fields[idx].Name(), offset: base + offsets[idx], size: c.pass.TypesSizes.Sizeof(fields[idx].Type())})
+	}
+	return sets
+}
+
+func (c *checker) enclosingBody(n ast.Node) *ast.BlockStmt {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= n.Pos() && n.Pos() < f.FileEnd {
+			var body *ast.BlockStmt
+			ast.Inspect(f, func(x ast.Node) bool {
+				if x == nil || body != nil && x.Pos() > n.Pos() {
+					return false
+				}
+				if x.Pos() <= n.Pos() && n.End() <= x.End() {
+					switch x := x.(type) {
+					case *ast.FuncDecl:
+						body = x.Body
+					case *ast.FuncLit:
+						body = x.Body
+					}
+					return true
+				}
+				return false
+			})
+			return body
+		}
+	}
+	return nil
+}
+
+// checkAttrField maps a set part of the program's struct onto the kernel's
+// fields for the command, by byte offset, and reports the kernel field it
+// sets if the target lacks it.
+func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet) {
+	var candidates []*kernelspec.Feature
+	for _, f := range c.db.AttrFields(cmd.Name) {
+		if int64(f.Offset) < set.offset+set.size && set.offset < int64(f.Offset+f.Size) {
+			candidates = append(candidates, f)
+		}
+	}
+	via := fmt.Sprintf("field %s of the %s attr", set.goName, cmd.Name)
+	if len(candidates) == 0 {
+		c.reportPastEnd(cmd, set, via)
+		return
+	}
+	// Arms of a union share bytes: the Go field's name picks one; otherwise
+	// take the oldest, so that a doubt never turns into a report.
+	pick := candidates[0]
+	for _, f := range candidates[1:] {
+		if f.Since().Less(pick.Since()) {
+			pick = f
+		}
+	}
+	for _, f := range candidates {
+		if sameName(set.goName, f.Field) {
+			pick = f
+			break
+		}
+	}
+	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via})
+}
+
+// sameName compares a Go field name (AttachBtfObjFd, Attach_btf_obj_fd)
+// with a kernel one (attach_btf_obj_fd, kprobe_multi.flags).
+func sameName(goName, kernel string) bool {
+	norm := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteRune(unicode.ToLower(r))
+			}
+		}
+		return b.String()
+	}
+	return norm(goName) == norm(kernel) || norm(goName) == norm(kernel[strings.LastIndexByte(kernel, '.')+1:])
+}

@@ -1,0 +1,377 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// visitor walks a file keeping the stack of enclosing nodes, which decides
+// whether a feature constant is used or only mentioned.
+func (c *checker) visitor() func(ast.Node) bool {
+	var stack []ast.Node
+	return func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if !c.visit(n, stack) {
+			return false
+		}
+		stack = append(stack, n)
+		return true
+	}
+}
+
+// visit checks one node; false means its children are accounted for.
+func (c *checker) visit(n ast.Node, stack []ast.Node) bool {
+	if e, ok := n.(ast.Expr); ok {
+		if feats, rule, ok := c.constantFeatures(e); ok {
+			if len(feats) > 0 && c.selects(e, stack, rule) {
+				c.report(use{node: e, features: feats})
+			}
+			return rule == nil // a typed constant accounts for the constants it is made of
+		}
+	}
+	switch n := n.(type) {
+	case *ast.CallExpr:
+		c.checkCall(n)
+	case *ast.KeyValueExpr:
+		if len(stack) > 0 {
+			if lit, ok := stack[len(stack)-1].(*ast.CompositeLit); ok {
+				c.checkLiteralField(lit, n)
+			}
+		}
+	case *ast.AssignStmt:
+		c.checkAssign(n)
+	}
+	return true
+}
+
+// constantFeatures resolves a constant expression to the features it names:
+// a constant of a mapped type (ebpf.RingBuf, ebpf.MapType(27)) by value, or
+// a constant of a mapped package named as a feature (unix.BPF_F_MMAPABLE).
+// ok is false when e is neither; rule is the type rule that matched, if any.
+func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rule *typeRule, ok bool) {
+	info := c.pass.TypesInfo
+	if tv, found := info.Types[e]; found && tv.Value != nil {
+		if rule = c.typeRule(tv.Type); rule != nil {
+			v, exact := constant.Uint64Val(constant.ToInt(tv.Value))
+			if !exact || v&rule.mask != 0 {
+				return nil, rule, true // not a Linux value: cilium/ebpf tags Windows ones
+			}
+			return linuxFeatures(c.db.ByValue(rule.kind, v)), rule, true
+		}
+	}
+	var id *ast.Ident
+	switch e := e.(type) {
+	case *ast.Ident:
+		id = e
+	case *ast.SelectorExpr:
+		id = e.Sel
+	default:
+		return nil, nil, false
+	}
+	k, isConst := info.Uses[id].(*types.Const)
+	if !isConst || k.Pkg() == nil || !c.api.constPkgs[k.Pkg().Path()] {
+		return nil, nil, false
+	}
+	if f := c.db.Find(k.Name()); f != nil && f.Kind.HasValue() {
+		return []*kernelspec.Feature{f}, nil, true
+	}
+	return nil, nil, false
+}
+
+// linuxFeatures drops aliases when the name they alias is also there, so a
+// value maps to the name users grep for.
+func linuxFeatures(feats []*kernelspec.Feature) []*kernelspec.Feature {
+	if len(feats) < 2 {
+		return feats
+	}
+	var out []*kernelspec.Feature
+	for _, f := range feats {
+		if f.AliasOf == "" {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return feats[:1]
+	}
+	return out
+}
+
+func (c *checker) typeRule(t types.Type) *typeRule {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return nil
+	}
+	return c.api.types[n.Obj().Pkg().Path()+"."+n.Obj().Name()]
+}
+
+// selects reports whether the constant expression e, inside stack, selects
+// its feature rather than only mentioning it. Comparing with it, switching
+// on it, indexing by it, declaring a constant as it, or passing it to a
+// probe asks about a feature; assigning it, passing it on, returning it
+// selects it.
+func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
+	info := c.pass.TypesInfo
+	var child ast.Node = e
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch p := stack[i].(type) {
+		case *ast.ParenExpr, *ast.UnaryExpr, *ast.StarExpr:
+			child = p
+			continue
+		case *ast.BinaryExpr:
+			switch p.Op {
+			case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
+				return false
+			}
+			child = p // flags combined with | and friends
+			continue
+		case *ast.CaseClause:
+			return false
+		case *ast.SelectorExpr:
+			// A method of the constant: only listed methods (asm.BuiltinFunc.Call) select.
+			return rule != nil && contains(rule.methods, p.Sel.Name)
+		case *ast.IndexExpr:
+			if child == p.Index {
+				return false
+			}
+		case *ast.KeyValueExpr:
+			if child == p.Key {
+				return false
+			}
+		case *ast.ValueSpec:
+			if i > 0 {
+				if d, ok := stack[i-1].(*ast.GenDecl); ok && d.Tok == token.CONST {
+					return false
+				}
+			}
+		case *ast.CallExpr:
+			if child == p.Fun {
+				return true
+			}
+			if tv, ok := info.Types[p.Fun]; ok && tv.IsType() {
+				if c.typeRule(tv.Type) != nil {
+					return true // converted to a mapped type: the conversion selects
+				}
+				child = p // uint32(ebpf.RingBuf): where the number goes decides
+				continue
+			}
+			if fn, ok := typeutil.Callee(info, p).(*types.Func); ok {
+				if _, probe := c.api.probes[funcKey(fn)]; probe {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// funcKey is how the API map names a function: types.Func.FullName of the
+// generic origin.
+func funcKey(fn *types.Func) string { return fn.Origin().FullName() }
+
+// checkCall reports calls of mapped functions and checks bpf(2) calls.
+func (c *checker) checkCall(call *ast.CallExpr) {
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok {
+		return
+	}
+	key := funcKey(fn)
+	if feats, ok := c.api.funcs[key]; ok {
+		c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)})
+		return
+	}
+	if site, ok := c.bpfCallSite(call, fn); ok {
+		c.checkBPFCall(site)
+	}
+}
+
+// callName is the part of a call that names the callee: where a
+// diagnostic about the call belongs.
+func callName(call *ast.CallExpr) ast.Node {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.SelectorExpr:
+		return f.Sel
+	case *ast.IndexExpr: // generic instantiation
+		return f.X
+	}
+	return call.Fun
+}
+
+// shortFuncName prints link.AttachTCX or (*ebpf.Map).BatchLookup.
+func shortFuncName(fn *types.Func) string {
+	qual := func(p *types.Package) string { return p.Name() }
+	sig := fn.Signature()
+	if recv := sig.Recv(); recv != nil {
+		return "(" + types.TypeString(recv.Type(), qual) + ")." + fn.Name()
+	}
+	if fn.Pkg() == nil {
+		return fn.Name()
+	}
+	return fn.Pkg().Name() + "." + fn.Name()
+}
+
+// checkLiteralField checks a keyed field of a struct literal.
+func (c *checker) checkLiteralField(lit *ast.CompositeLit, kv *ast.KeyValueExpr) {
+	id, ok := kv.Key.(*ast.Ident)
+	if !ok {
+		return
+	}
+	tv, ok := c.pass.TypesInfo.Types[lit]
+	if !ok {
+		return
+	}
+	if named := namedStruct(tv.Type); named != nil {
+		c.checkFieldValue(named, id.Name, kv.Value)
+	}
+}
+
+// checkAssign checks assignments to mapped fields: spec.Flags = ...
+func (c *checker) checkAssign(as *ast.AssignStmt) {
+	if len(as.Lhs) != len(as.Rhs) {
+		return
+	}
+	for i, lhs := range as.Lhs {
+		sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+		if !ok {
+			continue
+		}
+		s := c.pass.TypesInfo.Selections[sel]
+		if s == nil || s.Kind() != types.FieldVal {
+			continue
+		}
+		if named := declaringStruct(s); named != nil {
+			c.checkFieldValue(named, sel.Sel.Name, as.Rhs[i])
+		}
+	}
+}
+
+func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Expr) {
+	obj := named.Obj()
+	if obj.Pkg() == nil {
+		return
+	}
+	rule := c.api.fields[obj.Pkg().Path()+"."+obj.Name()+"."+field]
+	if rule == nil || isZeroConst(c.pass.TypesInfo, value) {
+		return
+	}
+	via := obj.Pkg().Name() + "." + obj.Name() + "." + field
+	feats := rule.features
+	if rule.flagsOf != "" && !c.hasNamedConstants(value) {
+		if tv := c.pass.TypesInfo.Types[value]; tv.Value != nil {
+			if bits, ok := constant.Uint64Val(constant.ToInt(tv.Value)); ok {
+				feats = append(feats[:len(feats):len(feats)], c.flagsIn(rule.flagsOf, bits)...)
+			}
+		}
+	}
+	if len(feats) > 0 {
+		c.report(use{node: value, features: feats, via: via})
+	}
+}
+
+// flagsIn returns the flags of attr field whose bits are all set in v.
+func (c *checker) flagsIn(field string, v uint64) []*kernelspec.Feature {
+	var out []*kernelspec.Feature
+	for _, f := range c.db.Features(kernelspec.Flag) {
+		if f.Value != 0 && f.Value&v == f.Value && f.AliasOf == "" && contains(f.Fields, field) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// hasNamedConstants reports whether e mentions constants that are reported
+// on their own (unix.BPF_F_MMAPABLE): then its bits are not decoded again.
+func (c *checker) hasNamedConstants(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if x, ok := n.(ast.Expr); ok && !found {
+			if _, _, ok := c.constantFeatures(x); ok {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isZeroConst(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[e]
+	if !ok {
+		return false
+	}
+	if tv.IsNil() {
+		return true
+	}
+	if tv.Value == nil {
+		return false
+	}
+	switch tv.Value.Kind() {
+	case constant.Bool:
+		return !constant.BoolVal(tv.Value)
+	case constant.String:
+		return constant.StringVal(tv.Value) == ""
+	case constant.Int, constant.Float:
+		return constant.Sign(tv.Value) == 0
+	}
+	return false
+}
+
+// namedStruct returns the named struct type of t, through one pointer.
+func namedStruct(t types.Type) *types.Named {
+	if p, ok := types.Unalias(t).Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return nil
+	}
+	if _, ok := n.Underlying().(*types.Struct); !ok {
+		return nil
+	}
+	return n
+}
+
+// declaringStruct returns the struct type that declares a selected field,
+// following embedded fields.
+func declaringStruct(s *types.Selection) *types.Named {
+	t := s.Recv()
+	idx := s.Index()
+	for _, i := range idx[:len(idx)-1] {
+		n := namedStruct(t)
+		if n == nil {
+			st, ok := deref(t).Underlying().(*types.Struct)
+			if !ok {
+				return nil
+			}
+			t = st.Field(i).Type()
+			continue
+		}
+		t = n.Underlying().(*types.Struct).Field(i).Type()
+	}
+	return namedStruct(t)
+}
+
+func deref(t types.Type) types.Type {
+	if p, ok := types.Unalias(t).Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
