@@ -214,15 +214,15 @@ func (db *DB) checkRelease(f *specFile) error {
 				if b.Offset >= a.Offset+a.Size {
 					break
 				}
-				if a.Union != "" && a.Union == b.Union && a.arm() != b.arm() {
+				if mayOverlap(a, b) {
 					continue
 				}
 				later := b
-				if later.Spans[0].AddedBy.File == "" || a.Since().Compare(b.Since()) > 0 {
+				if b.Since().Less(a.Since()) {
 					later = a
 				}
 				p := later.Spans[len(later.Spans)-1].AddedBy
-				return &posError{p.File, p.Line, fmt.Sprintf("%s: fields %s (offset %d, size %d) and %s (offset %d, size %d) overlap in %s without a shared union label",
+				return &posError{p.File, p.Line, fmt.Sprintf("%s: fields %s (offset %d, size %d) and %s (offset %d, size %d) overlap in %s without being arms of one union",
 					cmd, a.Field, a.Offset, a.Size, b.Field, b.Offset, b.Size, v)}
 			}
 		}
@@ -274,6 +274,9 @@ func (db *DB) checkReferences() error {
 			return &posError{p.File, p.Line, fmt.Sprintf("attr field %s: unknown command %s", f.Name, f.Command)}
 		}
 		for _, target := range f.Fields {
+			if strings.HasPrefix(target, "kfunc:") {
+				continue // kfuncs are not uAPI: their names cannot be checked here
+			}
 			if db.features[featureKey{AttrField, target}] == nil && db.features[featureKey{Helper, target}] == nil {
 				return &posError{p.File, p.Line, fmt.Sprintf("flag %s goes in %q, which is neither an attr field (COMMAND.field) nor a helper", f.Name, target)}
 			}

@@ -200,6 +200,9 @@ func TestLoadErrors(t *testing.T) {
 		{"flag same bits elsewhere", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  flags:\n    - {name: BPF_F_OTHER, value: 1, fields: [bpf_map_lookup_elem], source: s}\n"}, ""},
 		{"flag goes nowhere", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  flags:\n    - {name: BPF_F_OTHER, value: 2, fields: [BPF_MAP_CREATE.nope], source: s}\n"}, `flag BPF_F_OTHER goes in "BPF_MAP_CREATE.nope", which is neither`},
 		{"overlap", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: max_entries, commands: [BPF_MAP_CREATE], offset: 4, size: 4, source: s}\n"}, "5.8.yaml:4: BPF_MAP_CREATE: fields key_size (offset 4, size 4) and max_entries (offset 4, size 4) overlap in 5.8"},
+		{"union arms", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: a, commands: [BPF_MAP_CREATE], offset: 32, size: 4, union: u32=a, source: s}\n    - {name: b, commands: [BPF_MAP_CREATE], offset: 32, size: 4, union: u32=b, source: s}\n"}, ""},
+		{"same arm", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: s.a, commands: [BPF_MAP_CREATE], offset: 32, size: 4, union: u32=s, source: s}\n    - {name: s.b, commands: [BPF_MAP_CREATE], offset: 32, size: 4, union: u32=s, source: s}\n"}, "fields s.a (offset 32, size 4) and s.b (offset 32, size 4) overlap"},
+		{"bad union", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: a, commands: [BPF_MAP_CREATE], offset: 24, size: 4, union: \"u 24\", source: s}\n"}, "is not a path of union=arm steps"},
 		{"misaligned", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: x, commands: [BPF_MAP_CREATE], offset: 20, size: 8, source: s}\n"}, "offset 20 is not aligned to its size 8"},
 		{"unknown command", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: x, commands: [BPF_NOPE], offset: 0, size: 4, source: s}\n"}, "attr field BPF_NOPE.x: unknown command BPF_NOPE"},
 		{"no provenance", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9}\n"}, "5.8.yaml:4: map_type BPF_MAP_TYPE_FOO has no provenance"},
@@ -232,7 +235,7 @@ func FuzzLoad(f *testing.F) {
 	for _, data := range fixture {
 		f.Add(data)
 	}
-	f.Add("release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: a.b, commands: [BPF_MAP_CREATE], offset: 8, size: 8, union: u, source: s}\n")
+	f.Add("release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: a.b, commands: [BPF_MAP_CREATE], offset: 8, size: 8, union: u0=a, source: s}\n")
 	f.Fuzz(func(t *testing.T, data string) {
 		// Whatever the file says, loading returns a DB or an error naming
 		// the file; it never panics.

@@ -2,6 +2,7 @@ package kernelspec
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -142,14 +143,42 @@ func (f *Feature) InRelease(v Version) bool {
 	return false
 }
 
-// arm is the union member an attr field belongs to: fields of one nested
-// struct ("kprobe_multi.flags", "kprobe_multi.cnt") share an arm and so must
-// not overlap each other, while different arms of one union may.
-func (f *Feature) arm() string {
-	if i := strings.IndexByte(f.Field, '.'); i >= 0 {
-		return f.Field[:i]
+// mayOverlap reports whether two attr fields may share bytes: they must
+// sit in different arms of one C union. Union is the path of (union, arm)
+// steps from the command's struct down to the field, written
+// "u16=tcx/tcx.u16=relative_fd": link_create's union at offset 16, its tcx
+// arm, and inside that the union of relative_fd and relative_id.
+func mayOverlap(a, b *Feature) bool {
+	pa, pb := strings.Split(a.Union, "/"), strings.Split(b.Union, "/")
+	if a.Union == "" || b.Union == "" {
+		return false
 	}
-	return f.Field
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		ua, arma, _ := strings.Cut(pa[i], "=")
+		ub, armb, _ := strings.Cut(pb[i], "=")
+		if ua != ub {
+			return false
+		}
+		if arma != armb {
+			return true
+		}
+	}
+	return false
+}
+
+var unionStep = regexp.MustCompile(`^[a-z0-9_.#]+=[a-z0-9_#]+$`)
+
+// validUnion checks the syntax of a union path.
+func validUnion(u string) bool {
+	if u == "" {
+		return true
+	}
+	for _, step := range strings.Split(u, "/") {
+		if !unionStep.MatchString(step) {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *Feature) String() string { return f.Kind.String() + " " + f.Name }

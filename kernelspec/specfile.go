@@ -299,6 +299,9 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 		return errAt(path, n, "%s %s has no provenance: give commit and subject, or source", e.Kind, e.Name)
 	}
 	if e.Kind == AttrField {
+		if !validUnion(e.Union) {
+			return errAt(path, n, "attr field %s: union %q is not a path of union=arm steps such as u16=tcx/tcx.u16=relative_fd", e.Name, e.Union)
+		}
 		if len(e.Commands) == 0 {
 			return errAt(path, n, "attr field %s: commands is empty", e.Name)
 		}
@@ -326,7 +329,7 @@ func checkAdded(path string, e *entry) error {
 		return fail("attr field %s has no offset", e.Name)
 	case e.Kind == AttrField && !slices.Contains([]int{1, 2, 4, 8, 16}, e.Size):
 		return fail("attr field %s: size %d is not 1, 2, 4, 8 or 16", e.Name, e.Size)
-	case e.Kind == AttrField && (*e.Offset < 0 || *e.Offset%min(e.Size, 8) != 0):
+	case e.Kind == AttrField && (*e.Offset < 0 || e.Size <= 8 && *e.Offset%e.Size != 0): // 16 bytes are char arrays
 		return fail("attr field %s: offset %d is not aligned to its size %d", e.Name, *e.Offset, e.Size)
 	case e.Kind == Flag && len(e.Fields) == 0:
 		return fail("flag %s: fields is empty (say which attr fields or helpers take it)", e.Name)
