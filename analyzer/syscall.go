@@ -21,9 +21,9 @@ import (
 // sys.MapCreate(attr *MapCreateAttr). Calls to it are checked like the
 // system call itself, in this package and in every importer.
 type wrapperFact struct {
-	CmdParam int    // index of the parameter carrying the command, or -1
-	Cmd      uint64 // the command when CmdParam is -1
-	AttrParam int   // index of the parameter carrying the attr pointer
+	CmdParam  int    // index of the parameter carrying the command, or -1
+	Cmd       uint64 // the command when CmdParam is -1
+	AttrParam int    // index of the parameter carrying the attr pointer
 }
 
 func (*wrapperFact) AFact() {}

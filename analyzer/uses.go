@@ -81,10 +81,16 @@ func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rul
 	if !isConst || k.Pkg() == nil || !c.api.constPkgs[k.Pkg().Path()] {
 		return nil, nil, false
 	}
-	if f := c.db.Find(k.Name()); f != nil && f.Kind.HasValue() {
-		return []*kernelspec.Feature{f}, nil, true
+	f := c.db.Find(k.Name())
+	switch {
+	case f == nil || !f.Kind.HasValue():
+		return nil, nil, false
+	case f.Kind == kernelspec.Command:
+		// A command selects something only as the command of a bpf(2)
+		// call, which checkBPFCall reports; elsewhere it is just a number.
+		return nil, nil, true
 	}
-	return nil, nil, false
+	return []*kernelspec.Feature{f}, nil, true
 }
 
 // linuxFeatures drops aliases when the name they alias is also there, so a

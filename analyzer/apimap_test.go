@@ -1,0 +1,187 @@
+package analyzer_test
+
+import (
+	"go/constant"
+	"go/types"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/bpfcompat/bpfcompat/analyzer"
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+	"github.com/bpfcompat/bpfcompat/specs"
+)
+
+var ciliumPackages = []string{
+	"github.com/cilium/ebpf",
+	"github.com/cilium/ebpf/asm",
+	"github.com/cilium/ebpf/btf",
+	"github.com/cilium/ebpf/features",
+	"github.com/cilium/ebpf/link",
+	"github.com/cilium/ebpf/perf",
+	"github.com/cilium/ebpf/ringbuf",
+}
+
+func loadAPI(t *testing.T) (*analyzer.APIMap, *kernelspec.DB, map[string]*types.Package) {
+	t.Helper()
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := analyzer.LoadAPIMap(specs.API(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedTypes,
+		Env:  append(os.Environ(), "GOOS=linux", "GOARCH=amd64"),
+	}, ciliumPackages...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packages.PrintErrors(pkgs) > 0 {
+		t.Fatal("cannot load cilium/ebpf")
+	}
+	byPath := map[string]*types.Package{}
+	for _, p := range pkgs {
+		byPath[p.PkgPath] = p.Types
+	}
+	return api, db, byPath
+}
+
+// allFuncs lists every function and method of the packages by FullName.
+func allFuncs(pkgs map[string]*types.Package) map[string]*types.Func {
+	out := map[string]*types.Func{}
+	for _, pkg := range pkgs {
+		scope := pkg.Scope()
+		for _, name := range scope.Names() {
+			switch obj := scope.Lookup(name).(type) {
+			case *types.Func:
+				out[obj.FullName()] = obj
+			case *types.TypeName:
+				if named, ok := obj.Type().(*types.Named); ok {
+					for i := range named.NumMethods() {
+						m := named.Method(i)
+						out[m.FullName()] = m
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestAPIMapSymbolsExist checks that every function, probe and field the
+// cilium/ebpf map names exists in the version this project supports.
+func TestAPIMapSymbolsExist(t *testing.T) {
+	api, _, pkgs := loadAPI(t)
+	funcs := allFuncs(pkgs)
+	_, fields, fns, probes := api.Symbols()
+	for _, name := range append(fns, probes...) {
+		if !strings.Contains(name, "github.com/cilium/ebpf") {
+			continue
+		}
+		if funcs[name] == nil {
+			t.Errorf("API map names %s, which cilium/ebpf does not have", name)
+		}
+	}
+	for _, name := range fields {
+		dot := strings.LastIndexByte(name, '.')
+		typeDot := strings.LastIndexByte(name[:dot], '.')
+		pkg := pkgs[name[:typeDot]]
+		if pkg == nil {
+			t.Errorf("API map field %s: package not loaded", name)
+			continue
+		}
+		tn, _ := pkg.Scope().Lookup(name[typeDot+1 : dot]).(*types.TypeName)
+		if tn == nil {
+			t.Errorf("API map field %s: no such type", name)
+			continue
+		}
+		st, _ := tn.Type().Underlying().(*types.Struct)
+		found := false
+		for i := range st.NumFields() {
+			found = found || st.Field(i).Name() == name[dot+1:]
+		}
+		if !found {
+			t.Errorf("API map field %s: no such field", name)
+		}
+	}
+}
+
+// TestAPIMapCoversLinkConstructors enumerates package link: every function
+// or method that attaches a program or returns a link must be mapped.
+func TestAPIMapCoversLinkConstructors(t *testing.T) {
+	api, _, pkgs := loadAPI(t)
+	_, _, fns, _ := api.Symbols()
+	mapped := map[string]bool{}
+	for _, f := range fns {
+		mapped[f] = true
+	}
+	linkPkg := pkgs["github.com/cilium/ebpf/link"]
+	linkIface := linkPkg.Scope().Lookup("Link").Type().Underlying().(*types.Interface)
+	n := 0
+	for name, fn := range allFuncs(map[string]*types.Package{"link": linkPkg}) {
+		if !fn.Exported() {
+			continue
+		}
+		res := fn.Signature().Results()
+		returnsLink := res.Len() > 0 && types.Implements(res.At(0).Type(), linkIface)
+		attaches := strings.HasPrefix(fn.Name(), "Attach") || strings.HasPrefix(fn.Name(), "RawAttach") || strings.HasPrefix(fn.Name(), "RawDetach") || strings.HasPrefix(fn.Name(), "Detach")
+		if fn.Signature().Recv() == nil && attaches || returnsLink {
+			n++
+			if !mapped[name] {
+				t.Errorf("link constructor %s is not in specs/api/cilium-ebpf.yaml", name)
+			}
+		}
+	}
+	if n < 25 {
+		t.Errorf("found only %d link constructors: the enumeration is broken", n)
+	}
+	t.Logf("link constructors checked: %d", n)
+}
+
+// TestAPIMapCoversConstants checks that every exported constant of each
+// mapped type, in every cilium/ebpf package, names a feature by value once
+// the platform bits are masked, or is a constant of another platform.
+func TestAPIMapCoversConstants(t *testing.T) {
+	_, db, pkgs := loadAPI(t)
+	kinds := map[string]kernelspec.Kind{
+		"github.com/cilium/ebpf.MapType":               kernelspec.MapType,
+		"github.com/cilium/ebpf.ProgramType":           kernelspec.ProgramType,
+		"github.com/cilium/ebpf.AttachType":            kernelspec.AttachType,
+		"github.com/cilium/ebpf/asm.BuiltinFunc":       kernelspec.Helper,
+		"github.com/cilium/ebpf/internal/sys.LinkType": kernelspec.LinkType,
+	}
+	n := 0
+	for _, pkg := range pkgs {
+		for _, name := range pkg.Scope().Names() {
+			c, ok := pkg.Scope().Lookup(name).(*types.Const)
+			if !ok || !c.Exported() {
+				continue
+			}
+			named, ok := types.Unalias(c.Type()).(*types.Named)
+			if !ok || named.Obj().Pkg() == nil {
+				continue
+			}
+			kind, ok := kinds[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
+			if !ok {
+				continue
+			}
+			v, _ := constant.Uint64Val(c.Val())
+			if v&0xf0000000 != 0 {
+				continue
+			}
+			n++
+			if len(db.ByValue(kind, v)) == 0 {
+				t.Errorf("%s.%s = %d: no %s has that value", pkg.Name(), name, v, kind)
+			}
+		}
+	}
+	if n < 300 {
+		t.Errorf("checked only %d constants: the enumeration is broken", n)
+	}
+	t.Logf("cilium/ebpf constants checked: %d", n)
+}

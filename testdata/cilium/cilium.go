@@ -1,0 +1,116 @@
+// Package cilium selects features through the cilium/ebpf API.
+package cilium
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+)
+
+var events = &ebpf.MapSpec{
+	Name:       "events",
+	Type:       ebpf.RingBuf, // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4`
+	MaxEntries: 1 << 20,
+}
+
+var counters = &ebpf.MapSpec{
+	Type:       ebpf.Array,
+	KeySize:    4,
+	ValueSize:  8,
+	MaxEntries: 64,
+	Flags:      0x400, // want `BPF_F_MMAPABLE requires Linux 5.5, but the target is 5.4 \(via ebpf.MapSpec.Flags\)`
+}
+
+var table = &ebpf.MapSpec{
+	Type:       ebpf.Hash,
+	KeySize:    4,
+	ValueSize:  8,
+	MaxEntries: 64,
+	Flags:      unix.BPF_F_NO_PREALLOC,
+}
+
+func userRingbuf() *ebpf.MapSpec {
+	spec := &ebpf.MapSpec{MaxEntries: 4096}
+	spec.Type = ebpf.MapType(unix.BPF_MAP_TYPE_USER_RINGBUF) // want `BPF_MAP_TYPE_USER_RINGBUF requires Linux 6.1`
+	spec.Flags = unix.BPF_F_MMAPABLE                            // want `BPF_F_MMAPABLE requires Linux 5.5`
+	return spec
+}
+
+var lsm = &ebpf.ProgramSpec{
+	Type:       ebpf.LSM,          // want `BPF_PROG_TYPE_LSM requires Linux 5.7`
+	AttachType: ebpf.AttachLSMMac, // want `BPF_LSM_MAC requires Linux 5.7`
+	AttachTo:   "file_open",
+	License:    "GPL",
+	Instructions: asm.Instructions{
+		asm.LoadImm(asm.R0, 0, asm.DWord),
+		asm.Return(),
+	},
+}
+
+func emit() asm.Instructions {
+	return asm.Instructions{
+		asm.FnMapLookupElem.Call(),
+		asm.FnRingbufOutput.Call(), // want `bpf_ringbuf_output requires Linux 5.8`
+		{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Constant: int64(asm.FnLoop)}, // want `bpf_loop requires Linux 5.17`
+	}
+}
+
+func attach(prog *ebpf.Program, ifindex int) (link.Link, error) {
+	l, err := link.AttachTCX(link.TCXOptions{ // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.4 \(via link.AttachTCX\)`
+		Interface: ifindex,
+		Program:   prog,
+		Attach:    ebpf.AttachTCXIngress, // want `BPF_TCX_INGRESS requires Linux 6.6`
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tcx: %w", err)
+	}
+	return l, nil
+}
+
+func kprobe(prog *ebpf.Program) (link.Link, error) {
+	return link.Kprobe("do_sys_openat2", prog, nil)
+}
+
+func read(m *ebpf.Map) error {
+	rd, err := ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(via ringbuf.NewReader\)`
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	keys := make([]uint32, 16)
+	values := make([]uint64, 16)
+	var cursor ebpf.MapBatchCursor
+	_, err = m.BatchLookup(&cursor, keys, values, nil) // want `BPF_MAP_LOOKUP_BATCH requires Linux 5.6`
+	return err
+}
+
+// Mentions: comparisons, switches, probe arguments, method receivers and
+// Windows constants select nothing on Linux.
+func mentions(spec *ebpf.MapSpec) string {
+	if spec.Type == ebpf.RingBuf {
+		return "ring"
+	}
+	switch spec.Type {
+	case ebpf.UserRingbuf, ebpf.Arena:
+		return "new"
+	}
+	if err := features.HaveMapType(ebpf.BloomFilter); err != nil {
+		return "no bloom"
+	}
+	_ = ebpf.WindowsRingBuf
+	return ebpf.CgroupStorage.String() + ebpf.RingBuf.String()
+}
+
+// Constants of another type with the same value are not map types.
+type color uint32
+
+const ringbufColor color = 27
+
+func paint(c color) {}
+
+func notAMapType() { paint(ringbufColor) }
