@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -60,3 +61,40 @@ func TestConfigFile(t *testing.T) {
 func TestGeneratedFilesSkipped(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./generated")
 }
+
+func TestKernelFlagWithSeveralTargets(t *testing.T) {
+	a := analyzer.New()
+	spec := filepath.Join(testdata(t), "flagtarget", "rhel-8.10.yaml")
+	if err := a.Flags.Set("kernel", "5.10,6.1,"+spec); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata(t), a, "./flagtarget")
+}
+
+func TestBadKernelFlag(t *testing.T) {
+	for bad, want := range map[string]string{
+		"5.x":            `invalid kernel version "5.x"`,
+		"":               "empty target",
+		"9.1":            "kernel 9.1 is newer than the newest release in the specs",
+		"5.25":           "5.25 is not a Linux release",
+		"./missing.yaml": "missing.yaml: no such file",
+	} {
+		err := analyzer.New().Flags.Set("kernel", bad)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("-kernel=%q: error %v, want it to contain %q", bad, err, want)
+		}
+	}
+}
+
+func TestBadConfigFile(t *testing.T) {
+	results := analysistest.Run(nopT{t}, testdata(t), analyzer.New(), "./badconfig")
+	if len(results) == 0 || results[0].Err == nil || !strings.Contains(results[0].Err.Error(), `badconfig/.bpfcompat.yaml: `) || !strings.Contains(results[0].Err.Error(), "field kernels not found") {
+		t.Errorf("want an error naming the config file and the bad key, got %v", results)
+	}
+}
+
+// nopT runs analysistest where an analysis error is the expected outcome:
+// it records nothing, so the test inspects the results itself.
+type nopT struct{ *testing.T }
+
+func (nopT) Errorf(string, ...any) {}

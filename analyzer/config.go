@@ -83,11 +83,15 @@ func (f *kernelFlag) Set(s string) error {
 	if len(targets) == 0 {
 		return errors.New("empty target: want a kernel version such as 5.10, a kernel spec file, or a comma-separated list")
 	}
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		return err
+	}
 	for _, t := range targets {
-		if !isSpecPath(t) {
-			if _, err := kernelspec.ParseVersion(t); err != nil {
-				return err
-			}
+		// Resolve now, so that a bad target is a flag error rather than a
+		// failure of whichever package the driver happens to analyze first.
+		if _, err := db.ParseKernel(t); err != nil {
+			return err
 		}
 	}
 	f.targets, f.set = targets, true
