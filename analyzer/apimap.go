@@ -52,10 +52,19 @@ type apiConsts struct {
 }
 
 type apiField struct {
-	Field    string   `yaml:"field"`
-	Flags    string   `yaml:"flags"`
-	Features []string `yaml:"features"`
-	Note     string   `yaml:"note"`
+	Field      string         `yaml:"field"`
+	Flags      string         `yaml:"flags"`
+	Features   []string       `yaml:"features"`
+	HelperCall *apiHelperCall `yaml:"helper_call"`
+	Note       string         `yaml:"note"`
+}
+
+// apiHelperCall describes an instruction literal whose constant is a helper
+// id when its opcode is a call: asm.Instruction{OpCode: ...Call..., Constant: 130}.
+type apiHelperCall struct {
+	OpcodeField string `yaml:"opcode_field"` // the field holding the opcode
+	CallOp      string `yaml:"call_op"`      // the constant whose mention makes it a call
+	SrcField    string `yaml:"src_field"`    // a non-zero source means a bpf2bpf or kfunc call
 }
 
 type apiFunction struct {
@@ -80,8 +89,9 @@ type typeRule struct {
 
 // fieldRule: a struct field whose non-zero value selects features.
 type fieldRule struct {
-	flagsOf  string                // attr field whose flags the value's bits are
-	features []*kernelspec.Feature // selected by any non-zero value
+	flagsOf    string                // attr field whose flags the value's bits are
+	features   []*kernelspec.Feature // selected by any non-zero value
+	helperCall *apiHelperCall        // the value is a helper id in a call instruction
 }
 
 // probeRule: a call that tests for features.
@@ -175,7 +185,7 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 		if err := m.claim(fl.Field, m.fields[fl.Field] != nil, file); err != nil {
 			return err
 		}
-		r := &fieldRule{flagsOf: fl.Flags}
+		r := &fieldRule{flagsOf: fl.Flags, helperCall: fl.HelperCall}
 		if fl.Flags != "" && db.Lookup(kernelspec.AttrField, fl.Flags) == nil {
 			return errf("field %s: flags of unknown attr field %q", fl.Field, fl.Flags)
 		}
@@ -183,7 +193,7 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 		if err != nil {
 			return err
 		}
-		if fl.Flags == "" && len(feats) == 0 {
+		if fl.Flags == "" && len(feats) == 0 && fl.HelperCall == nil {
 			return errf("field %s selects nothing: give flags or features", fl.Field)
 		}
 		r.features = feats

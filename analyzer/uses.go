@@ -244,8 +244,62 @@ func (c *checker) checkLiteralField(lit *ast.CompositeLit, kv *ast.KeyValueExpr)
 	if !ok {
 		return
 	}
-	if named := namedStruct(tv.Type); named != nil {
-		c.checkFieldValue(named, id.Name, kv.Value)
+	named := namedStruct(tv.Type)
+	if named == nil {
+		return
+	}
+	if rule := c.fieldRule(named, id.Name); rule != nil && rule.helperCall != nil {
+		c.checkHelperCall(lit, kv, rule.helperCall)
+		return
+	}
+	c.checkFieldValue(named, id.Name, kv.Value)
+}
+
+func (c *checker) fieldRule(named *types.Named, field string) *fieldRule {
+	obj := named.Obj()
+	if obj.Pkg() == nil {
+		return nil
+	}
+	return c.api.fields[obj.Pkg().Path()+"."+obj.Name()+"."+field]
+}
+
+// checkHelperCall reports the helper a raw call instruction calls:
+// asm.Instruction{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Constant: 181}.
+// The opcode is built by method calls, so it is recognised by naming the
+// call operation; a source register marks a bpf2bpf or kfunc call instead.
+func (c *checker) checkHelperCall(lit *ast.CompositeLit, kv *ast.KeyValueExpr, rule *apiHelperCall) {
+	info := c.pass.TypesInfo
+	if tv := info.Types[kv.Value]; tv.Value == nil || c.hasNamedConstants(kv.Value) {
+		return // not constant, or made of helper constants that report themselves
+	}
+	isCall := false
+	for _, elt := range lit.Elts {
+		other, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		switch key, _ := other.Key.(*ast.Ident); {
+		case key == nil:
+		case key.Name == rule.SrcField && !isZeroConst(info, other.Value):
+			return
+		case key.Name == rule.OpcodeField:
+			ast.Inspect(other.Value, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok {
+					if k, ok := info.Uses[sel.Sel].(*types.Const); ok && k.Pkg() != nil && k.Pkg().Path()+"."+k.Name() == rule.CallOp {
+						isCall = true
+					}
+				}
+				return !isCall
+			})
+		}
+	}
+	if !isCall {
+		return
+	}
+	if v, ok := c.constUint(kv.Value); ok {
+		if feats := linuxFeatures(c.db.ByValue(kernelspec.Helper, v)); len(feats) > 0 {
+			c.report(use{node: kv.Value, features: feats, via: "a call instruction"})
+		}
 	}
 }
 
@@ -271,11 +325,8 @@ func (c *checker) checkAssign(as *ast.AssignStmt) {
 
 func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Expr) {
 	obj := named.Obj()
-	if obj.Pkg() == nil {
-		return
-	}
-	rule := c.api.fields[obj.Pkg().Path()+"."+obj.Name()+"."+field]
-	if rule == nil || isZeroConst(c.pass.TypesInfo, value) {
+	rule := c.fieldRule(named, field)
+	if rule == nil || rule.helperCall != nil || isZeroConst(c.pass.TypesInfo, value) {
 		return
 	}
 	via := obj.Pkg().Name() + "." + obj.Name() + "." + field

@@ -37,7 +37,7 @@ var table = &ebpf.MapSpec{
 func userRingbuf() *ebpf.MapSpec {
 	spec := &ebpf.MapSpec{MaxEntries: 4096}
 	spec.Type = ebpf.MapType(unix.BPF_MAP_TYPE_USER_RINGBUF) // want `BPF_MAP_TYPE_USER_RINGBUF requires Linux 6.1`
-	spec.Flags = unix.BPF_F_MMAPABLE                            // want `BPF_F_MMAPABLE requires Linux 5.5`
+	spec.Flags = unix.BPF_F_MMAPABLE                         // want `BPF_F_MMAPABLE requires Linux 5.5`
 	return spec
 }
 
@@ -57,6 +57,10 @@ func emit() asm.Instructions {
 		asm.FnMapLookupElem.Call(),
 		asm.FnRingbufOutput.Call(), // want `bpf_ringbuf_output requires Linux 5.8`
 		{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Constant: int64(asm.FnLoop)}, // want `bpf_loop requires Linux 5.17`
+		{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Constant: 181},               // want `bpf_loop requires Linux 5.17, but the target is 5.4 \(via a call instruction\)`
+		{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Src: asm.PseudoCall, Constant: 181},
+		{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Exit), Constant: 181},
+		{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Constant: 1},
 	}
 }
 
