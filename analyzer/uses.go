@@ -5,6 +5,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -143,7 +144,7 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 			return false
 		case *ast.SelectorExpr:
 			// A method of the constant: only listed methods (asm.BuiltinFunc.Call) select.
-			return rule != nil && contains(rule.methods, p.Sel.Name)
+			return rule != nil && slices.Contains(rule.methods, p.Sel.Name)
 		case *ast.IndexExpr:
 			if child == p.Index {
 				return false
@@ -178,15 +179,6 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 		return true
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // funcKey is how the API map names a function: types.Func.FullName of the
@@ -347,7 +339,7 @@ func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Ex
 func (c *checker) flagsIn(field string, v uint64) []*kernelspec.Feature {
 	var out []*kernelspec.Feature
 	for _, f := range c.db.Features(kernelspec.Flag) {
-		if f.Value != 0 && f.Value&v == f.Value && f.AliasOf == "" && contains(f.Fields, field) {
+		if f.Value != 0 && f.Value&v == f.Value && f.AliasOf == "" && slices.Contains(f.Fields, field) {
 			out = append(out, f)
 		}
 	}
