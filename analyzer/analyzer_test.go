@@ -98,3 +98,7 @@ func TestBadConfigFile(t *testing.T) {
 type nopT struct{ *testing.T }
 
 func (nopT) Errorf(string, ...any) {}
+
+func TestGuards(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./guards")
+}

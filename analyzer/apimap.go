@@ -24,6 +24,7 @@ type apiFile struct {
 	Functions []apiFunction `yaml:"functions"`
 	Probes    []apiProbe    `yaml:"probes"`
 	Syscalls  []apiSyscall  `yaml:"syscalls"`
+	Exits     []string      `yaml:"exits"`
 }
 
 // apiSyscall describes a raw system call entry point: its first argument
@@ -108,6 +109,7 @@ type APIMap struct {
 	funcs     map[string][]*kernelspec.Feature
 	probes    map[string]*probeRule
 	syscalls  map[string]*apiSyscall
+	exits     map[string]bool // functions that never return: early exits
 	// packages lists every package the map mentions: a package that imports
 	// none of them (and no wrapper) has nothing to check.
 	packages map[string]bool
@@ -127,6 +129,7 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		funcs:     map[string][]*kernelspec.Feature{},
 		probes:    map[string]*probeRule{},
 		syscalls:  map[string]*apiSyscall{},
+		exits:     map[string]bool{},
 		packages:  map[string]bool{},
 	}
 	for _, name := range names {
@@ -224,6 +227,12 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("probe %s proves nothing: give args or features", p.Func)
 		}
 		m.probes[p.Func] = &probeRule{args: p.Args, features: feats}
+	}
+	for _, fn := range f.Exits {
+		if _, ok := symbolPackage(fn); !ok {
+			return errf("exits: %q is not a qualified Go function", fn)
+		}
+		m.exits[fn] = true
 	}
 	for i := range f.Syscalls {
 		sc := &f.Syscalls[i]

@@ -19,7 +19,13 @@ type checker struct {
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
 	// Per file.
+	file  *ast.File
 	floor kernelspec.Version // raised by //bpfcompat:kernel
+
+	// Variables given exactly one value, for guards that store a probe's
+	// result; built on the first guard question.
+	values   map[*types.Var]ast.Expr
+	assigned map[*types.Var]int
 
 	reported map[token.Pos]bool // one diagnostic per use
 }
@@ -43,6 +49,7 @@ type use struct {
 }
 
 func (c *checker) checkFile(f *ast.File) {
+	c.file = f
 	c.floor = c.fileFloor(f)
 	ast.Inspect(f, c.visitor())
 }

@@ -41,12 +41,19 @@ func (c *checker) report(u use) bool {
 	targets := c.effectiveTargets()
 	var worst *kernelspec.Feature
 	var missing []*kernelspec.Kernel
+	var proven featureSet // computed only for a use that would be reported
 	for _, f := range u.features {
 		var lacking []*kernelspec.Kernel
 		for _, k := range targets {
 			if !k.Has(f) {
 				lacking = append(lacking, k)
 			}
+		}
+		if len(lacking) > 0 && proven == nil {
+			proven = c.proven(u.node)
+		}
+		if proven[f] {
+			continue
 		}
 		if len(lacking) > 0 && (worst == nil || worst.Since().Less(f.Since())) {
 			worst, missing = f, lacking

@@ -1,0 +1,307 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// A guard is control flow that reaches a use only where a probe proved the
+// feature: the use sits in the branch where the probe's error was nil (or
+// its boolean true), or after an early exit taken when it was not. The
+// checks here are structural, like Android Lint's VersionChecks: they read
+// the enclosing if/else, switch and preceding early exits of the use's
+// function, through &&, ||, ! and variables assigned once.
+
+// featureSet is what a condition proves, by feature.
+type featureSet map[*kernelspec.Feature]bool
+
+func (s featureSet) union(t featureSet) featureSet {
+	out := featureSet{}
+	for f := range s {
+		out[f] = true
+	}
+	for f := range t {
+		out[f] = true
+	}
+	return out
+}
+
+func (s featureSet) intersect(t featureSet) featureSet {
+	out := featureSet{}
+	for f := range s {
+		if t[f] {
+			out[f] = true
+		}
+	}
+	return out
+}
+
+// maxGuardDepth bounds how far variables are followed to their values.
+const maxGuardDepth = 8
+
+// proven returns the features that the control flow around node proves
+// present.
+func (c *checker) proven(node ast.Node) featureSet {
+	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
+	proven := featureSet{}
+	for i := 1; i < len(path); i++ {
+		child, parent := path[i-1], path[i]
+		switch p := parent.(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return proven // guards do not cross function boundaries
+		case *ast.IfStmt:
+			switch child {
+			case p.Body:
+				proven = proven.union(c.proves(p.Cond, true, 0))
+			case p.Else:
+				proven = proven.union(c.proves(p.Cond, false, 0))
+			}
+		case *ast.CaseClause:
+			if i+2 < len(path) && isTaglessSwitch(path[i+2]) && isStmtOf(child, p.Body) {
+				var cases featureSet
+				for j, e := range p.List {
+					if j == 0 {
+						cases = c.proves(e, true, 0)
+					} else {
+						cases = cases.intersect(c.proves(e, true, 0))
+					}
+				}
+				proven = proven.union(cases)
+			}
+			proven = proven.union(c.earlyExits(p.Body, child))
+		case *ast.BlockStmt:
+			proven = proven.union(c.earlyExits(p.List, child))
+		}
+	}
+	return proven
+}
+
+func isTaglessSwitch(n ast.Node) bool {
+	sw, ok := n.(*ast.SwitchStmt)
+	return ok && sw.Tag == nil
+}
+
+func isStmtOf(n ast.Node, list []ast.Stmt) bool {
+	for _, s := range list {
+		if s == n {
+			return true
+		}
+	}
+	return false
+}
+
+// earlyExits returns what the statements before child in list prove: an
+// `if cond { return }` proves cond false from there on, an
+// `if cond { ... } else { return }` proves it true.
+func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) featureSet {
+	proven := featureSet{}
+	for _, s := range list {
+		if s == child {
+			break
+		}
+		ifs, ok := s.(*ast.IfStmt)
+		if !ok {
+			continue
+		}
+		switch {
+		case ifs.Else == nil && c.terminates(ifs.Body):
+			proven = proven.union(c.proves(ifs.Cond, false, 0))
+		case ifs.Else != nil && c.terminates(ifs.Else) && !c.terminates(ifs.Body):
+			proven = proven.union(c.proves(ifs.Cond, true, 0))
+		}
+	}
+	return proven
+}
+
+// terminates reports whether control never falls out of the end of s:
+// return, panic, a jump, or a call of a function that does not return
+// (os.Exit, log.Fatal, t.Skip, t.Fatal: listed in the API map's exits).
+func (c *checker) terminates(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.BlockStmt:
+		return len(s.List) > 0 && c.terminates(s.List[len(s.List)-1])
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	case *ast.IfStmt:
+		return s.Else != nil && c.terminates(s.Body) && c.terminates(s.Else)
+	case *ast.ExprStmt:
+		call, ok := ast.Unparen(s.X).(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		switch fn := typeutil.Callee(c.pass.TypesInfo, call).(type) {
+		case *types.Builtin:
+			return fn.Name() == "panic"
+		case *types.Func:
+			return c.api.exits[funcKey(fn)]
+		}
+	}
+	return false
+}
+
+// proves returns the features that e being truth proves.
+func (c *checker) proves(e ast.Expr, truth bool, depth int) featureSet {
+	if depth > maxGuardDepth {
+		return nil
+	}
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return c.proves(e.X, truth, depth)
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			return c.proves(e.X, !truth, depth)
+		}
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			if truth {
+				return c.proves(e.X, true, depth).union(c.proves(e.Y, true, depth))
+			}
+			return c.proves(e.X, false, depth).intersect(c.proves(e.Y, false, depth))
+		case token.LOR:
+			if truth {
+				return c.proves(e.X, true, depth).intersect(c.proves(e.Y, true, depth))
+			}
+			return c.proves(e.X, false, depth).union(c.proves(e.Y, false, depth))
+		case token.EQL, token.NEQ:
+			operand := e.X
+			if c.isNil(e.X) {
+				operand = e.Y
+			} else if !c.isNil(e.Y) {
+				return nil
+			}
+			if (e.Op == token.EQL) == truth {
+				return c.probeResult(operand, depth)
+			}
+		}
+	case *ast.Ident:
+		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok {
+			if def := c.singleValue(v); def != nil {
+				return c.proves(def, truth, depth+1)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *checker) isNil(e ast.Expr) bool {
+	tv, ok := c.pass.TypesInfo.Types[e]
+	return ok && tv.IsNil()
+}
+
+// probeResult returns what e being a nil error proves: e is a probe call,
+// or a variable holding one's result.
+func (c *checker) probeResult(e ast.Expr, depth int) featureSet {
+	e = ast.Unparen(e)
+	if id, ok := e.(*ast.Ident); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+			if def := c.singleValue(v); def != nil && depth < maxGuardDepth {
+				return c.probeResult(def, depth+1)
+			}
+		}
+		return nil
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok {
+		return nil
+	}
+	rule := c.api.probes[funcKey(fn)]
+	if rule == nil {
+		return nil
+	}
+	return c.probed(rule, call)
+}
+
+// probed is the set of features a probe call tests for.
+func (c *checker) probed(rule *probeRule, call *ast.CallExpr) featureSet {
+	out := featureSet{}
+	for _, f := range rule.features {
+		out[f] = true
+	}
+	for _, i := range rule.args {
+		if i >= len(call.Args) {
+			continue
+		}
+		if feats, _, ok := c.constantFeatures(call.Args[i]); ok {
+			for _, f := range feats {
+				out[f] = true
+			}
+		}
+	}
+	return out
+}
+
+// singleValue returns the expression a local variable is given if it is
+// given exactly one, in its declaration or one assignment; nil otherwise.
+func (c *checker) singleValue(v *types.Var) ast.Expr {
+	if c.values == nil {
+		c.values = map[*types.Var]ast.Expr{}
+		c.assigned = map[*types.Var]int{}
+		for _, f := range c.pass.Files {
+			c.collectValues(f)
+		}
+	}
+	if c.assigned[v] != 1 {
+		return nil
+	}
+	return c.values[v]
+}
+
+func (c *checker) collectValues(f *ast.File) {
+	info := c.pass.TypesInfo
+	record := func(id *ast.Ident, value ast.Expr) {
+		v, ok := info.ObjectOf(id).(*types.Var)
+		if !ok {
+			return
+		}
+		c.assigned[v]++
+		c.values[v] = value
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				id, ok := ast.Unparen(lhs).(*ast.Ident)
+				if !ok {
+					continue
+				}
+				var value ast.Expr
+				if len(n.Rhs) == len(n.Lhs) && n.Tok != token.ADD_ASSIGN {
+					value = n.Rhs[i]
+				}
+				record(id, value)
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				var value ast.Expr
+				if len(n.Values) == len(n.Names) {
+					value = n.Values[i]
+				}
+				if value != nil || len(n.Values) > 0 {
+					record(id, value)
+				}
+			}
+		case *ast.UnaryExpr:
+			// Taking a variable's address lets anything change it.
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
+				record(id, nil)
+				record(id, nil)
+			}
+		case *ast.IncDecStmt:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
+				record(id, nil)
+			}
+		}
+		return true
+	})
+}

@@ -1,0 +1,126 @@
+// Package guards uses features behind the checks real projects write.
+package guards
+
+import (
+	"log"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/ringbuf"
+)
+
+var cfg struct{ Ring bool }
+
+// The use sits in the branch where the probe succeeded.
+func ifNil(m *ebpf.Map) {
+	if err := features.HaveMapType(ebpf.RingBuf); err == nil {
+		ringbuf.NewReader(m)
+	} else {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+}
+
+// An early exit when the probe fails guards the rest of the function.
+func earlyReturn(m *ebpf.Map) error {
+	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	if err := features.HaveMapType(ebpf.RingBuf); err != nil {
+		return err
+	}
+	ringbuf.NewReader(m)
+	return nil
+}
+
+func earlyFatal(m *ebpf.Map) {
+	err := features.HaveMapType(ebpf.RingBuf)
+	if err != nil {
+		log.Fatalf("no ring buffer: %v", err)
+	}
+	ringbuf.NewReader(m)
+}
+
+func inLoop(ms []*ebpf.Map) {
+	for _, m := range ms {
+		if features.HaveMapType(ebpf.RingBuf) != nil {
+			continue
+		}
+		ringbuf.NewReader(m)
+	}
+}
+
+// Compound conditions: &&, ||, ! and the else of a negation.
+func compound(m *ebpf.Map) {
+	if cfg.Ring && features.HaveMapType(ebpf.RingBuf) == nil {
+		ringbuf.NewReader(m)
+	}
+	if cfg.Ring || features.HaveMapType(ebpf.RingBuf) == nil {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if !(features.HaveMapType(ebpf.RingBuf) == nil) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	} else {
+		ringbuf.NewReader(m)
+	}
+	if features.HaveMapType(ebpf.RingBuf) != nil || features.HaveMapType(ebpf.BloomFilter) != nil {
+		return
+	}
+	ringbuf.NewReader(m)
+	_ = ebpf.MapSpec{Type: ebpf.BloomFilter}
+}
+
+// The result stored in a variable, bool or error, and used later.
+func stored(m *ebpf.Map) {
+	useRB := cfg.Ring && features.HaveMapType(ebpf.RingBuf) == nil
+	if useRB {
+		ringbuf.NewReader(m)
+	}
+	err := features.HaveMapType(ebpf.RingBuf)
+	if err == nil {
+		ringbuf.NewReader(m)
+	}
+}
+
+// A variable assigned twice proves nothing: which value reaches the check
+// is a question of flow.
+func reassigned(m *ebpf.Map) {
+	err := features.HaveMapType(ebpf.RingBuf)
+	err = nil
+	if err == nil {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+}
+
+// A switch on the result.
+func switched(m *ebpf.Map) {
+	switch err := features.HaveMapType(ebpf.RingBuf); {
+	case err == nil:
+		ringbuf.NewReader(m)
+	default:
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+}
+
+// A guard proves exactly what it probes.
+func wrongProbe() *ebpf.ProgramSpec {
+	if features.HaveMapType(ebpf.RingBuf) != nil {
+		return nil
+	}
+	return &ebpf.ProgramSpec{Type: ebpf.LSM} // want `BPF_PROG_TYPE_LSM requires Linux 5.7`
+}
+
+func programProbe() *ebpf.ProgramSpec {
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		return nil
+	}
+	return &ebpf.ProgramSpec{Type: ebpf.LSM}
+}
+
+// Guards do not reach into closures, which may run anywhere.
+func closure(m *ebpf.Map) func() {
+	if features.HaveMapType(ebpf.RingBuf) != nil {
+		return nil
+	}
+	return func() {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+}
