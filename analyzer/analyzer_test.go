@@ -102,3 +102,7 @@ func (nopT) Errorf(string, ...any) {}
 func TestGuards(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./guards")
 }
+
+func TestIgnoreAndObsoleteGuards(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./ignore")
+}

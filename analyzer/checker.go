@@ -19,8 +19,9 @@ type checker struct {
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
 	// Per file.
-	file  *ast.File
-	floor kernelspec.Version // raised by //bpfcompat:kernel
+	file    *ast.File
+	floor   kernelspec.Version // raised by //bpfcompat:kernel
+	ignores map[int]*ignore    // by the line they cover
 
 	// Variables given exactly one value, for guards that store a probe's
 	// result; built on the first guard question.
@@ -51,5 +52,7 @@ type use struct {
 func (c *checker) checkFile(f *ast.File) {
 	c.file = f
 	c.floor = c.fileFloor(f)
+	c.ignores = c.collectIgnores(f)
 	ast.Inspect(f, c.visitor())
+	c.reportIgnores()
 }

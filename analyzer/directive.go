@@ -46,6 +46,9 @@ func parseDirective(text string) (verb, arg string, ok bool) {
 		return "", "", false
 	}
 	verb, arg, _ = strings.Cut(rest, " ")
+	if before, _, found := strings.Cut(arg, "//"); found {
+		arg = before // a comment after the directive is not part of it
+	}
 	return verb, strings.TrimSpace(arg), true
 }
 

@@ -305,3 +305,38 @@ func (c *checker) collectValues(f *ast.File) {
 		return true
 	})
 }
+
+// ObsoleteGuardCategory is the category of a probe for features every
+// target already has, the analogue of Android Lint's ObsoleteSdkInt.
+const ObsoleteGuardCategory = "obsolete_guard"
+
+// checkObsoleteProbe reports a probe whose answer the targets fix in
+// advance: its fallback path is dead code on every supported kernel.
+func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *probeRule) {
+	probed := c.probed(rule, call)
+	if len(probed) == 0 {
+		return
+	}
+	targets := c.effectiveTargets()
+	var newest *kernelspec.Feature
+	for f := range probed {
+		for _, k := range targets {
+			if !k.Has(f) {
+				return
+			}
+		}
+		if newest == nil || newest.Since().Less(f.Since()) {
+			newest = f
+		}
+	}
+	pos := callName(call).Pos()
+	if c.ignored(pos) {
+		return
+	}
+	target := "the target"
+	if len(targets) == 1 {
+		target = "the target, " + targets[0].Name + ","
+	}
+	c.pass.Report(analysisDiagnostic(pos, call.End(), ObsoleteGuardCategory,
+		"%s always succeeds: %s is in Linux %s and %s has it", shortFuncName(fn), newest.Name, newest.Since(), target))
+}

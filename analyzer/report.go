@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"go/token"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -63,6 +64,9 @@ func (c *checker) report(u use) bool {
 		return false
 	}
 	c.reported[pos] = true
+	if c.ignored(pos) {
+		return true
+	}
 	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", worst.Name, worst.Since(), missing[0])
 	if len(targets) > 1 {
 		names := make([]string, len(missing))
@@ -108,6 +112,9 @@ func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via strin
 		}
 	}
 	c.reported[pos] = true
+	if c.ignored(pos) {
+		return
+	}
 	c.pass.Report(analysis.Diagnostic{
 		Pos:      pos,
 		End:      set.node.End(),
@@ -122,4 +129,8 @@ func commitURL(p kernelspec.Provenance) string {
 		return ""
 	}
 	return "https://git.kernel.org/torvalds/c/" + p.Commit
+}
+
+func analysisDiagnostic(pos, end token.Pos, category, format string, args ...any) analysis.Diagnostic {
+	return analysis.Diagnostic{Pos: pos, End: end, Category: category, Message: fmt.Sprintf(format, args...)}
 }

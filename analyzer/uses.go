@@ -192,6 +192,10 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		return
 	}
 	key := funcKey(fn)
+	if rule := c.api.probes[key]; rule != nil {
+		c.checkObsoleteProbe(call, fn, rule)
+		return
+	}
 	if feats, ok := c.api.funcs[key]; ok {
 		c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)})
 		return
