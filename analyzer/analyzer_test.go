@@ -106,3 +106,7 @@ func TestGuards(t *testing.T) {
 func TestIgnoreAndObsoleteGuards(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./ignore")
 }
+
+func TestFallbacks(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./fallback")
+}

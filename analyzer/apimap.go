@@ -25,6 +25,9 @@ type apiFile struct {
 	Probes    []apiProbe    `yaml:"probes"`
 	Syscalls  []apiSyscall  `yaml:"syscalls"`
 	Exits     []string      `yaml:"exits"`
+	// Unsupported lists the errors that mean "this kernel lacks it":
+	// testing for one and going on another way is a fallback.
+	Unsupported []string `yaml:"unsupported_errors"`
 }
 
 // apiSyscall describes a raw system call entry point: its first argument
@@ -103,13 +106,14 @@ type probeRule struct {
 
 // APIMap is the merged, validated content of the API map files.
 type APIMap struct {
-	types     map[string]*typeRule  // "pkgpath.Name"
-	constPkgs map[string]bool       // packages whose constants are named as features
-	fields    map[string]*fieldRule // "pkgpath.Type.Field"
-	funcs     map[string][]*kernelspec.Feature
-	probes    map[string]*probeRule
-	syscalls  map[string]*apiSyscall
-	exits     map[string]bool // functions that never return: early exits
+	types       map[string]*typeRule  // "pkgpath.Name"
+	constPkgs   map[string]bool       // packages whose constants are named as features
+	fields      map[string]*fieldRule // "pkgpath.Type.Field"
+	funcs       map[string][]*kernelspec.Feature
+	probes      map[string]*probeRule
+	syscalls    map[string]*apiSyscall
+	exits       map[string]bool // functions that never return: early exits
+	unsupported map[string]bool // errors that mean the kernel lacks a feature
 	// packages lists every package the map mentions: a package that imports
 	// none of them (and no wrapper) has nothing to check.
 	packages map[string]bool
@@ -123,14 +127,15 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		return nil, err
 	}
 	m := &APIMap{
-		types:     map[string]*typeRule{},
-		constPkgs: map[string]bool{},
-		fields:    map[string]*fieldRule{},
-		funcs:     map[string][]*kernelspec.Feature{},
-		probes:    map[string]*probeRule{},
-		syscalls:  map[string]*apiSyscall{},
-		exits:     map[string]bool{},
-		packages:  map[string]bool{},
+		types:       map[string]*typeRule{},
+		constPkgs:   map[string]bool{},
+		fields:      map[string]*fieldRule{},
+		funcs:       map[string][]*kernelspec.Feature{},
+		probes:      map[string]*probeRule{},
+		syscalls:    map[string]*apiSyscall{},
+		exits:       map[string]bool{},
+		unsupported: map[string]bool{},
+		packages:    map[string]bool{},
 	}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
@@ -233,6 +238,12 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("exits: %q is not a qualified Go function", fn)
 		}
 		m.exits[fn] = true
+	}
+	for _, e := range f.Unsupported {
+		if _, ok := symbolPackage(e); !ok {
+			return errf("unsupported_errors: %q is not a qualified Go variable", e)
+		}
+		m.unsupported[e] = true
 	}
 	for i := range f.Syscalls {
 		sc := &f.Syscalls[i]

@@ -52,6 +52,9 @@ func (c *checker) report(u use) bool {
 		}
 		if len(lacking) > 0 && proven == nil {
 			proven = c.proven(u.node)
+			if u.call != nil {
+				proven = proven.union(c.proven(u.call))
+			}
 		}
 		if proven[f] {
 			continue
@@ -60,7 +63,7 @@ func (c *checker) report(u use) bool {
 			worst, missing = f, lacking
 		}
 	}
-	if worst == nil {
+	if worst == nil || c.hasFallback(u.node) || u.call != nil && c.hasFallback(u.call) {
 		return false
 	}
 	c.reported[pos] = true

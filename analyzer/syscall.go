@@ -231,7 +231,7 @@ func (c *checker) checkBPFCall(site bpfCall) {
 		return // the command itself is too new: its fields would only repeat it
 	}
 	for _, set := range c.attrFieldsSet(site) {
-		c.checkAttrField(cmd, set)
+		c.checkAttrField(cmd, set, site.call)
 	}
 }
 
@@ -458,7 +458,7 @@ func (c *checker) enclosingBody(n ast.Node) *ast.BlockStmt {
 // checkAttrField maps a set part of the program's struct onto the kernel's
 // fields for the command, by byte offset, and reports the kernel field it
 // sets if the target lacks it.
-func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet) {
+func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *ast.CallExpr) {
 	var candidates []*kernelspec.Feature
 	for _, f := range c.db.AttrFields(cmd.Name) {
 		if int64(f.Offset) < set.offset+set.size && set.offset < int64(f.Offset+f.Size) {
@@ -484,7 +484,7 @@ func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet) {
 			break
 		}
 	}
-	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via})
+	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call})
 }
 
 // sameName compares a Go field name (AttachBtfObjFd, Attach_btf_obj_fd)

@@ -1,0 +1,96 @@
+// Package fallback tries a feature and falls back when the kernel lacks it.
+package fallback
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"unsafe"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
+)
+
+// tcx failed: attach with the older mechanism instead.
+func attach(prog *ebpf.Program, ifindex int) (link.Link, error) {
+	l, err := link.AttachTCX(link.TCXOptions{Interface: ifindex, Program: prog, Attach: ebpf.AttachTCXIngress})
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return attachClassicTC(prog, ifindex)
+	}
+	return l, err
+}
+
+func attachClassicTC(prog *ebpf.Program, ifindex int) (link.Link, error) { return nil, nil }
+
+// fentry failed: attach a kprobe.
+func trace(fentry, kprobe *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry})
+	if err != nil {
+		l, err = link.Kprobe("do_sys_openat2", kprobe, nil)
+	}
+	return l, err
+}
+
+func traceInit(fentry *ebpf.Program) link.Link {
+	if l, err := link.AttachTracing(link.TracingOptions{Program: fentry}); err == nil {
+		return l
+	} else {
+		log.Printf("no trampolines (%v): running without fentry", err)
+	}
+	return nil
+}
+
+// Returning or wrapping the error hands the failure on: no fallback.
+func wrapped(fentry *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	if err != nil {
+		return nil, fmt.Errorf("fentry: %w", err)
+	}
+	return l, nil
+}
+
+func returned(fentry *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return nil, err
+	}
+	return l, err
+}
+
+func fatal(fentry *ebpf.Program) link.Link {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	if err != nil {
+		log.Fatal(err)
+	}
+	return l
+}
+
+func unchecked(fentry *ebpf.Program) link.Link {
+	l, _ := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	return l
+}
+
+// Raw bpf(2): a command the kernel rejects with EINVAL, then the older one.
+type linkCreateAttr struct{ ProgFd, TargetFd, AttachType, Flags uint32 }
+
+func attachCgroup(prog, cgroup uint32) error {
+	attr := linkCreateAttr{ProgFd: prog, TargetFd: cgroup}
+	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno == unix.EINVAL {
+		_, _, errno = unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_ATTACH, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	}
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func attachCgroupNoFallback(prog, cgroup uint32) error {
+	attr := linkCreateAttr{ProgFd: prog, TargetFd: cgroup}
+	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)) // want `BPF_LINK_CREATE requires Linux 5.7`
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
