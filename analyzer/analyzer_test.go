@@ -110,3 +110,7 @@ func TestIgnoreAndObsoleteGuards(t *testing.T) {
 func TestFallbacks(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./fallback")
 }
+
+func TestChecksAcrossPackages(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./checklib", "./checkuse")
+}

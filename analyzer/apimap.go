@@ -28,6 +28,9 @@ type apiFile struct {
 	// Unsupported lists the errors that mean "this kernel lacks it":
 	// testing for one and going on another way is a fallback.
 	Unsupported []string `yaml:"unsupported_errors"`
+	// VersionCodes lists functions returning the running kernel's
+	// KERNEL_VERSION code: comparing it with a constant is a version check.
+	VersionCodes []string `yaml:"version_codes"`
 }
 
 // apiSyscall describes a raw system call entry point: its first argument
@@ -106,14 +109,15 @@ type probeRule struct {
 
 // APIMap is the merged, validated content of the API map files.
 type APIMap struct {
-	types       map[string]*typeRule  // "pkgpath.Name"
-	constPkgs   map[string]bool       // packages whose constants are named as features
-	fields      map[string]*fieldRule // "pkgpath.Type.Field"
-	funcs       map[string][]*kernelspec.Feature
-	probes      map[string]*probeRule
-	syscalls    map[string]*apiSyscall
-	exits       map[string]bool // functions that never return: early exits
-	unsupported map[string]bool // errors that mean the kernel lacks a feature
+	types        map[string]*typeRule  // "pkgpath.Name"
+	constPkgs    map[string]bool       // packages whose constants are named as features
+	fields       map[string]*fieldRule // "pkgpath.Type.Field"
+	funcs        map[string][]*kernelspec.Feature
+	probes       map[string]*probeRule
+	syscalls     map[string]*apiSyscall
+	exits        map[string]bool // functions that never return: early exits
+	unsupported  map[string]bool // errors that mean the kernel lacks a feature
+	versionCodes map[string]bool // functions returning LINUX_VERSION_CODE
 	// packages lists every package the map mentions: a package that imports
 	// none of them (and no wrapper) has nothing to check.
 	packages map[string]bool
@@ -127,15 +131,16 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		return nil, err
 	}
 	m := &APIMap{
-		types:       map[string]*typeRule{},
-		constPkgs:   map[string]bool{},
-		fields:      map[string]*fieldRule{},
-		funcs:       map[string][]*kernelspec.Feature{},
-		probes:      map[string]*probeRule{},
-		syscalls:    map[string]*apiSyscall{},
-		exits:       map[string]bool{},
-		unsupported: map[string]bool{},
-		packages:    map[string]bool{},
+		types:        map[string]*typeRule{},
+		constPkgs:    map[string]bool{},
+		fields:       map[string]*fieldRule{},
+		funcs:        map[string][]*kernelspec.Feature{},
+		probes:       map[string]*probeRule{},
+		syscalls:     map[string]*apiSyscall{},
+		exits:        map[string]bool{},
+		unsupported:  map[string]bool{},
+		versionCodes: map[string]bool{},
+		packages:     map[string]bool{},
 	}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
@@ -244,6 +249,12 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("unsupported_errors: %q is not a qualified Go variable", e)
 		}
 		m.unsupported[e] = true
+	}
+	for _, fn := range f.VersionCodes {
+		if err := m.claim(fn, m.versionCodes[fn], file); err != nil {
+			return err
+		}
+		m.versionCodes[fn] = true
 	}
 	for i := range f.Syscalls {
 		sc := &f.Syscalls[i]

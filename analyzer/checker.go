@@ -28,6 +28,9 @@ type checker struct {
 	values   map[*types.Var]ast.Expr
 	assigned map[*types.Var]int
 
+	// This package's check functions, declared or inferred.
+	checks map[*types.Func]*checkFact
+
 	reported map[token.Pos]bool // one diagnostic per use
 }
 

@@ -18,26 +18,47 @@ import (
 // the enclosing if/else, switch and preceding early exits of the use's
 // function, through &&, ||, ! and variables assigned once.
 
-// featureSet is what a condition proves, by feature.
-type featureSet map[*kernelspec.Feature]bool
+// proof is what a condition proves: features present, and the kernel
+// version at least (zero: nothing about the version).
+type proof struct {
+	features map[*kernelspec.Feature]bool
+	version  kernelspec.Version
+}
 
-func (s featureSet) union(t featureSet) featureSet {
-	out := featureSet{}
-	for f := range s {
-		out[f] = true
+func proofOf(feats ...*kernelspec.Feature) proof {
+	p := proof{features: map[*kernelspec.Feature]bool{}}
+	for _, f := range feats {
+		p.features[f] = true
 	}
-	for f := range t {
-		out[f] = true
+	return p
+}
+
+func (p proof) has(f *kernelspec.Feature) bool { return p.features[f] }
+
+func (p proof) empty() bool { return len(p.features) == 0 && p.version.IsZero() }
+
+func (p proof) union(q proof) proof {
+	out := proofOf()
+	for f := range p.features {
+		out.features[f] = true
 	}
+	for f := range q.features {
+		out.features[f] = true
+	}
+	out.version = maxVersion(p.version, q.version)
 	return out
 }
 
-func (s featureSet) intersect(t featureSet) featureSet {
-	out := featureSet{}
-	for f := range s {
-		if t[f] {
-			out[f] = true
+func (p proof) intersect(q proof) proof {
+	out := proofOf()
+	for f := range p.features {
+		if q.features[f] {
+			out.features[f] = true
 		}
+	}
+	out.version = p.version
+	if q.version.Less(p.version) {
+		out.version = q.version
 	}
 	return out
 }
@@ -47,9 +68,9 @@ const maxGuardDepth = 8
 
 // proven returns the features that the control flow around node proves
 // present.
-func (c *checker) proven(node ast.Node) featureSet {
+func (c *checker) proven(node ast.Node) proof {
 	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
-	proven := featureSet{}
+	proven := proofOf()
 	for i := 1; i < len(path); i++ {
 		child, parent := path[i-1], path[i]
 		switch p := parent.(type) {
@@ -64,7 +85,7 @@ func (c *checker) proven(node ast.Node) featureSet {
 			}
 		case *ast.CaseClause:
 			if i+2 < len(path) && isTaglessSwitch(path[i+2]) && isStmtOf(child, p.Body) {
-				var cases featureSet
+				var cases proof
 				for j, e := range p.List {
 					if j == 0 {
 						cases = c.proves(e, true, 0)
@@ -99,8 +120,8 @@ func isStmtOf(n ast.Node, list []ast.Stmt) bool {
 // earlyExits returns what the statements before child in list prove: an
 // `if cond { return }` proves cond false from there on, an
 // `if cond { ... } else { return }` proves it true.
-func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) featureSet {
-	proven := featureSet{}
+func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) proof {
+	proven := proofOf()
 	for _, s := range list {
 		if s == child {
 			break
@@ -146,9 +167,9 @@ func (c *checker) terminates(s ast.Stmt) bool {
 }
 
 // proves returns the features that e being truth proves.
-func (c *checker) proves(e ast.Expr, truth bool, depth int) featureSet {
+func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 	if depth > maxGuardDepth {
-		return nil
+		return proofOf()
 	}
 	switch e := e.(type) {
 	case *ast.ParenExpr:
@@ -174,11 +195,13 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) featureSet {
 			if c.isNil(e.X) {
 				operand = e.Y
 			} else if !c.isNil(e.Y) {
-				return nil
+				return c.versionCompare(e, truth, depth)
 			}
 			if (e.Op == token.EQL) == truth {
 				return c.probeResult(operand, depth)
 			}
+		case token.GTR, token.GEQ, token.LSS, token.LEQ:
+			return c.versionCompare(e, truth, depth)
 		}
 	case *ast.Ident:
 		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok {
@@ -186,8 +209,12 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) featureSet {
 				return c.proves(def, truth, depth+1)
 			}
 		}
+	case *ast.CallExpr:
+		if chk := c.checkOf(e); chk != nil && chk.result == truth {
+			return chk.proof
+		}
 	}
-	return nil
+	return proofOf()
 }
 
 func (c *checker) isNil(e ast.Expr) bool {
@@ -197,7 +224,7 @@ func (c *checker) isNil(e ast.Expr) bool {
 
 // probeResult returns what e being a nil error proves: e is a probe call,
 // or a variable holding one's result.
-func (c *checker) probeResult(e ast.Expr, depth int) featureSet {
+func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	e = ast.Unparen(e)
 	if id, ok := e.(*ast.Ident); ok {
 		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
@@ -205,36 +232,35 @@ func (c *checker) probeResult(e ast.Expr, depth int) featureSet {
 				return c.probeResult(def, depth+1)
 			}
 		}
-		return nil
+		return proofOf()
 	}
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
-		return nil
+		return proofOf()
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
-		return nil
+		return proofOf()
 	}
-	rule := c.api.probes[funcKey(fn)]
-	if rule == nil {
-		return nil
+	if rule := c.api.probes[funcKey(fn)]; rule != nil {
+		return c.probed(rule, call)
 	}
-	return c.probed(rule, call)
+	if chk := c.checkOf(call); chk != nil && chk.result {
+		return chk.proof // a check function whose nil error proves something
+	}
+	return proofOf()
 }
 
 // probed is the set of features a probe call tests for.
-func (c *checker) probed(rule *probeRule, call *ast.CallExpr) featureSet {
-	out := featureSet{}
-	for _, f := range rule.features {
-		out[f] = true
-	}
+func (c *checker) probed(rule *probeRule, call *ast.CallExpr) proof {
+	out := proofOf(rule.features...)
 	for _, i := range rule.args {
 		if i >= len(call.Args) {
 			continue
 		}
 		if feats, _, ok := c.constantFeatures(call.Args[i]); ok {
 			for _, f := range feats {
-				out[f] = true
+				out.features[f] = true
 			}
 		}
 	}
@@ -276,8 +302,13 @@ func (c *checker) collectValues(f *ast.File) {
 					continue
 				}
 				var value ast.Expr
-				if len(n.Rhs) == len(n.Lhs) && n.Tok != token.ADD_ASSIGN {
+				switch {
+				case len(n.Rhs) == len(n.Lhs) && n.Tok != token.ADD_ASSIGN:
 					value = n.Rhs[i]
+				case len(n.Rhs) == 1 && i == 0:
+					// code, err := features.LinuxVersionCode(): the call
+					// stands for its first result.
+					value = n.Rhs[0]
 				}
 				record(id, value)
 			}
@@ -314,12 +345,12 @@ const ObsoleteGuardCategory = "obsolete_guard"
 // advance: its fallback path is dead code on every supported kernel.
 func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *probeRule) {
 	probed := c.probed(rule, call)
-	if len(probed) == 0 {
+	if len(probed.features) == 0 {
 		return
 	}
-	targets := c.effectiveTargets()
+	targets := c.effectiveTargets(c.floor)
 	var newest *kernelspec.Feature
-	for f := range probed {
+	for f := range probed.features {
 		for _, k := range targets {
 			if !k.Has(f) {
 				return

@@ -13,17 +13,17 @@ import (
 // effectiveTargets applies the file's floor to the targets: a mainline
 // target older than the floor becomes the floor (the code only runs there),
 // and a kernel spec older than the floor drops out (the code never runs on it).
-func (c *checker) effectiveTargets() []*kernelspec.Kernel {
-	if c.floor.IsZero() {
+func (c *checker) effectiveTargets(floor kernelspec.Version) []*kernelspec.Kernel {
+	if floor.IsZero() {
 		return c.targets.kernels
 	}
 	var out []*kernelspec.Kernel
 	for _, k := range c.targets.kernels {
 		switch {
-		case !k.Base.Less(c.floor):
+		case !k.Base.Less(floor):
 			out = append(out, k)
 		case k.Mainline():
-			raised, err := c.db.Release(c.floor)
+			raised, err := c.db.Release(floor)
 			if err == nil {
 				out = append(out, raised)
 			}
@@ -39,25 +39,27 @@ func (c *checker) report(u use) bool {
 	if c.reported[pos] {
 		return true
 	}
-	targets := c.effectiveTargets()
+	targets := c.effectiveTargets(c.floor)
+	if !c.anyMissing(u.features, targets) {
+		return false
+	}
+	// Only a use that would be reported pays for the guard questions.
+	proven := c.proven(u.node)
+	if u.call != nil {
+		proven = proven.union(c.proven(u.call))
+	}
+	targets = c.effectiveTargets(maxVersion(c.floor, proven.version))
 	var worst *kernelspec.Feature
 	var missing []*kernelspec.Kernel
-	var proven featureSet // computed only for a use that would be reported
 	for _, f := range u.features {
+		if proven.has(f) {
+			continue
+		}
 		var lacking []*kernelspec.Kernel
 		for _, k := range targets {
 			if !k.Has(f) {
 				lacking = append(lacking, k)
 			}
-		}
-		if len(lacking) > 0 && proven == nil {
-			proven = c.proven(u.node)
-			if u.call != nil {
-				proven = proven.union(c.proven(u.call))
-			}
-		}
-		if proven[f] {
-			continue
 		}
 		if len(lacking) > 0 && (worst == nil || worst.Since().Less(f.Since())) {
 			worst, missing = f, lacking
@@ -104,7 +106,7 @@ func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via strin
 	if c.reported[pos] {
 		return
 	}
-	targets := c.effectiveTargets()
+	targets := c.effectiveTargets(c.floor)
 	if len(targets) == 0 {
 		return
 	}
@@ -125,6 +127,17 @@ func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via strin
 		Message: fmt.Sprintf("%s sets bytes %d to %d, past every field Linux %s knows for %s: the kernel fails the call with %s",
 			strings.TrimPrefix(via, "field "), set.offset, set.offset+set.size, c.db.Newest(), cmd.Name, errno),
 	})
+}
+
+func (c *checker) anyMissing(feats []*kernelspec.Feature, targets []*kernelspec.Kernel) bool {
+	for _, f := range feats {
+		for _, k := range targets {
+			if !k.Has(f) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func commitURL(p kernelspec.Provenance) string {

@@ -22,7 +22,7 @@ func ifNil(m *ebpf.Map) {
 }
 
 // An early exit when the probe fails guards the rest of the function.
-func earlyReturn(m *ebpf.Map) error {
+func earlyReturn(m *ebpf.Map) error { // want earlyReturn:"checks BPF_MAP_TYPE_RINGBUF when true or nil"
 	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	if err := features.HaveMapType(ebpf.RingBuf); err != nil {
 		return err

@@ -1,0 +1,423 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// A check function's result proves a kernel feature or version: cilium's
+// probes are data (the API map); a project's own helpers are marked
+//
+//	//bpfcompat:checks 5.11               true (or nil) proves Linux 5.11
+//	//bpfcompat:checks BPF_MAP_TYPE_RINGBUF
+//	//bpfcompat:checks arg0               argument 0 is the version:
+//	                                      "5.11", a KERNEL_VERSION code, or
+//	                                      NewVersion(5, 11, 0)
+//	//bpfcompat:checks arg0 false         false (or non-nil) proves it:
+//	                                      IsKernelOlderThan("5.14")
+//
+// or inferred from their bodies (func supportRingBuf() bool { return
+// features.HaveMapType(ebpf.RingBuf) == nil }), and exported as facts so
+// that they guard in importers too.
+
+// checkFact is what a function's result proves, exported for importers.
+type checkFact struct {
+	Features   []string // feature names
+	Version    string   // a fixed version
+	VersionArg int      // index of the argument carrying the version, or -1
+	WhenFalse  bool     // false / non-nil proves it, not true / nil
+}
+
+func (*checkFact) AFact() {}
+
+func (f *checkFact) String() string {
+	var what []string
+	if f.Version != "" {
+		what = append(what, "Linux "+f.Version)
+	}
+	if f.VersionArg >= 0 {
+		what = append(what, fmt.Sprintf("the version in argument %d", f.VersionArg))
+	}
+	what = append(what, f.Features...)
+	when := "true or nil"
+	if f.WhenFalse {
+		when = "false or non-nil"
+	}
+	return fmt.Sprintf("checks %s when %s", strings.Join(what, ", "), when)
+}
+
+// check is a resolved check at a call: the proof, and the result (true:
+// true or nil) that carries it.
+type check struct {
+	proof  proof
+	result bool
+}
+
+// checkOf resolves a call of a check function.
+func (c *checker) checkOf(call *ast.CallExpr) *check {
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	if !ok {
+		return nil
+	}
+	fact := c.checkFactOf(fn)
+	if fact == nil {
+		return nil
+	}
+	p := proofOf()
+	for _, name := range fact.Features {
+		if f := c.db.Find(name); f != nil {
+			p.features[f] = true
+		}
+	}
+	if fact.Version != "" {
+		if v, err := kernelspec.ParseVersion(fact.Version); err == nil {
+			p.version = v.Release()
+		}
+	}
+	if fact.VersionArg >= 0 && fact.VersionArg < len(call.Args) {
+		v, ok := c.versionArg(call.Args[fact.VersionArg])
+		if !ok {
+			return nil
+		}
+		p.version = maxVersion(p.version, v)
+	}
+	if p.empty() {
+		return nil
+	}
+	return &check{proof: p, result: !fact.WhenFalse}
+}
+
+// checkFactOf returns fn's check: its directive, its inferred check, or an
+// imported fact.
+func (c *checker) checkFactOf(fn *types.Func) *checkFact {
+	fn = fn.Origin()
+	if fn.Pkg() == c.pass.Pkg {
+		c.findChecks()
+		return c.checks[fn]
+	}
+	var f checkFact
+	if c.pass.ImportObjectFact(fn, &f) {
+		return &f
+	}
+	return nil
+}
+
+// versionArg evaluates a version argument: a string constant ("5.11",
+// "v5.14.0"), a KERNEL_VERSION integer constant, or a call with constant
+// (major, minor[, patch]) arguments.
+func (c *checker) versionArg(e ast.Expr) (kernelspec.Version, bool) {
+	info := c.pass.TypesInfo
+	if tv := info.Types[e]; tv.Value != nil {
+		switch tv.Value.Kind() {
+		case constant.String:
+			v, err := kernelspec.ParseVersion(constant.StringVal(tv.Value))
+			return v, err == nil
+		case constant.Int:
+			code, ok := constant.Uint64Val(tv.Value)
+			return kernelspec.VersionFromCode(uint32(code)), ok && code > 0xffff
+		}
+		return kernelspec.Version{}, false
+	}
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) < 2 || len(call.Args) > 3 {
+		return kernelspec.Version{}, false
+	}
+	var n [3]int
+	for i, a := range call.Args {
+		tv := info.Types[a]
+		if tv.Value == nil {
+			return kernelspec.Version{}, false
+		}
+		x, ok := constant.Int64Val(constant.ToInt(tv.Value))
+		if !ok {
+			return kernelspec.Version{}, false
+		}
+		n[i] = int(x)
+	}
+	return kernelspec.Version{Major: n[0], Minor: n[1], Patch: n[2]}, true
+}
+
+// versionCompare reads `code >= 0x050b00` where code is the kernel's
+// version code (features.LinuxVersionCode, in the API map's version_codes).
+func (c *checker) versionCompare(e *ast.BinaryExpr, truth bool, depth int) proof {
+	op := e.Op
+	x, y := e.X, e.Y
+	if c.isVersionCode(y, depth) {
+		x, y = y, x
+		switch op { // 5 < v is v > 5
+		case token.LSS:
+			op = token.GTR
+		case token.LEQ:
+			op = token.GEQ
+		case token.GTR:
+			op = token.LSS
+		case token.GEQ:
+			op = token.LEQ
+		}
+	}
+	if !c.isVersionCode(x, depth) {
+		return proofOf()
+	}
+	tv := c.pass.TypesInfo.Types[y]
+	if tv.Value == nil {
+		return proofOf()
+	}
+	code, ok := constant.Uint64Val(constant.ToInt(tv.Value))
+	if !ok {
+		return proofOf()
+	}
+	if !truth { // !(v < c) is v >= c
+		switch op {
+		case token.LSS:
+			op = token.GEQ
+		case token.LEQ:
+			op = token.GTR
+		default:
+			return proofOf()
+		}
+	}
+	switch op {
+	case token.GEQ:
+	case token.GTR:
+		code++
+	default:
+		return proofOf()
+	}
+	p := proofOf()
+	p.version = kernelspec.VersionFromCode(uint32(code)).Release()
+	if kernelspec.VersionFromCode(uint32(code)).Patch != 0 {
+		// 5.8.1 and later does not include 5.8.0: only the next release is sure.
+		p.version = kernelspec.Version{Major: p.version.Major, Minor: p.version.Minor + 1}
+	}
+	return p
+}
+
+func (c *checker) isVersionCode(e ast.Expr, depth int) bool {
+	e = ast.Unparen(e)
+	if conv, ok := e.(*ast.CallExpr); ok && len(conv.Args) == 1 {
+		if tv := c.pass.TypesInfo.Types[conv.Fun]; tv.IsType() {
+			return c.isVersionCode(conv.Args[0], depth)
+		}
+	}
+	switch e := e.(type) {
+	case *ast.Ident:
+		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok && depth < maxGuardDepth {
+			if def := c.singleValue(v); def != nil {
+				return c.isVersionCode(def, depth+1)
+			}
+		}
+	case *ast.CallExpr:
+		fn, ok := typeutil.Callee(c.pass.TypesInfo, e).(*types.Func)
+		return ok && c.api.versionCodes[funcKey(fn)]
+	}
+	return false
+}
+
+// findChecks reads this package's check directives and infers the rest,
+// once, and exports them.
+func (c *checker) findChecks() {
+	if c.checks != nil {
+		return
+	}
+	c.checks = map[*types.Func]*checkFact{}
+	var inferable []*ast.FuncDecl
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			if fact, found := c.checkDirective(fd); found {
+				if fact != nil {
+					c.checks[fn] = fact
+				}
+				continue
+			}
+			inferable = append(inferable, fd)
+		}
+	}
+	// Inference reads other checks: run it to a fixed point.
+	for changed := true; changed; {
+		changed = false
+		for _, fd := range inferable {
+			fn := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if c.checks[fn] != nil {
+				continue
+			}
+			if fact := c.inferCheck(fn, fd); fact != nil {
+				c.checks[fn] = fact
+				changed = true
+			}
+		}
+	}
+	for fn, fact := range c.checks {
+		c.pass.ExportObjectFact(fn, fact)
+	}
+}
+
+// checkDirective parses //bpfcompat:checks in a function's doc; found is
+// true if there is one (fact is nil when it is malformed, reported).
+func (c *checker) checkDirective(fd *ast.FuncDecl) (fact *checkFact, found bool) {
+	if fd.Doc == nil {
+		return nil, false
+	}
+	for _, cm := range fd.Doc.List {
+		verb, arg, ok := parseDirective(cm.Text)
+		if !ok || verb != "checks" {
+			continue
+		}
+		fact, err := c.parseCheck(fd, arg)
+		if err != nil {
+			c.pass.ReportRangef(cm, "bad //bpfcompat:checks directive: %v", err)
+			return nil, true
+		}
+		return fact, true
+	}
+	return nil, false
+}
+
+func (c *checker) parseCheck(fd *ast.FuncDecl, arg string) (*checkFact, error) {
+	fields := strings.Fields(arg)
+	if len(fields) == 0 || len(fields) > 2 {
+		return nil, fmt.Errorf("want a version, a feature name or argN, then optionally false")
+	}
+	fact := &checkFact{VersionArg: -1}
+	if len(fields) == 2 {
+		if fields[1] != "false" && fields[1] != "true" {
+			return nil, fmt.Errorf("%q: the second word says which result proves it, true or false", fields[1])
+		}
+		fact.WhenFalse = fields[1] == "false"
+	}
+	what := fields[0]
+	sig := c.pass.TypesInfo.Defs[fd.Name].(*types.Func).Signature()
+	switch {
+	case strings.HasPrefix(what, "arg"):
+		n, err := strconv.Atoi(strings.TrimPrefix(what, "arg"))
+		if err != nil || n < 0 || n >= sig.Params().Len() {
+			return nil, fmt.Errorf("%q: %s has no such argument", what, fd.Name.Name)
+		}
+		fact.VersionArg = n
+	case c.db.Find(what) != nil:
+		fact.Features = []string{what}
+	default:
+		v, err := kernelspec.ParseVersion(what)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a kernel version nor a feature the specs know", what)
+		}
+		if err := c.db.CheckRelease(v); err != nil {
+			return nil, err
+		}
+		fact.Version = v.Release().String()
+	}
+	if res := sig.Results(); res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
+		return nil, fmt.Errorf("%s must return one bool or error", fd.Name.Name)
+	}
+	return fact, nil
+}
+
+func isBoolOrError(t types.Type) bool {
+	if b, ok := t.Underlying().(*types.Basic); ok && b.Kind() == types.Bool {
+		return true
+	}
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// inferCheck infers what a function returning one bool or error proves by
+// its result: the intersection, over the returns that can yield true (or
+// nil), of what each return's value and the guards around it prove.
+func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
+	res := fn.Signature().Results()
+	if fd.Body == nil || res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
+		return nil
+	}
+	isBool := !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
+	saved := c.file
+	c.file = c.fileOf(fd)
+	defer func() { c.file = saved }()
+	var total *proof
+	ok := true
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if _, lit := n.(*ast.FuncLit); lit {
+			return false
+		}
+		ret, isRet := n.(*ast.ReturnStmt)
+		if !isRet || !ok {
+			return ok
+		}
+		if len(ret.Results) != 1 {
+			ok = false
+			return false
+		}
+		r := ret.Results[0]
+		var p proof
+		switch {
+		case isBool && c.isConstBool(r, false), !isBool && !c.isNil(r) && c.isAlwaysError(r):
+			return true // this return never proves anything, and needs not
+		case isBool:
+			p = c.proves(r, true, 0)
+		case c.isNil(r):
+			p = proofOf()
+		default:
+			p = c.probeResult(r, 0)
+		}
+		p = p.union(c.proven(ret))
+		if total == nil {
+			total = &p
+		} else {
+			t := total.intersect(p)
+			total = &t
+		}
+		return true
+	})
+	if !ok || total == nil || total.empty() {
+		return nil
+	}
+	fact := &checkFact{VersionArg: -1}
+	for f := range total.features {
+		fact.Features = append(fact.Features, f.Name)
+	}
+	if !total.version.IsZero() {
+		fact.Version = total.version.String()
+	}
+	slices.Sort(fact.Features)
+	return fact
+}
+
+func (c *checker) isConstBool(e ast.Expr, want bool) bool {
+	tv := c.pass.TypesInfo.Types[e]
+	return tv.Value != nil && tv.Value.Kind() == constant.Bool && constant.BoolVal(tv.Value) == want
+}
+
+// isAlwaysError recognises errors.New(...) and fmt.Errorf(...): returns
+// that never yield nil.
+func (c *checker) isAlwaysError(e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+	return ok && (fn.FullName() == "errors.New" || fn.FullName() == "fmt.Errorf")
+}
+
+func (c *checker) fileOf(n ast.Node) *ast.File {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= n.Pos() && n.Pos() < f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
