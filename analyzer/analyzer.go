@@ -47,7 +47,7 @@ func New() *analysis.Analyzer {
 		Requires:         []*analysis.Analyzer{inspect.Analyzer},
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact)},
 	}
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
 	return a
@@ -95,12 +95,14 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c := newChecker(pass, s.db, s.api, targets)
 	c.findWrappers()
 	c.findChecks()
+	c.findRequires()
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {
 			continue
 		}
 		c.checkFile(f)
 	}
+	c.exportRequires()
 	return nil, nil
 }
 

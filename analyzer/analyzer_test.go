@@ -114,3 +114,7 @@ func TestFallbacks(t *testing.T) {
 func TestChecksAcrossPackages(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./checklib", "./checkuse")
 }
+
+func TestRequirementsAcrossPackages(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./reqlib", "./requse")
+}

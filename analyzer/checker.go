@@ -30,6 +30,9 @@ type checker struct {
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
+	// Requirements: declared, and inferred from unguarded uses.
+	requires map[*types.Func]*requiresFact
+	inferred map[*types.Func]*requiresFact
 
 	reported map[token.Pos]bool // one diagnostic per use
 }

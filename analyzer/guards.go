@@ -74,8 +74,14 @@ func (c *checker) proven(node ast.Node) proof {
 	for i := 1; i < len(path); i++ {
 		child, parent := path[i-1], path[i]
 		switch p := parent.(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
+		case *ast.FuncLit:
 			return proven // guards do not cross function boundaries
+		case *ast.FuncDecl:
+			// A function that requires something may assume it.
+			if fn, ok := c.pass.TypesInfo.Defs[p.Name].(*types.Func); ok && c.requires != nil && c.requires[fn] != nil {
+				proven = proven.union(c.requirementProof(c.requires[fn]))
+			}
+			return proven
 		case *ast.IfStmt:
 			switch child {
 			case p.Body:

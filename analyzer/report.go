@@ -40,13 +40,22 @@ func (c *checker) report(u use) bool {
 		return true
 	}
 	targets := c.effectiveTargets(c.floor)
-	if !c.anyMissing(u.features, targets) {
+	missingNow := c.anyMissing(u.features, targets)
+	inferring := c.inferred != nil && !c.api.packages[c.pass.Pkg.Path()]
+	if !missingNow && !inferring {
 		return false
 	}
-	// Only a use that would be reported pays for the guard questions.
+	// Only a use that would be reported, or that may pass a requirement
+	// on to callers, pays for the guard questions.
 	proven := c.proven(u.node)
 	if u.call != nil {
 		proven = proven.union(c.proven(u.call))
+	}
+	if inferring && !c.hasFallback(u.node) && (u.call == nil || !c.hasFallback(u.call)) {
+		c.noteUnguarded(u, proven)
+	}
+	if !missingNow {
+		return false
 	}
 	targets = c.effectiveTargets(maxVersion(c.floor, proven.version))
 	var worst *kernelspec.Feature

@@ -200,6 +200,9 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)})
 		return
 	}
+	if req := c.requiresOf(fn); req != nil {
+		c.checkRequirement(call, fn, req)
+	}
 	if site, ok := c.bpfCallSite(call, fn); ok {
 		c.checkBPFCall(site)
 	}

@@ -1,0 +1,239 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// A function may require features of its callers: declared with
+//
+//	//bpfcompat:requires 5.8
+//	//bpfcompat:requires BPF_MAP_TYPE_RINGBUF
+//
+// (its body is then checked as if the floor were raised), or inferred for
+// an exported function whose body uses a feature unguarded, so that a
+// wrapper library's requirements reach the packages that call it. Either
+// way it is a fact, and a call that its caller does not guard is reported.
+// cilium/ebpf's own API is covered by the API map, not by inference.
+
+// requiresFact is what calling a function requires.
+type requiresFact struct {
+	Version  string   // a kernel version, or ""
+	Features []string // feature names
+	Via      string   // for inferred requirements: how the body selects them
+}
+
+func (*requiresFact) AFact() {}
+
+func (f *requiresFact) String() string {
+	what := slices.Clone(f.Features)
+	if f.Version != "" {
+		what = append([]string{"Linux " + f.Version}, what...)
+	}
+	s := "requires " + strings.Join(what, ", ")
+	if f.Via != "" {
+		s += " (via " + f.Via + ")"
+	}
+	return s
+}
+
+// proof is what the requirement lets the body assume.
+func (c *checker) requirementProof(f *requiresFact) proof {
+	p := proofOf()
+	for _, name := range f.Features {
+		if feat := c.db.Find(name); feat != nil {
+			p.features[feat] = true
+		}
+	}
+	if v, err := kernelspec.ParseVersion(f.Version); err == nil {
+		p.version = v.Release()
+	}
+	return p
+}
+
+// findRequires reads this package's //bpfcompat:requires directives.
+func (c *checker) findRequires() {
+	c.requires = map[*types.Func]*requiresFact{}
+	c.inferred = map[*types.Func]*requiresFact{}
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Doc == nil {
+				continue
+			}
+			fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			for _, cm := range fd.Doc.List {
+				verb, arg, ok := parseDirective(cm.Text)
+				if !ok || verb != "requires" {
+					continue
+				}
+				fact, err := c.parseRequires(arg)
+				if err != nil {
+					c.pass.ReportRangef(cm, "bad //bpfcompat:requires directive: %v", err)
+					continue
+				}
+				c.requires[fn] = fact
+			}
+		}
+	}
+}
+
+func (c *checker) parseRequires(arg string) (*requiresFact, error) {
+	words := strings.Fields(arg)
+	if len(words) == 0 {
+		return nil, fmt.Errorf("want a kernel version or feature names")
+	}
+	fact := &requiresFact{}
+	for _, w := range words {
+		if f := c.db.Find(w); f != nil {
+			fact.Features = append(fact.Features, f.Name)
+			continue
+		}
+		v, err := kernelspec.ParseVersion(w)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a kernel version nor a feature the specs know", w)
+		}
+		if err := c.db.CheckRelease(v); err != nil {
+			return nil, err
+		}
+		fact.Version = maxVersion(c.versionOf(fact), v.Release()).String()
+	}
+	return fact, nil
+}
+
+func (c *checker) versionOf(f *requiresFact) kernelspec.Version {
+	v, _ := kernelspec.ParseVersion(f.Version)
+	return v
+}
+
+// requiresOf returns fn's requirement: declared here, or an imported fact.
+func (c *checker) requiresOf(fn *types.Func) *requiresFact {
+	fn = fn.Origin()
+	if fn.Pkg() == c.pass.Pkg {
+		return c.requires[fn]
+	}
+	var f requiresFact
+	if c.pass.ImportObjectFact(fn, &f) {
+		return &f
+	}
+	return nil
+}
+
+// checkRequirement reports a call whose callee requires what the caller
+// neither has nor guards.
+func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requiresFact) {
+	p := c.requirementProof(req)
+	feats := slices.Collect(func(yield func(*kernelspec.Feature) bool) {
+		for f := range p.features {
+			if !yield(f) {
+				return
+			}
+		}
+	})
+	slices.SortFunc(feats, func(a, b *kernelspec.Feature) int { return a.Since().Compare(b.Since()) })
+	via := shortFuncName(fn)
+	if req.Via != "" {
+		via += " → " + req.Via
+	}
+	if p.version.IsZero() {
+		c.report(use{node: callName(call), features: feats, via: via})
+		return
+	}
+	// A version requirement: the call's floor must reach it.
+	node := callName(call)
+	if c.reported[node.Pos()] {
+		return
+	}
+	proven := c.proven(node)
+	floor := maxVersion(c.floor, proven.version)
+	var missing []string
+	for _, k := range c.effectiveTargets(floor) {
+		if k.Base.Less(p.version) {
+			missing = append(missing, k.Name)
+		}
+	}
+	if len(missing) == 0 || c.hasFallback(node) {
+		c.report(use{node: node, features: feats, via: via})
+		return
+	}
+	c.reported[node.Pos()] = true
+	if c.ignored(node.Pos()) {
+		return
+	}
+	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", shortFuncName(fn), p.version, missing[0])
+	if len(c.targets.kernels) > 1 {
+		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", shortFuncName(fn), p.version, strings.Join(missing, ", "))
+	}
+	c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: call.End(), Category: "requires", Message: msg})
+}
+
+// noteUnguarded records, for the exported function around node, the
+// features a use selects without a guard: its inferred requirement.
+func (c *checker) noteUnguarded(u use, proven proof) {
+	if c.api.packages[c.pass.Pkg.Path()] {
+		return // cilium/ebpf itself: its API is in the map
+	}
+	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return
+		case *ast.FuncDecl:
+			fn, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func)
+			if !ok || !fn.Exported() || c.requires[fn] != nil || c.wrappers[fn] != nil {
+				return // a bpf(2) wrapper's callers are checked call by call
+			}
+			if recv := fn.Signature().Recv(); recv != nil && !exportedType(recv.Type()) {
+				return
+			}
+			req := c.inferred[fn]
+			if req == nil {
+				req = &requiresFact{}
+				c.inferred[fn] = req
+			}
+			for _, f := range u.features {
+				if f.Since() == c.db.Oldest() || proven.has(f) || !proven.version.IsZero() && !proven.version.Less(f.Since()) {
+					continue
+				}
+				if !slices.Contains(req.Features, f.Name) {
+					req.Features = append(req.Features, f.Name)
+					if req.Via == "" && u.via != "" {
+						req.Via = u.via
+					}
+				}
+			}
+			return
+		}
+	}
+}
+
+func exportedType(t types.Type) bool {
+	if n, ok := types.Unalias(deref(t)).(*types.Named); ok {
+		return n.Obj().Exported()
+	}
+	return false
+}
+
+// exportRequires exports declared and inferred requirements.
+func (c *checker) exportRequires() {
+	for fn, req := range c.requires {
+		c.pass.ExportObjectFact(fn, req)
+	}
+	for fn, req := range c.inferred {
+		if len(req.Features) > 0 && c.requires[fn] == nil {
+			slices.Sort(req.Features)
+			c.pass.ExportObjectFact(fn, req)
+		}
+	}
+}
