@@ -118,3 +118,7 @@ func TestChecksAcrossPackages(t *testing.T) {
 func TestRequirementsAcrossPackages(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./reqlib", "./requse")
 }
+
+func TestSuggestedFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.New(), "./fixes")
+}

@@ -93,11 +93,12 @@ func (c *checker) report(u use) bool {
 		msg += " (via " + u.via + ")"
 	}
 	c.pass.Report(analysis.Diagnostic{
-		Pos:      pos,
-		End:      u.node.End(),
-		Category: worst.Kind.String(),
-		Message:  msg,
-		URL:      commitURL(worst.Introduced()),
+		Pos:            pos,
+		End:            u.node.End(),
+		Category:       worst.Kind.String(),
+		Message:        msg,
+		URL:            commitURL(worst.Introduced()),
+		SuggestedFixes: c.fixes(u.node, worst),
 		Related: []analysis.RelatedInformation{{
 			Pos:     pos,
 			End:     u.node.End(),
