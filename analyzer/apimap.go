@@ -50,6 +50,7 @@ type apiType struct {
 	Kind         string   `yaml:"kind"`
 	PlatformMask uint64   `yaml:"platform_mask"`
 	Methods      []string `yaml:"methods"`
+	Field        string   `yaml:"field"` // for flags: the attr field they go in
 	Note         string   `yaml:"note"`
 }
 
@@ -92,6 +93,7 @@ type typeRule struct {
 	kind    kernelspec.Kind
 	mask    uint64 // platform tag bits; a constant with any of them set is not a Linux value
 	methods []string
+	field   string // flags: only those that go in this attr field
 }
 
 // fieldRule: a struct field whose non-zero value selects features.
@@ -185,7 +187,10 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 		if err := m.claim(t.Type, m.types[t.Type] != nil, file); err != nil {
 			return err
 		}
-		m.types[t.Type] = &typeRule{kind: kind, mask: t.PlatformMask, methods: t.Methods}
+		if t.Field != "" && (kind != kernelspec.Flag || db.Lookup(kernelspec.AttrField, t.Field) == nil) {
+			return errf("type %s: field %q: only flag types name the attr field they go in, and it must exist", t.Type, t.Field)
+		}
+		m.types[t.Type] = &typeRule{kind: kind, mask: t.PlatformMask, methods: t.Methods, field: t.Field}
 	}
 	for _, c := range f.Constants {
 		if c.Package == "" {

@@ -362,7 +362,7 @@ func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *p
 				return
 			}
 		}
-		if newest == nil || newest.Since().Less(f.Since()) {
+		if newest == nil || newest.Since().Less(f.Since()) || newest.Since() == f.Since() && f.Name < newest.Name {
 			newest = f
 		}
 	}

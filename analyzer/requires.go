@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/types"
@@ -141,7 +142,9 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 			}
 		}
 	})
-	slices.SortFunc(feats, func(a, b *kernelspec.Feature) int { return a.Since().Compare(b.Since()) })
+	slices.SortFunc(feats, func(a, b *kernelspec.Feature) int {
+		return cmp.Or(a.Since().Compare(b.Since()), strings.Compare(a.Name, b.Name))
+	})
 	via := shortFuncName(fn)
 	if req.Via != "" {
 		via += " → " + req.Via

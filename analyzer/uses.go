@@ -66,7 +66,11 @@ func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rul
 			if !exact || v&rule.mask != 0 {
 				return nil, rule, true // not a Linux value: cilium/ebpf tags Windows ones
 			}
-			return linuxFeatures(c.db.ByValue(rule.kind, v)), rule, true
+			feats := c.db.ByValue(rule.kind, v)
+			if rule.field != "" {
+				feats = slices.DeleteFunc(feats, func(f *kernelspec.Feature) bool { return !slices.Contains(f.Fields, rule.field) })
+			}
+			return linuxFeatures(feats), rule, true
 		}
 	}
 	var id *ast.Ident

@@ -5,6 +5,7 @@ import (
 	"log"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/ringbuf"
 )
@@ -123,4 +124,19 @@ func closure(m *ebpf.Map) func() {
 	return func() {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
+}
+
+// features.HaveMapFlag proves a map flag.
+func mapFlag() *ebpf.MapSpec {
+	if features.HaveMapFlag(features.BPF_F_MMAPABLE) != nil {
+		return &ebpf.MapSpec{Type: ebpf.Array, Flags: 0x400 | 0x1000} // want `BPF_F_INNER_MAP requires Linux 5.10`
+	}
+	return &ebpf.MapSpec{Type: ebpf.Array, Flags: 0x400}
+}
+
+func helperProbe() []asm.Instruction {
+	if features.HaveProgramHelper(ebpf.Kprobe, asm.FnRingbufOutput) == nil {
+		return asm.Instructions{asm.FnRingbufOutput.Call()}
+	}
+	return asm.Instructions{asm.FnPerfEventOutput.Call()}
 }
