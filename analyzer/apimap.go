@@ -317,3 +317,82 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Selectors lists the Go symbols the map knows that select f: functions,
+// fields, and typed constant types ("constants of ebpf.MapType").
+func (m *APIMap) Selectors(f *kernelspec.Feature) []string {
+	var out []string
+	for _, name := range sortedKeys(m.funcs) {
+		if slices.Contains(m.funcs[name], f) {
+			out = append(out, name)
+		}
+	}
+	for _, name := range sortedKeys(m.fields) {
+		r := m.fields[name]
+		if slices.Contains(r.features, f) || r.flagsOf != "" && f.Kind == kernelspec.Flag && slices.Contains(f.Fields, r.flagsOf) {
+			out = append(out, name)
+		}
+	}
+	for _, name := range sortedKeys(m.types) {
+		if r := m.types[name]; r.kind == f.Kind && (r.field == "" || slices.Contains(f.Fields, r.field)) {
+			out = append(out, fmt.Sprintf("a constant of %s with value %d", name, f.Value))
+		}
+	}
+	for _, pkg := range sortedKeys(m.constPkgs) {
+		if f.Kind.HasValue() && f.Kind != kernelspec.Command {
+			out = append(out, pkg+"."+f.Name)
+		}
+	}
+	return out
+}
+
+// Guards lists the probes whose success proves f: those that name it, and
+// those whose arguments are of f's kind.
+func (m *APIMap) Guards(f *kernelspec.Feature) []string {
+	var out []string
+	for _, name := range sortedKeys(m.probes) {
+		r := m.probes[name]
+		if slices.Contains(r.features, f) {
+			out = append(out, name+"()")
+		}
+	}
+	switch f.Kind {
+	case kernelspec.MapType:
+		out = append(out, "github.com/cilium/ebpf/features.HaveMapType(<the map type>)")
+	case kernelspec.ProgramType:
+		out = append(out, "github.com/cilium/ebpf/features.HaveProgramType(<the program type>)")
+	case kernelspec.Helper:
+		out = append(out, "github.com/cilium/ebpf/features.HaveProgramHelper(<program type>, <the helper>)")
+	case kernelspec.Flag:
+		if slices.Contains(f.Fields, "BPF_MAP_CREATE.map_flags") {
+			out = append(out, "github.com/cilium/ebpf/features.HaveMapFlag(<the flag>)")
+		}
+	}
+	return out
+}
+
+// FindSymbol returns the mapped function or field whose name is sym or
+// ends with "/"+sym or "."+sym (link.AttachTCX, (*ebpf.Map).BatchLookup).
+func (m *APIMap) FindSymbol(sym string) (name string, feats []*kernelspec.Feature, ok bool) {
+	match := func(full string) bool {
+		short := full
+		if i := strings.LastIndexByte(full, '/'); i >= 0 {
+			short = full[i+1:]
+			if strings.HasPrefix(full, "(*") {
+				short = "(*" + short
+			}
+		}
+		return full == sym || short == sym
+	}
+	for _, name := range sortedKeys(m.funcs) {
+		if match(name) {
+			return name, m.funcs[name], true
+		}
+	}
+	for _, name := range sortedKeys(m.fields) {
+		if match(name) {
+			return name, m.fields[name].features, true
+		}
+	}
+	return "", nil, false
+}
