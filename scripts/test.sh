@@ -18,6 +18,19 @@ if ((${#need[@]})); then
   fi
 fi
 
+# The SARIF 2.1.0 JSON schema, for the test that validates our SARIF:
+# @microsoft/jest-sarif on the npm registry ships the OASIS schema.
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/bpfcompat"
+schema="$cache/sarif-2.1.0-rtm.5.json"
+if [ ! -f "$schema" ] && command -v npm >/dev/null; then
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null 2>&1 && tar xzf ./*.tgz); then
+    mkdir -p "$cache" && cp "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$schema"
+  fi
+  rm -rf "$tmp"
+fi
+[ -f "$schema" ] && export BPFCOMPAT_SARIF_SCHEMA="$schema"
+
 # Modules: the project's, and the analyzer test packages' (a module of their
 # own, loaded with GOPROXY=off by analysistest, so it must be in the cache).
 go mod download
