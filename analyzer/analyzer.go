@@ -40,6 +40,7 @@ var Analyzer = New()
 func New() *analysis.Analyzer {
 	s := &state{}
 	s.resolver.flag = &s.kernel
+	s.resolver.specFiles = &s.specFiles
 	a := &analysis.Analyzer{
 		Name:             "bpfcompat",
 		Doc:              doc,
@@ -49,6 +50,7 @@ func New() *analysis.Analyzer {
 		RunDespiteErrors: true,
 		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact)},
 	}
+	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
 	return a
 }
@@ -56,8 +58,9 @@ func New() *analysis.Analyzer {
 // state is what one Analyzer keeps across the packages it analyzes: its
 // flags and the data loaded for them, read-only once built.
 type state struct {
-	kernel   kernelFlag
-	resolver targetResolver
+	kernel    kernelFlag
+	specFiles specFilesFlag
+	resolver  targetResolver
 
 	loadOnce sync.Once
 	db       *kernelspec.DB

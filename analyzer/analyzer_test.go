@@ -122,3 +122,18 @@ func TestRequirementsAcrossPackages(t *testing.T) {
 func TestSuggestedFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.New(), "./fixes")
 }
+
+func TestKernelNamesFromSpecFiles(t *testing.T) {
+	a := analyzer.New()
+	spec := filepath.Join(testdata(t), "flagtarget", "rhel-8.10.yaml")
+	for flag, value := range map[string]string{"spec-files": spec, "kernel": "5.10,6.1,rhel-8.10"} {
+		if err := a.Flags.Set(flag, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	analysistest.Run(t, testdata(t), a, "./flagtarget")
+
+	if err := analyzer.New().Flags.Set("spec-files", "./missing.yaml"); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("-spec-files=./missing.yaml: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -27,8 +28,12 @@ const ConfigFile = ".bpfcompat.yaml"
 
 // fileConfig is the content of .bpfcompat.yaml.
 type fileConfig struct {
-	// Kernel is the target: one version or kernel spec file, or a list.
+	// Kernel is the target: one version or kernel spec file, or a list;
+	// a name refers to a kernel described in SpecFiles.
 	Kernel stringList `yaml:"kernel"`
+	// SpecFiles are kernel spec files (distribution kernels), relative to
+	// the config file, whose names Kernel may use.
+	SpecFiles stringList `yaml:"spec-files"`
 }
 
 // stringList accepts a scalar or a sequence of scalars, and, on the command
@@ -90,11 +95,44 @@ func (f *kernelFlag) Set(s string) error {
 	for _, t := range targets {
 		// Resolve now, so that a bad target is a flag error rather than a
 		// failure of whichever package the driver happens to analyze first.
+		// A name (rhel-8.10) refers to -spec-files, resolved later.
+		if isKernelName(t) {
+			continue
+		}
 		if _, err := db.ParseKernel(t); err != nil {
 			return err
 		}
 	}
 	f.targets, f.set = targets, true
+	return nil
+}
+
+// isKernelName reports whether a target names a kernel spec: it starts
+// with a letter and is neither a version nor a path.
+func isKernelName(s string) bool {
+	if s == "" || isSpecPath(s) || !unicode.IsLetter(rune(s[0])) || s[0] == 'v' && len(s) > 1 && unicode.IsDigit(rune(s[1])) {
+		return false
+	}
+	return true
+}
+
+// specFilesFlag is -spec-files: kernel spec files whose names -kernel may use.
+type specFilesFlag struct{ files stringList }
+
+func (f *specFilesFlag) String() string { return strings.Join(f.files, ",") }
+
+func (f *specFilesFlag) Set(s string) error {
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		return err
+	}
+	files := splitList(s)
+	for _, file := range files {
+		if _, err := db.LoadKernel(file); err != nil {
+			return err
+		}
+	}
+	f.files = files
 	return nil
 }
 
@@ -112,8 +150,9 @@ type targetSet struct {
 // one module share a .bpfcompat.yaml, and drivers analyze many packages
 // with one Analyzer.
 type targetResolver struct {
-	flag *kernelFlag
-	db   *kernelspec.DB
+	flag      *kernelFlag
+	specFiles *specFilesFlag
+	db        *kernelspec.DB
 
 	mu    sync.Mutex
 	byDir map[string]targetResult
@@ -128,7 +167,7 @@ type targetResult struct {
 func (r *targetResolver) resolve(dir string) (*targetSet, error) {
 	if r.flag.set {
 		return r.cached("-kernel flag", func() (*targetSet, error) {
-			return r.parse(r.flag.targets, "-kernel flag", "")
+			return r.parse(r.flag.targets, r.specFiles.files, "-kernel flag", "")
 		})
 	}
 	cfg, err := findConfig(dir)
@@ -137,7 +176,7 @@ func (r *targetResolver) resolve(dir string) (*targetSet, error) {
 	}
 	if cfg == "" {
 		return r.cached("default", func() (*targetSet, error) {
-			return r.parse([]string{DefaultKernel}, "default target", "")
+			return r.parse([]string{DefaultKernel}, nil, "default target", "")
 		})
 	}
 	return r.cached(cfg, func() (*targetSet, error) { return r.load(cfg) })
@@ -171,15 +210,36 @@ func (r *targetResolver) load(path string) (*targetSet, error) {
 	if len(cfg.Kernel) == 0 {
 		return nil, fmt.Errorf("%s: no kernel: say which kernel(s) the module targets, e.g. kernel: %s", path, DefaultKernel)
 	}
-	return r.parse(cfg.Kernel, path, filepath.Dir(path))
+	return r.parse(cfg.Kernel, cfg.SpecFiles, path, filepath.Dir(path))
 }
 
 // parse resolves each target; spec file paths are relative to base.
-func (r *targetResolver) parse(targets []string, origin, base string) (*targetSet, error) {
+func (r *targetResolver) parse(targets, specFiles []string, origin, base string) (*targetSet, error) {
 	set := &targetSet{origin: origin}
+	rel := func(p string) string {
+		if base != "" && !filepath.IsAbs(p) {
+			return filepath.Join(base, p)
+		}
+		return p
+	}
+	named := map[string]*kernelspec.Kernel{}
+	for _, file := range specFiles {
+		k, err := r.db.LoadKernel(rel(file))
+		if err != nil {
+			return nil, fmt.Errorf("%s: spec-files: %w", origin, err)
+		}
+		named[k.Name] = k
+	}
 	for _, t := range targets {
-		if isSpecPath(t) && base != "" && !filepath.IsAbs(t) {
-			t = filepath.Join(base, t)
+		if k, ok := named[t]; ok {
+			set.kernels = append(set.kernels, k)
+			continue
+		}
+		if isKernelName(t) {
+			return nil, fmt.Errorf("%s: target %q is neither a kernel version, a spec file, nor the name of a kernel in the spec files", origin, t)
+		}
+		if isSpecPath(t) {
+			t = rel(t)
 		}
 		k, err := r.db.ParseKernel(t)
 		if err != nil {
