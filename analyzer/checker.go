@@ -53,6 +53,9 @@ type use struct {
 	node     ast.Node              // the expression that selects them
 	features []*kernelspec.Feature // what it selects; the newest missing one is reported
 	via      string                // how it was reached, for the message ("link.AttachTCX")
+	// viaFor overrides via for particular features (a requirement
+	// inherited from a callee names how the callee selects each).
+	viaFor map[*kernelspec.Feature]string
 	// call is the bpf(2) call an attr field is set for: the guards and
 	// fallbacks around that call cover the field too.
 	call ast.Node

@@ -203,7 +203,7 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			} else if !c.isNil(e.Y) {
 				return c.versionCompare(e, truth, depth)
 			}
-			if (e.Op == token.EQL) == truth {
+			if (e.Op == token.EQL) == truth && c.isError(operand) {
 				return c.probeResult(operand, depth)
 			}
 		case token.GTR, token.GEQ, token.LSS, token.LEQ:
@@ -221,6 +221,12 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		}
 	}
 	return proofOf()
+}
+
+func (c *checker) isError(e ast.Expr) bool {
+	tv, ok := c.pass.TypesInfo.Types[e]
+	errorType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	return ok && tv.Type != nil && types.Implements(tv.Type, errorType)
 }
 
 func (c *checker) isNil(e ast.Expr) bool {
@@ -250,6 +256,15 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	}
 	if rule := c.api.probes[funcKey(fn)]; rule != nil {
 		return c.probed(rule, call)
+	}
+	// Trying is probing: a call that selects features and returned no
+	// error proves the kernel has them (pwru's HaveBPFLinkKprobeMulti
+	// attaches a kretprobe_multi link and reports whether it worked).
+	if feats, ok := c.api.funcs[funcKey(fn)]; ok {
+		return proofOf(feats...)
+	}
+	if req := c.requiresOf(fn); req != nil {
+		return c.requirementProof(req)
 	}
 	if chk := c.checkOf(call); chk != nil && chk.result {
 		return chk.proof // a check function whose nil error proves something
@@ -311,9 +326,9 @@ func (c *checker) collectValues(f *ast.File) {
 				switch {
 				case len(n.Rhs) == len(n.Lhs) && n.Tok != token.ADD_ASSIGN:
 					value = n.Rhs[i]
-				case len(n.Rhs) == 1 && i == 0:
+				case len(n.Rhs) == 1 && (i == 0 || i == len(n.Lhs)-1):
 					// code, err := features.LinuxVersionCode(): the call
-					// stands for its first result.
+					// stands for its first result, and for its error.
 					value = n.Rhs[0]
 				}
 				record(id, value)

@@ -89,8 +89,12 @@ func (c *checker) report(u use) bool {
 		}
 		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", worst.Name, worst.Since(), strings.Join(names, ", "))
 	}
-	if u.via != "" {
-		msg += " (via " + u.via + ")"
+	via := u.via
+	if v := u.viaFor[worst]; v != "" {
+		via = v
+	}
+	if via != "" {
+		msg += " (via " + via + ")"
 	}
 	c.pass.Report(analysis.Diagnostic{
 		Pos:            pos,

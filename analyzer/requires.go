@@ -27,9 +27,9 @@ import (
 
 // requiresFact is what calling a function requires.
 type requiresFact struct {
-	Version  string   // a kernel version, or ""
-	Features []string // feature names
-	Via      string   // for inferred requirements: how the body selects them
+	Version  string            // a kernel version, or ""
+	Features []string          // feature names
+	Vias     map[string]string // inferred: how the body selects each feature
 }
 
 func (*requiresFact) AFact() {}
@@ -40,8 +40,14 @@ func (f *requiresFact) String() string {
 		what = append([]string{"Linux " + f.Version}, what...)
 	}
 	s := "requires " + strings.Join(what, ", ")
-	if f.Via != "" {
-		s += " (via " + f.Via + ")"
+	var vias []string
+	for _, name := range f.Features {
+		if v := f.Vias[name]; v != "" && !slices.Contains(vias, v) {
+			vias = append(vias, v)
+		}
+	}
+	if len(vias) > 0 {
+		s += " (via " + strings.Join(vias, ", ") + ")"
 	}
 	return s
 }
@@ -146,11 +152,14 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 		return cmp.Or(a.Since().Compare(b.Since()), strings.Compare(a.Name, b.Name))
 	})
 	via := shortFuncName(fn)
-	if req.Via != "" {
-		via += " → " + req.Via
+	viaFor := map[*kernelspec.Feature]string{}
+	for _, f := range feats {
+		if v := req.Vias[f.Name]; v != "" {
+			viaFor[f] = via + " → " + v
+		}
 	}
 	if p.version.IsZero() {
-		c.report(use{node: callName(call), features: feats, via: via})
+		c.report(use{node: callName(call), features: feats, via: via, viaFor: viaFor})
 		return
 	}
 	// A version requirement: the call's floor must reach it.
@@ -200,9 +209,12 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 			if recv := fn.Signature().Recv(); recv != nil && !exportedType(recv.Type()) {
 				return
 			}
+			if c.underParameter(path, n) {
+				return // the caller decides, through an argument
+			}
 			req := c.inferred[fn]
 			if req == nil {
-				req = &requiresFact{}
+				req = &requiresFact{Vias: map[string]string{}}
 				c.inferred[fn] = req
 			}
 			for _, f := range u.features {
@@ -211,14 +223,57 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 				}
 				if !slices.Contains(req.Features, f.Name) {
 					req.Features = append(req.Features, f.Name)
-					if req.Via == "" && u.via != "" {
-						req.Via = u.via
+					if u.via != "" {
+						req.Vias[f.Name] = u.via
 					}
 				}
 			}
 			return
 		}
 	}
+}
+
+// underParameter reports whether a use sits in a branch whose condition
+// reads one of the function's parameters: `if haveFexit { ... }` where the
+// caller probed and passed the answer. Such a use is the caller's to guard,
+// so it passes no requirement on; the use itself is still checked.
+func (c *checker) underParameter(path []ast.Node, fd *ast.FuncDecl) bool {
+	params := map[types.Object]bool{}
+	for _, field := range fd.Type.Params.List {
+		for _, name := range field.Names {
+			params[c.pass.TypesInfo.Defs[name]] = true
+		}
+	}
+	for i := 1; i < len(path); i++ {
+		var cond ast.Expr
+		switch p := path[i].(type) {
+		case *ast.IfStmt:
+			if path[i-1] == p.Body || path[i-1] == p.Else {
+				cond = p.Cond
+			}
+		case *ast.CaseClause:
+			for _, e := range p.List {
+				if c.readsAny(e, params) {
+					return true
+				}
+			}
+		}
+		if cond != nil && c.readsAny(cond, params) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) readsAny(e ast.Expr, objs map[types.Object]bool) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && objs[c.pass.TypesInfo.Uses[id]] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func exportedType(t types.Type) bool {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
 )
 
 // SupportRingBuf is inferred to be a check: it is true only after the probe succeeded.
@@ -21,6 +22,17 @@ func SupportRingBuf() bool { // want SupportRingBuf:"checks BPF_MAP_TYPE_RINGBUF
 // HaveLSM wraps the probe's error.
 func HaveLSM() error { // want HaveLSM:"checks BPF_PROG_TYPE_LSM when true or nil"
 	return features.HaveProgramType(ebpf.LSM)
+}
+
+// TryKprobeMulti is pwru's kind of probe: it tries the feature and says
+// whether that worked.
+func TryKprobeMulti(prog *ebpf.Program) bool { // want TryKprobeMulti:"checks BPF_LINK_TYPE_KPROBE_MULTI when true or nil"
+	l, err := link.KretprobeMulti(prog, link.KprobeMultiOptions{Symbols: []string{"vprintk"}})
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }
 
 // NotACheck can return true without probing.

@@ -89,3 +89,10 @@ func versionCode(m *ebpf.Map) {
 	}
 	ringbuf.NewReader(m)
 }
+
+func tried(prog *ebpf.Program) {
+	if checklib.TryKprobeMulti(prog) {
+		link.KprobeMulti(prog, link.KprobeMultiOptions{})
+	}
+	link.KprobeMulti(prog, link.KprobeMultiOptions{}) // want `BPF_LINK_TYPE_KPROBE_MULTI requires Linux 5.18`
+}

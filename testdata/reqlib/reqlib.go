@@ -30,6 +30,15 @@ func Attach(prog *ebpf.Program, ifindex int) (link.Link, error) { // want Attach
 	})
 }
 
+// AttachIf uses tcx only when its caller says the kernel has it: the use is
+// checked here, but the caller decides, so nothing is passed on.
+func AttachIf(prog *ebpf.Program, haveTCX bool) (link.Link, error) {
+	if haveTCX {
+		return link.AttachTCX(link.TCXOptions{Program: prog}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
+	}
+	return nil, nil
+}
+
 // unexported functions pass nothing on: their package's callers are right here.
 func attach(prog *ebpf.Program) (link.Link, error) {
 	return link.AttachTCX(link.TCXOptions{Program: prog}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
