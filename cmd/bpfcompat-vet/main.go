@@ -7,6 +7,7 @@
 //	go fix -fixtool=$(command -v bpfcompat-vet) packages
 //	bpfcompat-vet explain <feature or Go symbol>                where a feature comes from
 //	bpfcompat-vet specs [-json]                                 the releases and what each added
+//	bpfcompat-vet probe [-o host.yaml]                          a kernel spec of the running kernel
 //
 // Exit status: 0 clean, 3 findings, 1 errors (as the x/tools drivers).
 package main
@@ -28,6 +29,8 @@ func main() {
 			os.Exit(explain(os.Stdout, os.Stderr, os.Args[2:]))
 		case "specs":
 			os.Exit(specsCmd(os.Stdout, os.Stderr, os.Args[2:]))
+		case "probe":
+			os.Exit(probeCmd(os.Stdout, os.Stderr, os.Args[2:]))
 		}
 	}
 	for i, arg := range os.Args[1:] {

@@ -298,3 +298,19 @@ func TestSARIF(t *testing.T) {
 		t.Errorf("SARIF does not validate against the 2.1.0 schema: %v", err)
 	}
 }
+
+func TestProbeCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "host.yaml")
+	out, code := run(t, repo(t), binary, "probe", "-o", path, "-name", "host")
+	if code != 0 {
+		if strings.Contains(out, "bpf(2) refused") || strings.Contains(out, "no BTF") {
+			t.Skipf("cannot probe this kernel: %s", out)
+		}
+		t.Fatalf("probe: exit %d\n%s", code, out)
+	}
+	// The spec it wrote is a target.
+	out, code = run(t, repo(t), binary, "-kernel=5.4,"+path, "./examples/...")
+	if code != 3 || !strings.Contains(out, "BPF_MAP_TYPE_RINGBUF requires Linux 5.8; missing on 5.4") || strings.Contains(out, "missing on 5.4, host") {
+		t.Errorf("with the probed kernel as a second target: exit %d\n%s", code, out)
+	}
+}

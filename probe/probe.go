@@ -1,0 +1,295 @@
+// Package probe asks the running kernel which BPF features it has and
+// describes it as a kernel spec: its mainline base release, the features
+// it has beyond that release (backports), and those it lacks despite it
+// (configured out). Each fact records how it was proven.
+//
+// The kernel's own BTF (/sys/kernel/btf/vmlinux) says which enum members
+// and bpf_attr fields it knows; cilium/ebpf's feature probes say whether
+// map and program types and verifier capabilities actually work; a bpf(2)
+// call with a byte just past the BTF's union bpf_attr checks that the
+// kernel enforces that size (E2BIG).
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/features"
+	"golang.org/x/sys/unix"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// Fact is one feature's status on the probed kernel and how it was proven.
+type Fact struct {
+	Feature *kernelspec.Feature
+	Present bool
+	How     string
+}
+
+// Result is what a probe found.
+type Result struct {
+	Release   string             // uname release, e.g. 6.18.44-fc-v657
+	Base      kernelspec.Version // its mainline release
+	Facts     []Fact             // one per feature the probe could decide
+	UnionSize int                // sizeof(union bpf_attr) per the kernel's BTF
+}
+
+// ErrNoBPF means the kernel refused bpf(2): not Linux, no privileges, or
+// unprivileged BPF disabled.
+var ErrNoBPF = errors.New("bpf(2) refused")
+
+// Run probes the running kernel against the features db knows.
+func Run(db *kernelspec.DB) (*Result, error) {
+	var uts unix.Utsname
+	if err := unix.Uname(&uts); err != nil {
+		return nil, err
+	}
+	release := string(bytes.TrimRight(uts.Release[:], "\x00"))
+	v, err := kernelspec.ParseVersion(release)
+	if err != nil {
+		return nil, fmt.Errorf("uname release %q: %w", release, err)
+	}
+	if err := checkBPF(); err != nil {
+		return nil, err
+	}
+	spec, err := btf.LoadKernelSpec()
+	if err != nil {
+		return nil, fmt.Errorf("the kernel has no BTF to read its uAPI from (CONFIG_DEBUG_INFO_BTF): %w", err)
+	}
+	r := &Result{Release: release, Base: v.Release()}
+	if err := r.probeEnums(db, spec); err != nil {
+		return nil, err
+	}
+	if err := r.probeAttr(db, spec); err != nil {
+		return nil, err
+	}
+	r.probeFlags(db, spec)
+	r.probeFunctional(db)
+	slices.SortFunc(r.Facts, func(a, b Fact) int {
+		if a.Feature.Kind != b.Feature.Kind {
+			return int(a.Feature.Kind) - int(b.Feature.Kind)
+		}
+		return strings.Compare(a.Feature.Name, b.Feature.Name)
+	})
+	return r, nil
+}
+
+// checkBPF creates and closes a one-element array map: the least a probe
+// needs, and a clear message when even that is refused.
+func checkBPF() error {
+	attr := struct{ typ, keySize, valueSize, maxEntries uint32 }{2, 4, 4, 1} // BPF_MAP_TYPE_ARRAY
+	fd, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_MAP_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno != 0 {
+		return fmt.Errorf("%w: creating an array map failed with %v; the probe needs root or CAP_BPF", ErrNoBPF, errno)
+	}
+	unix.Close(int(fd))
+	return nil
+}
+
+var enumKinds = map[string]kernelspec.Kind{
+	"bpf_cmd":         kernelspec.Command,
+	"bpf_map_type":    kernelspec.MapType,
+	"bpf_prog_type":   kernelspec.ProgramType,
+	"bpf_attach_type": kernelspec.AttachType,
+	"bpf_link_type":   kernelspec.LinkType,
+	"bpf_func_id":     kernelspec.Helper,
+}
+
+// probeEnums records, for every feature of an enum kind, whether the
+// kernel's BTF has it with the same value.
+func (r *Result) probeEnums(db *kernelspec.DB, spec *btf.Spec) error {
+	for enum, kind := range enumKinds {
+		var e *btf.Enum
+		if err := spec.TypeByName(enum, &e); err != nil {
+			return fmt.Errorf("kernel BTF: enum %s: %w", enum, err)
+		}
+		values := map[string]uint64{}
+		for _, ev := range e.Values {
+			name := ev.Name
+			if kind == kernelspec.Helper {
+				name = "bpf_" + strings.TrimPrefix(name, "BPF_FUNC_")
+			}
+			values[name] = ev.Value
+		}
+		for _, f := range db.Features(kind) {
+			v, ok := values[f.Name]
+			switch {
+			case ok && v == f.Value:
+				r.add(f, true, fmt.Sprintf("kernel BTF: enum %s has %s = %d", enum, f.Name, v))
+			case ok:
+				r.add(f, false, fmt.Sprintf("kernel BTF: enum %s has %s = %d, not %d", enum, f.Name, v, f.Value))
+			default:
+				r.add(f, false, fmt.Sprintf("kernel BTF: enum %s has no %s", enum, f.Name))
+			}
+		}
+	}
+	return nil
+}
+
+// probeAttr records which bpf_attr fields the kernel's BTF has at the
+// specs' offsets, and checks with bpf(2) that the kernel rejects a byte
+// just past the BTF's union with E2BIG.
+func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
+	var attr *btf.Union
+	if err := spec.TypeByName("bpf_attr", &attr); err != nil {
+		return fmt.Errorf("kernel BTF: union bpf_attr: %w", err)
+	}
+	var leaves []leaf
+	flatten("", attr.Members, 0, &leaves)
+	r.UnionSize = int(attr.Size)
+	how := ""
+	if err := checkUnionSize(r.UnionSize); err != nil {
+		how = fmt.Sprintf(" (but %v)", err)
+	}
+	knownCommand := map[string]bool{}
+	for _, fact := range r.Facts {
+		if fact.Feature.Kind == kernelspec.Command && fact.Present {
+			knownCommand[fact.Feature.Name] = true
+		}
+	}
+	for _, cmd := range db.Features(kernelspec.Command) {
+		for _, f := range db.AttrFields(cmd.Name) {
+			if !knownCommand[cmd.Name] {
+				// The union's members are not tied to commands in BTF: a
+				// field of a command the kernel lacks must not match
+				// another command's member of the same name and offset.
+				r.add(f, false, fmt.Sprintf("kernel BTF: enum bpf_cmd has no %s", cmd.Name))
+				continue
+			}
+			found := slices.ContainsFunc(leaves, func(l leaf) bool {
+				return l.offset == f.Offset && l.size == f.Size && (l.path == f.Field || strings.HasSuffix(l.path, "."+f.Field))
+			})
+			if found {
+				r.add(f, true, fmt.Sprintf("kernel BTF: union bpf_attr has %s at offset %d, size %d%s", f.Field, f.Offset, f.Size, how))
+			} else {
+				r.add(f, false, fmt.Sprintf("kernel BTF: union bpf_attr (%d bytes) has no %s at offset %d%s", r.UnionSize, f.Field, f.Offset, how))
+			}
+		}
+	}
+	return nil
+}
+
+// checkUnionSize sets one byte past size and expects E2BIG, and none past
+// it to be accepted as far as size goes.
+func checkUnionSize(size int) error {
+	buf := make([]byte, size+8)
+	buf[size] = 1
+	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_MAP_CREATE, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+	if errno != unix.E2BIG {
+		return fmt.Errorf("a byte past %d bytes of bpf_attr gave %v, not E2BIG", size, errno)
+	}
+	return nil
+}
+
+type leaf struct {
+	path         string
+	offset, size int
+}
+
+func flatten(prefix string, members []btf.Member, base int, out *[]leaf) {
+	for _, m := range members {
+		p := prefix + m.Name
+		off := base + int(m.Offset.Bytes())
+		switch t := btf.UnderlyingType(m.Type).(type) {
+		case *btf.Struct:
+			flatten(dotted(p, m.Name), t.Members, off, out)
+			continue
+		case *btf.Union:
+			flatten(dotted(p, m.Name), t.Members, off, out)
+			continue
+		}
+		size, _ := btf.Sizeof(m.Type)
+		*out = append(*out, leaf{p, off, size})
+	}
+}
+
+func dotted(p, name string) string {
+	if name == "" {
+		return p
+	}
+	return p + "."
+}
+
+// probeFlags records the flags the kernel's BTF defines in enums; flags
+// defined as macros leave no trace in BTF and are not decided here.
+func (r *Result) probeFlags(db *kernelspec.DB, spec *btf.Spec) {
+	inBTF := map[string]uint64{}
+	for typ, err := range spec.All() {
+		if err != nil {
+			break
+		}
+		if e, ok := typ.(*btf.Enum); ok {
+			for _, v := range e.Values {
+				if strings.HasPrefix(v.Name, "BPF_F_") {
+					inBTF[v.Name] = v.Value
+				}
+			}
+		}
+	}
+	for _, f := range db.Features(kernelspec.Flag) {
+		if v, ok := inBTF[f.Name]; ok {
+			r.add(f, v == f.Value, fmt.Sprintf("kernel BTF: an enum defines %s = %#x", f.Name, v))
+		}
+	}
+}
+
+// probeFunctional asks cilium/ebpf's feature probes whether map types,
+// program types and capabilities work: a kernel can list a type in its
+// enum and still be built without it.
+func (r *Result) probeFunctional(db *kernelspec.DB) {
+	for i := range r.Facts {
+		fact := &r.Facts[i]
+		f := fact.Feature
+		if !fact.Present {
+			continue
+		}
+		var err error
+		var probe string
+		switch f.Kind {
+		case kernelspec.MapType:
+			probe = fmt.Sprintf("features.HaveMapType(%d)", f.Value)
+			err = features.HaveMapType(ebpf.MapType(f.Value))
+		case kernelspec.ProgramType:
+			probe = fmt.Sprintf("features.HaveProgramType(%d)", f.Value)
+			err = features.HaveProgramType(ebpf.ProgramType(f.Value))
+		default:
+			continue
+		}
+		if errors.Is(err, ebpf.ErrNotSupported) {
+			fact.Present = false
+			fact.How = fmt.Sprintf("%s: not supported (%v), although the kernel's BTF lists it: configured out", probe, err)
+		} else if err == nil {
+			fact.How += "; " + probe + " succeeded"
+		}
+	}
+	for name, probe := range map[string]func() error{
+		"bounded_loops":      features.HaveBoundedLoops,
+		"large_instructions": features.HaveLargeInstructions,
+		"isa_v2":             features.HaveV2ISA,
+		"jmp32":              features.HaveV3ISA,
+		"isa_v4":             features.HaveV4ISA,
+	} {
+		f := db.Lookup(kernelspec.Capability, name)
+		if f == nil {
+			continue
+		}
+		err := probe()
+		switch {
+		case err == nil:
+			r.add(f, true, "cilium/ebpf features probe for "+name+" succeeded")
+		case errors.Is(err, ebpf.ErrNotSupported):
+			r.add(f, false, fmt.Sprintf("cilium/ebpf features probe for %s: %v", name, err))
+		}
+	}
+}
+
+func (r *Result) add(f *kernelspec.Feature, present bool, how string) {
+	r.Facts = append(r.Facts, Fact{Feature: f, Present: present, How: how})
+}

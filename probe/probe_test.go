@@ -1,0 +1,71 @@
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// TestProbeRunningKernel probes this machine's kernel for real and compares
+// it with our spec of its release, both ways, feature by feature. Every
+// disagreement is a bug in the data or the probe — except what the kernel
+// was built without, which a kernel spec records as removed.
+func TestProbeRunningKernel(t *testing.T) {
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(db)
+	if errors.Is(err, ErrNoBPF) || err != nil && strings.Contains(err.Error(), "no BTF") {
+		t.Skipf("cannot probe this kernel: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckRelease(r.Base); err != nil {
+		t.Skipf("the kernel (%s) is not a release the specs cover: %v", r.Release, err)
+	}
+	d, err := r.Compare(db, r.Base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyProbe, onlySpec := map[kernelspec.Kind]int{}, map[kernelspec.Kind]int{}
+	for _, f := range d.OnlyProbe {
+		onlyProbe[f.Feature.Kind]++
+		t.Errorf("only in the probe: %s (%s) — %s", f.Feature.Name, f.Feature.Kind, f.How)
+	}
+	for _, f := range d.OnlySpec {
+		onlySpec[f.Feature.Kind]++
+		if strings.Contains(f.How, "configured out") {
+			t.Logf("configured out on this kernel: %s — %s", f.Feature.Name, f.How)
+			continue
+		}
+		t.Errorf("only in specs/%s.yaml and earlier: %s (%s) — %s", r.Base, f.Feature.Name, f.Feature.Kind, f.How)
+	}
+	var table strings.Builder
+	fmt.Fprintf(&table, "probe of %s against specs up to %s (union bpf_attr %d bytes):\n", r.Release, r.Base, r.UnionSize)
+	for _, k := range kernelspec.Kinds {
+		fmt.Fprintf(&table, "  %-13s agree %4d   only in probe %3d   only in spec %3d\n", k, d.Agree[k], onlyProbe[k], onlySpec[k])
+	}
+	t.Log(table.String())
+
+	// The spec it writes loads as a target, and its kernel has what the
+	// probe found.
+	var buf bytes.Buffer
+	if err := r.WriteSpec(&buf, db, "host"); err != nil {
+		t.Fatal(err)
+	}
+	k, err := db.ParseKernelSpec("host.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatalf("the written spec does not load: %v\n%s", err, buf.String())
+	}
+	for _, f := range r.Facts {
+		if k.Has(f.Feature) != f.Present {
+			t.Errorf("written spec: %s has=%v, probe found %v", f.Feature.Name, k.Has(f.Feature), f.Present)
+		}
+	}
+}
