@@ -19,6 +19,7 @@ import (
 	"unsafe"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/features"
 	"golang.org/x/sys/unix"
@@ -39,6 +40,9 @@ type Result struct {
 	Base      kernelspec.Version // its mainline release
 	Facts     []Fact             // one per feature the probe could decide
 	UnionSize int                // sizeof(union bpf_attr) per the kernel's BTF
+	// HelpersByProgramType counts, per program type, the helpers a program
+	// of that type may call.
+	HelpersByProgramType map[string]int
 }
 
 // ErrNoBPF means the kernel refused bpf(2): not Linux, no privileges, or
@@ -168,9 +172,13 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 			})
 			if found {
 				r.add(f, true, fmt.Sprintf("kernel BTF: union bpf_attr has %s at offset %d, size %d%s", f.Field, f.Offset, f.Size, how))
-			} else {
-				r.add(f, false, fmt.Sprintf("kernel BTF: union bpf_attr (%d bytes) has no %s at offset %d%s", r.UnionSize, f.Field, f.Offset, how))
+				continue
 			}
+			why := fmt.Sprintf("kernel BTF: union bpf_attr (%d bytes) has no %s at offset %d%s", r.UnionSize, f.Field, f.Offset, how)
+			if errno := rejectsField(cmd, f); errno != "" {
+				why += "; bpf(2) with that field set fails with " + errno
+			}
+			r.add(f, false, why)
 		}
 	}
 	return nil
@@ -186,6 +194,32 @@ func checkUnionSize(size int) error {
 		return fmt.Errorf("a byte past %d bytes of bpf_attr gave %v, not E2BIG", size, errno)
 	}
 	return nil
+}
+
+// rejectsField asks the kernel about a field its BTF lacks: set one byte
+// of it in an otherwise zero attr and compare with the zero attr. E2BIG
+// means past the kernel's union; EINVAL where the zero attr fails
+// otherwise means past the command's last field (CHECK_ATTR). Anything
+// else proves nothing, and "" is returned.
+func rejectsField(cmd, f *kernelspec.Feature) string {
+	size := f.Offset + f.Size
+	call := func(buf []byte) unix.Errno {
+		fd, _, errno := unix.Syscall(unix.SYS_BPF, uintptr(cmd.Value), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+		if errno == 0 {
+			unix.Close(int(fd)) // a zero attr that created something
+		}
+		return errno
+	}
+	base := call(make([]byte, size))
+	buf := make([]byte, size)
+	buf[f.Offset] = 1
+	switch errno := call(buf); {
+	case errno == unix.E2BIG:
+		return "E2BIG (past the kernel's union bpf_attr)"
+	case errno == unix.EINVAL && base != unix.EINVAL:
+		return fmt.Sprintf("EINVAL where a zero attr fails with %v (past the command's last field)", base)
+	}
+	return ""
 }
 
 type leaf struct {
@@ -269,6 +303,7 @@ func (r *Result) probeFunctional(db *kernelspec.DB) {
 			fact.How += "; " + probe + " succeeded"
 		}
 	}
+	r.probeHelpers()
 	for name, probe := range map[string]func() error{
 		"bounded_loops":      features.HaveBoundedLoops,
 		"large_instructions": features.HaveLargeInstructions,
@@ -286,6 +321,39 @@ func (r *Result) probeFunctional(db *kernelspec.DB) {
 			r.add(f, true, "cilium/ebpf features probe for "+name+" succeeded")
 		case errors.Is(err, ebpf.ErrNotSupported):
 			r.add(f, false, fmt.Sprintf("cilium/ebpf features probe for %s: %v", name, err))
+		}
+	}
+}
+
+// probeHelpers asks, for each helper the kernel's BTF lists, which of the
+// working program types may call it (features.HaveProgramHelper). The
+// answer depends on the program type, which a kernel spec does not model:
+// it is recorded as evidence, and in HelpersByProgramType.
+func (r *Result) probeHelpers() {
+	var progTypes []*kernelspec.Feature
+	for _, fact := range r.Facts {
+		if fact.Feature.Kind == kernelspec.ProgramType && fact.Present && fact.Feature.Value != 0 {
+			progTypes = append(progTypes, fact.Feature)
+		}
+	}
+	r.HelpersByProgramType = map[string]int{}
+	for i := range r.Facts {
+		fact := &r.Facts[i]
+		f := fact.Feature
+		if f.Kind != kernelspec.Helper || !fact.Present || f.Value == 0 {
+			continue
+		}
+		var callable []string
+		for _, pt := range progTypes {
+			if features.HaveProgramHelper(ebpf.ProgramType(pt.Value), asm.BuiltinFunc(f.Value)) == nil {
+				callable = append(callable, strings.TrimPrefix(pt.Name, "BPF_PROG_TYPE_"))
+				r.HelpersByProgramType[pt.Name]++
+			}
+		}
+		if len(callable) > 0 {
+			fact.How += fmt.Sprintf("; features.HaveProgramHelper: callable from %d program types (%s)", len(callable), strings.Join(callable, ", "))
+		} else {
+			fact.How += "; features.HaveProgramHelper found no program type that loads a call of it (it may need an attach target the probe does not give)"
 		}
 	}
 }

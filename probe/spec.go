@@ -3,6 +3,7 @@ package probe
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,12 @@ func (r *Result) WriteSpec(w io.Writer, db *kernelspec.DB, name string) error {
 	}
 	fmt.Fprintf(w, "# Kernel spec written by `bpfcompat-vet probe` on %s.\n", r.Release)
 	fmt.Fprintf(w, "# Use it as a target: -kernel=%s.yaml\n", name)
+	if len(r.HelpersByProgramType) > 0 {
+		fmt.Fprintf(w, "# Helpers callable per program type (features.HaveProgramHelper):\n")
+		for _, pt := range sortedKeys(r.HelpersByProgramType) {
+			fmt.Fprintf(w, "#   %-40s %d\n", pt, r.HelpersByProgramType[pt])
+		}
+	}
 	fmt.Fprintf(w, "name: %s\nbase: %q\n", name, r.Base.String())
 	writeSection(w, "added", d.OnlyProbe)
 	writeSection(w, "removed", d.OnlySpec)
@@ -84,4 +91,13 @@ func sectionKey(k kernelspec.Kind) string {
 		return "capabilities"
 	}
 	return strings.TrimSuffix(k.String(), "s") + "s"
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -314,3 +314,30 @@ func TestProbeCommand(t *testing.T) {
 		t.Errorf("with the probed kernel as a second target: exit %d\n%s", code, out)
 	}
 }
+
+// TestProbeWithoutPrivileges runs the probe as nobody: it must say why it
+// cannot work, not write a wrong spec.
+func TestProbeWithoutPrivileges(t *testing.T) {
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil || os.Geteuid() != 0 {
+		t.Skip("needs root and setpriv (util-linux) to drop privileges")
+	}
+	if data, _ := os.ReadFile("/proc/sys/kernel/unprivileged_bpf_disabled"); strings.TrimSpace(string(data)) == "0" {
+		t.Skip("unprivileged BPF is enabled on this kernel: nobody may probe")
+	}
+	// The binary must be reachable by nobody.
+	dir, err := os.MkdirTemp("", "probe-nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "bpfcompat-vet")
+	if err := os.WriteFile(bin, mustRead(t, binary), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	out, code := run(t, dir, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--", bin, "probe")
+	if code != 1 || !strings.Contains(out, "bpf(2) refused") || !strings.Contains(out, "needs root or CAP_BPF") {
+		t.Errorf("probe as nobody: exit %d\n%s", code, out)
+	}
+}
