@@ -7,6 +7,7 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
+	"go/types"
 	"path/filepath"
 	"sync"
 
@@ -110,11 +111,33 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 }
 
 // relevant is the fast path: a package that imports none of the mapped
-// packages, and no package that exports a bpf(2) wrapper, selects nothing.
+// libraries and no package exporting bpf(2) wrappers, and that uses no
+// feature constant or system call of x/sys/unix or syscall (which most of
+// the standard library imports for other reasons), selects nothing.
 func (s *state) relevant(pass *analysis.Pass) bool {
+	lowLevel := false
 	for _, imp := range pass.Pkg.Imports() {
 		if s.api.Imports(imp.Path()) || pass.ImportPackageFact(imp, new(packageFact)) {
 			return true
+		}
+		lowLevel = lowLevel || s.api.lowLevel[imp.Path()]
+	}
+	if !lowLevel {
+		return false
+	}
+	for _, obj := range pass.TypesInfo.Uses {
+		if obj.Pkg() == nil || !s.api.lowLevel[obj.Pkg().Path()] {
+			continue
+		}
+		switch obj := obj.(type) {
+		case *types.Const:
+			if s.api.constPkgs[obj.Pkg().Path()] && s.db.Find(obj.Name()) != nil {
+				return true
+			}
+		case *types.Func:
+			if s.api.syscalls[obj.FullName()] != nil {
+				return true
+			}
 		}
 	}
 	return false

@@ -120,9 +120,12 @@ type APIMap struct {
 	exits        map[string]bool // functions that never return: early exits
 	unsupported  map[string]bool // errors that mean the kernel lacks a feature
 	versionCodes map[string]bool // functions returning LINUX_VERSION_CODE
-	// packages lists every package the map mentions: a package that imports
-	// none of them (and no wrapper) has nothing to check.
+	// packages lists the library packages the map mentions: a package
+	// importing one is checked. lowLevel lists x/sys/unix and syscall,
+	// which most packages import for other reasons: importing them makes a
+	// package worth checking only if it uses a feature constant or bpf(2).
 	packages map[string]bool
+	lowLevel map[string]bool
 }
 
 // LoadAPIMap reads every *.yaml file at the top of fsys and checks each
@@ -143,6 +146,7 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		unsupported:  map[string]bool{},
 		versionCodes: map[string]bool{},
 		packages:     map[string]bool{},
+		lowLevel:     map[string]bool{},
 	}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
@@ -197,7 +201,7 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("constants entry without package")
 		}
 		m.constPkgs[c.Package] = true
-		m.packages[c.Package] = true
+		m.lowLevel[c.Package] = true
 	}
 	for _, fl := range f.Fields {
 		if err := m.claim(fl.Field, m.fields[fl.Field] != nil, file); err != nil {
@@ -263,9 +267,14 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 	}
 	for i := range f.Syscalls {
 		sc := &f.Syscalls[i]
-		if err := m.claim(sc.Func, m.syscalls[sc.Func] != nil, file); err != nil {
-			return err
+		if m.syscalls[sc.Func] != nil {
+			return errf("syscall %s is mapped twice", sc.Func)
 		}
+		pkg, ok := symbolPackage(sc.Func)
+		if !ok {
+			return errf("syscall %q is not a qualified Go function", sc.Func)
+		}
+		m.lowLevel[pkg] = true
 		if sc.Number == "" || sc.TrapArg == sc.CmdArg || sc.CmdArg == sc.AttrArg {
 			return errf("syscall %s: want number and three distinct argument indices", sc.Func)
 		}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Measures what bpfcompat adds to its driver's own work: bpfcompat-vet and
+# the same singlechecker driver with a no-op analyzer (with a fact type, so
+# it loads the same packages the same way; and without, which is what a
+# user without bpfcompat pays) over the same package sets. Reports the
+# median wall time, CPU time and peak RSS of RUNS runs (default 5) after a
+# warm-up run, and the ratios bpfcompat / no-op. Then the go vet -vettool
+# route: cold build cache, and warm after a one-file change.
+#
+# Usage: bench/run.sh [package set ...]   (sets: std cilium examples)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+sets=("$@")
+((${#sets[@]})) || sets=(std cilium examples)
+
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/bpfcompat" ./cmd/bpfcompat-vet
+go build -o "$bin/noop-facts" ./bench/noop/facts
+go build -o "$bin/noop-nofacts" ./bench/noop/nofacts
+
+patterns() {
+  case $1 in
+    std) echo std ;;
+    cilium) echo github.com/cilium/ebpf/... ;;
+    examples) echo ./examples/... ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# measure TOOL PATTERN: prints "wall cpu rss_mb" medians over $runs runs.
+measure() {
+  local tool=$1 pattern=$2 samples=()
+  "$bin/$tool" -test=false "$pattern" >/dev/null 2>&1 || true # warm-up
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f "%e %U %S %M" -o "$bin/t" "$bin/$tool" -test=false "$pattern" >/dev/null 2>&1 || true
+    read -r wall user sys rss < <(tail -n 1 "$bin/t")
+    samples+=("$(awk -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN { printf "%.2f %.2f %.0f", w, u + s, r / 1024 }')")
+  done
+  printf '%s\n' "${samples[@]}" | awk '
+    { w[NR] = $1; c[NR] = $2; m[NR] = $3 }
+    function median(a, n,   i, j, t) {
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    END { printf "%.2f %.2f %.0f\n", median(w, NR), median(c, NR), median(m, NR) }'
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(go version | cut -d' ' -f3)"
+echo "runs: $runs, medians after a warm-up run"
+printf '%-9s %-13s %8s %8s %8s\n' set tool wall_s cpu_s rss_mb
+for set in "${sets[@]}"; do
+  pattern=$(patterns "$set")
+  declare -A r=()
+  for tool in noop-nofacts noop-facts bpfcompat; do
+    r[$tool]=$(measure "$tool" "$pattern")
+    read -r w c m <<<"${r[$tool]}"
+    printf '%-9s %-13s %8s %8s %8s\n' "$set" "$tool" "$w" "$c" "$m"
+  done
+  read -r bw bc bm <<<"${r[bpfcompat]}"
+  read -r nw nc nm <<<"${r[noop-facts]}"
+  read -r fw fc fm <<<"${r[noop-nofacts]}"
+  awk -v set="$set" -v bw="$bw" -v bc="$bc" -v bm="$bm" -v nw="$nw" -v nc="$nc" -v nm="$nm" -v fw="$fw" -v fc="$fc" -v fm="$fm" 'BEGIN {
+    printf "%-9s ratio vs no-op with facts:    wall %.3f  cpu %.3f  rss %.3f\n", set, bw / nw, bc / nc, bm / nm
+    printf "%-9s ratio vs no-op without facts: wall %.3f  cpu %.3f  rss %.3f\n", set, bw / fw, bc / fc, bm / fm
+  }'
+done
+
+# go vet -vettool: a cold build cache, then warm after a one-file change.
+vet() { /usr/bin/time -f "%e" -o "$bin/t" go vet -vettool="$1" ./examples/... >/dev/null 2>&1 || true; tail -n 1 "$bin/t"; }
+for tool in noop-facts bpfcompat; do
+  cold=$(GOCACHE="$bin/cache-$tool" vet "$bin/$tool")
+  vet "$bin/$tool" >/dev/null
+  echo "// bench: touched" >>examples/agent/main.go
+  warm=$(vet "$bin/$tool")
+  sed -i '$ d' examples/agent/main.go
+  printf 'go vet -vettool %-11s cold %6ss   warm after a one-file change %6ss\n' "$tool" "$cold" "$warm"
+done
