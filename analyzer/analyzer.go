@@ -98,8 +98,8 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	}
 	c := newChecker(pass, s.db, s.api, targets)
 	c.findWrappers()
-	c.findChecks()
 	c.findRequires()
+	c.findChecks()
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {
 			continue

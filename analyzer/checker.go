@@ -35,16 +35,22 @@ type checker struct {
 	inferred map[*types.Func]*requiresFact
 
 	reported map[token.Pos]bool // one diagnostic per use
+
+	// Memos for the walk's hot lookups.
+	typeRules map[*types.TypeName]*typeRule
+	funcKeys  map[*types.Func]string
 }
 
 func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *targetSet) *checker {
 	return &checker{
-		pass:     pass,
-		db:       db,
-		api:      api,
-		targets:  targets,
-		wrappers: map[*types.Func]*wrapperFact{},
-		reported: map[token.Pos]bool{},
+		pass:      pass,
+		db:        db,
+		api:       api,
+		targets:   targets,
+		wrappers:  map[*types.Func]*wrapperFact{},
+		reported:  map[token.Pos]bool{},
+		typeRules: map[*types.TypeName]*typeRule{},
+		funcKeys:  map[*types.Func]string{},
 	}
 }
 

@@ -344,6 +344,9 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	if fd.Body == nil || res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
 		return nil
 	}
+	if !c.mayProve(fd.Body) {
+		return nil // no call in it can prove anything: the common case, decided cheaply
+	}
 	isBool := !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
 	saved := c.file
 	c.file = c.fileOf(fd)
@@ -395,6 +398,35 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	}
 	slices.Sort(fact.Features)
 	return fact
+}
+
+// mayProve reports whether body calls anything whose result can prove a
+// feature: a probe, a version code, a check, or a feature-selecting call.
+func (c *checker) mayProve(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+		if !ok {
+			return true
+		}
+		key := funcKey(fn)
+		if c.api.probes[key] != nil || c.api.versionCodes[key] || c.api.funcs[key] != nil {
+			found = true
+			return false
+		}
+		if fn.Origin().Pkg() == c.pass.Pkg {
+			_, found = c.checks[fn.Origin()]
+		} else {
+			var f checkFact
+			found = c.pass.ImportObjectFact(fn.Origin(), &f)
+		}
+		return !found
+	})
+	return found
 }
 
 func (c *checker) isConstBool(e ast.Expr, want bool) bool {

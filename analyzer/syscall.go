@@ -53,7 +53,7 @@ type bpfCall struct {
 // bpfCallSite recognises calls of bpf(2): a raw syscall whose number is
 // SYS_BPF, or a call of a known wrapper.
 func (c *checker) bpfCallSite(call *ast.CallExpr, fn *types.Func) (bpfCall, bool) {
-	if sc := c.api.syscalls[funcKey(fn)]; sc != nil {
+	if sc := c.api.syscalls[c.key(fn)]; sc != nil {
 		n := max(sc.TrapArg, sc.CmdArg, sc.AttrArg)
 		if len(call.Args) <= n || fn.Pkg() == nil {
 			return bpfCall{}, false
@@ -459,32 +459,33 @@ func (c *checker) enclosingBody(n ast.Node) *ast.BlockStmt {
 // fields for the command, by byte offset, and reports the kernel field it
 // sets if the target lacks it.
 func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *ast.CallExpr) {
-	var candidates []*kernelspec.Feature
-	for _, f := range c.db.AttrFields(cmd.Name) {
-		if int64(f.Offset) < set.offset+set.size && set.offset < int64(f.Offset+f.Size) {
-			candidates = append(candidates, f)
-		}
-	}
 	via := fmt.Sprintf("field %s of the %s attr", set.goName, cmd.Name)
-	if len(candidates) == 0 {
+	pick := matchAttrField(c.db.AttrFields(cmd.Name), set.offset, set.size, set.goName)
+	if pick == nil {
 		c.reportPastEnd(cmd, set, via)
 		return
 	}
-	// Arms of a union share bytes: the Go field's name picks one; otherwise
-	// take the oldest, so that a doubt never turns into a report.
-	pick := candidates[0]
-	for _, f := range candidates[1:] {
-		if f.Since().Less(pick.Since()) {
-			pick = f
-		}
-	}
-	for _, f := range candidates {
-		if sameName(set.goName, f.Field) {
-			pick = f
-			break
-		}
-	}
 	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call})
+}
+
+// matchAttrField picks the kernel field that the bytes [off, off+size) of
+// the program's attr struct set: of the fields they overlap, the one the Go
+// field is named after, else the oldest, so that a doubt never turns into
+// a report. It returns nil when they overlap no field any release knows.
+func matchAttrField(fields []*kernelspec.Feature, off, size int64, goName string) *kernelspec.Feature {
+	var pick *kernelspec.Feature
+	for _, f := range fields {
+		if int64(f.Offset) >= off+size || off >= int64(f.Offset+f.Size) {
+			continue
+		}
+		if sameName(goName, f.Field) {
+			return f
+		}
+		if pick == nil || f.Since().Less(pick.Since()) {
+			pick = f
+		}
+	}
+	return pick
 }
 
 // sameName compares a Go field name (AttachBtfObjFd, Attach_btf_obj_fd)

@@ -121,7 +121,13 @@ func (c *checker) typeRule(t types.Type) *typeRule {
 	if !ok || n.Obj().Pkg() == nil {
 		return nil
 	}
-	return c.api.types[n.Obj().Pkg().Path()+"."+n.Obj().Name()]
+	obj := n.Obj()
+	rule, seen := c.typeRules[obj]
+	if !seen { // the key is built once per type, not per expression
+		rule = c.api.types[obj.Pkg().Path()+"."+obj.Name()]
+		c.typeRules[obj] = rule
+	}
+	return rule
 }
 
 // selects reports whether the constant expression e, inside stack, selects
@@ -175,7 +181,7 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 				continue
 			}
 			if fn, ok := typeutil.Callee(info, p).(*types.Func); ok {
-				if _, probe := c.api.probes[funcKey(fn)]; probe {
+				if _, probe := c.api.probes[c.key(fn)]; probe {
 					return false
 				}
 			}
@@ -189,13 +195,23 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 // generic origin.
 func funcKey(fn *types.Func) string { return fn.Origin().FullName() }
 
+// key is funcKey, memoized: it is asked for every call in a package.
+func (c *checker) key(fn *types.Func) string {
+	k, ok := c.funcKeys[fn]
+	if !ok {
+		k = funcKey(fn)
+		c.funcKeys[fn] = k
+	}
+	return k
+}
+
 // checkCall reports calls of mapped functions and checks bpf(2) calls.
 func (c *checker) checkCall(call *ast.CallExpr) {
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
 		return
 	}
-	key := funcKey(fn)
+	key := c.key(fn)
 	if rule := c.api.probes[key]; rule != nil {
 		c.checkObsoleteProbe(call, fn, rule)
 		return
