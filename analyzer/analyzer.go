@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"go/types"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -67,6 +68,10 @@ type state struct {
 	db       *kernelspec.DB
 	api      *APIMap
 	loadErr  error
+
+	indexOnce sync.Once
+	index     *apiIndex
+	indexErr  error
 }
 
 func (s *state) load() error {
@@ -86,11 +91,15 @@ func (s *state) load() error {
 }
 
 func (s *state) run(pass *analysis.Pass) (any, error) {
-	if err := s.load(); err != nil {
-		return nil, err
+	s.indexOnce.Do(func() { s.index, s.indexErr = loadAPIIndex(specs.API()) })
+	if s.indexErr != nil {
+		return nil, fmt.Errorf("loading API map: %w", s.indexErr)
 	}
 	if !s.relevant(pass) {
 		return nil, nil
+	}
+	if err := s.load(); err != nil {
+		return nil, err
 	}
 	targets, err := s.resolver.resolve(packageDir(pass))
 	if err != nil {
@@ -117,25 +126,27 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 func (s *state) relevant(pass *analysis.Pass) bool {
 	lowLevel := false
 	for _, imp := range pass.Pkg.Imports() {
-		if s.api.Imports(imp.Path()) || pass.ImportPackageFact(imp, new(packageFact)) {
+		if s.index.libraries[imp.Path()] || pass.ImportPackageFact(imp, new(packageFact)) {
 			return true
 		}
-		lowLevel = lowLevel || s.api.lowLevel[imp.Path()]
+		lowLevel = lowLevel || s.index.lowLevel[imp.Path()]
 	}
 	if !lowLevel {
 		return false
 	}
 	for _, obj := range pass.TypesInfo.Uses {
-		if obj.Pkg() == nil || !s.api.lowLevel[obj.Pkg().Path()] {
+		if obj.Pkg() == nil || !s.index.lowLevel[obj.Pkg().Path()] {
 			continue
 		}
 		switch obj := obj.(type) {
 		case *types.Const:
-			if s.api.constPkgs[obj.Pkg().Path()] && s.db.Find(obj.Name()) != nil {
+			// Feature constants are all spelled BPF_...: a cheap test that
+			// keeps the specs unloaded for the rest of x/sys's users.
+			if s.index.constPkgs[obj.Pkg().Path()] && strings.HasPrefix(obj.Name(), "BPF_") {
 				return true
 			}
 		case *types.Func:
-			if s.api.syscalls[obj.FullName()] != nil {
+			if s.index.syscalls[obj.FullName()] {
 				return true
 			}
 		}

@@ -120,12 +120,9 @@ type APIMap struct {
 	exits        map[string]bool // functions that never return: early exits
 	unsupported  map[string]bool // errors that mean the kernel lacks a feature
 	versionCodes map[string]bool // functions returning LINUX_VERSION_CODE
-	// packages lists the library packages the map mentions: a package
-	// importing one is checked. lowLevel lists x/sys/unix and syscall,
-	// which most packages import for other reasons: importing them makes a
-	// package worth checking only if it uses a feature constant or bpf(2).
+	// packages lists the library packages the map mentions (the fast
+	// path's own index is apiIndex, read without the specs).
 	packages map[string]bool
-	lowLevel map[string]bool
 }
 
 // LoadAPIMap reads every *.yaml file at the top of fsys and checks each
@@ -146,7 +143,6 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		unsupported:  map[string]bool{},
 		versionCodes: map[string]bool{},
 		packages:     map[string]bool{},
-		lowLevel:     map[string]bool{},
 	}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
@@ -201,7 +197,6 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("constants entry without package")
 		}
 		m.constPkgs[c.Package] = true
-		m.lowLevel[c.Package] = true
 	}
 	for _, fl := range f.Fields {
 		if err := m.claim(fl.Field, m.fields[fl.Field] != nil, file); err != nil {
@@ -270,11 +265,9 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 		if m.syscalls[sc.Func] != nil {
 			return errf("syscall %s is mapped twice", sc.Func)
 		}
-		pkg, ok := symbolPackage(sc.Func)
-		if !ok {
+		if _, ok := symbolPackage(sc.Func); !ok {
 			return errf("syscall %q is not a qualified Go function", sc.Func)
 		}
-		m.lowLevel[pkg] = true
 		if sc.Number == "" || sc.TrapArg == sc.CmdArg || sc.CmdArg == sc.AttrArg {
 			return errf("syscall %s: want number and three distinct argument indices", sc.Func)
 		}
@@ -308,10 +301,6 @@ func symbolPackage(s string) (string, bool) {
 	}
 	return s[:slash+1+dot], true
 }
-
-// Imports reports whether a package importing these paths can select a
-// feature through the map.
-func (m *APIMap) Imports(path string) bool { return m.packages[path] }
 
 // Symbols lists every mapped symbol, sorted; the coverage tests use it.
 func (m *APIMap) Symbols() (types, fields, funcs, probes []string) {
@@ -404,4 +393,64 @@ func (m *APIMap) FindSymbol(sym string) (name string, feats []*kernelspec.Featur
 		}
 	}
 	return "", nil, false
+}
+
+// apiIndex is what the fast path needs to know of the API maps: which
+// packages matter. It is read without the kernel specs, so that a process
+// that analyzes only packages of no interest (go vet starts one per
+// package) never loads them.
+type apiIndex struct {
+	libraries map[string]bool // importing one makes a package relevant
+	lowLevel  map[string]bool // x/sys/unix, syscall: only if used for BPF
+	constPkgs map[string]bool
+	syscalls  map[string]bool
+}
+
+func loadAPIIndex(fsys fs.FS) (*apiIndex, error) {
+	idx := &apiIndex{libraries: map[string]bool{}, lowLevel: map[string]bool{}, constPkgs: map[string]bool{}, syscalls: map[string]bool{}}
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var f apiFile
+		if err := yaml.Unmarshal(data, &f); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		lib := func(sym string) {
+			if pkg, ok := symbolPackage(sym); ok {
+				idx.libraries[pkg] = true
+			}
+		}
+		for _, t := range f.Types {
+			lib(t.Type)
+		}
+		for _, x := range f.Fields {
+			lib(x.Field)
+		}
+		for _, x := range f.Functions {
+			lib(x.Func)
+		}
+		for _, x := range f.Probes {
+			lib(x.Func)
+		}
+		for _, x := range f.VersionCodes {
+			lib(x)
+		}
+		for _, c := range f.Constants {
+			idx.lowLevel[c.Package] = true
+			idx.constPkgs[c.Package] = true
+		}
+		for _, sc := range f.Syscalls {
+			if pkg, ok := symbolPackage(sc.Func); ok {
+				idx.lowLevel[pkg] = true
+				idx.syscalls[sc.Func] = true
+			}
+		}
+	}
+	return idx, nil
 }
