@@ -35,6 +35,7 @@ fi
 # own, loaded with GOPROXY=off by analysistest, so it must be in the cache).
 go mod download
 (cd testdata && go mod download)
+(cd testdata/broken && go mod download)
 
 go vet ./...
 go test "$@" ./...
