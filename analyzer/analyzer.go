@@ -107,6 +107,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	}
 	c := newChecker(pass, s.db, s.api, targets)
 	c.findWrappers()
+	c.findObjectLoaders()
 	c.findRequires()
 	c.findChecks()
 	for _, f := range pass.Files {

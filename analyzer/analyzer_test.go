@@ -158,3 +158,7 @@ func (t nopErrorsT) Errorf(format string, args ...any) {
 	}
 	t.T.Errorf("%s", msg)
 }
+
+func TestObjects(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpf")
+}

@@ -36,6 +36,13 @@ type checker struct {
 
 	reported map[token.Pos]bool // one diagnostic per use
 
+	// BPF objects the package loads: parsed once, by path; the calls that
+	// load them, and the functions (bpf2go's, in generated files) that do.
+	objects        map[string]*loadedObject
+	objectCalls    map[*ast.CallExpr]*loadedObject
+	objectFuncs    map[*types.Func]*loadedObject
+	reportedObject map[string]bool
+
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*typeRule
 	funcKeys  map[*types.Func]string
@@ -43,14 +50,16 @@ type checker struct {
 
 func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *targetSet) *checker {
 	return &checker{
-		pass:      pass,
-		db:        db,
-		api:       api,
-		targets:   targets,
-		wrappers:  map[*types.Func]*wrapperFact{},
-		reported:  map[token.Pos]bool{},
-		typeRules: map[*types.TypeName]*typeRule{},
-		funcKeys:  map[*types.Func]string{},
+		pass:           pass,
+		db:             db,
+		api:            api,
+		targets:        targets,
+		wrappers:       map[*types.Func]*wrapperFact{},
+		reported:       map[token.Pos]bool{},
+		typeRules:      map[*types.TypeName]*typeRule{},
+		objects:        map[string]*loadedObject{},
+		reportedObject: map[string]bool{},
+		funcKeys:       map[*types.Func]string{},
 	}
 }
 

@@ -33,7 +33,23 @@ func proofOf(feats ...*kernelspec.Feature) proof {
 	return p
 }
 
-func (p proof) has(f *kernelspec.Feature) bool { return p.features[f] }
+// provenHas reports whether p proves f: f itself, or a feature the same kernel
+// change introduced — no kernel has one without the other, so a probe for
+// the LSM program type proves the BPF_LSM_MAC attach type it loads with.
+func (c *checker) provenHas(p proof, f *kernelspec.Feature) bool {
+	if p.features[f] {
+		return true
+	}
+	if len(p.features) == 0 {
+		return false
+	}
+	for _, g := range c.db.IntroducedWith(f) {
+		if p.features[g] {
+			return true
+		}
+	}
+	return false
+}
 
 func (p proof) empty() bool { return len(p.features) == 0 && p.version.IsZero() }
 

@@ -61,7 +61,7 @@ func (c *checker) report(u use) bool {
 	var worst *kernelspec.Feature
 	var missing []*kernelspec.Kernel
 	for _, f := range u.features {
-		if proven.has(f) {
+		if c.provenHas(proven, f) {
 			continue
 		}
 		var lacking []*kernelspec.Kernel

@@ -218,7 +218,7 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 				c.inferred[fn] = req
 			}
 			for _, f := range u.features {
-				if f.Since() == c.db.Oldest() || proven.has(f) || !proven.version.IsZero() && !proven.version.Less(f.Since()) {
+				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !proven.version.IsZero() && !proven.version.Less(f.Since()) {
 					continue
 				}
 				if !slices.Contains(req.Features, f.Name) {

@@ -34,6 +34,8 @@ type DB struct {
 	byValue  map[valueKey][]*Feature
 	attrs    map[string][]*Feature // command -> its attr fields, by offset
 	byKind   map[Kind][]*Feature   // sorted by Since, then Name
+	// together groups the features one kernel change introduced.
+	together map[string][]*Feature
 }
 
 // Load reads every *.yaml file at the top of fsys as a mainline release
@@ -98,8 +100,12 @@ func build(files []*specFile) (*DB, error) {
 			return cmp.Or(cmp.Compare(a.Offset, b.Offset), cmp.Compare(a.Name, b.Name))
 		})
 	}
+	db.together = map[string][]*Feature{}
 	for _, f := range db.features {
 		db.byKind[f.Kind] = append(db.byKind[f.Kind], f)
+		if k := changeKey(f); k != "" {
+			db.together[k] = append(db.together[k], f)
+		}
 	}
 	for _, feats := range db.byKind {
 		slices.SortFunc(feats, func(a, b *Feature) int {
@@ -107,6 +113,21 @@ func build(files []*specFile) (*DB, error) {
 		})
 	}
 	return db, nil
+}
+
+// changeKey identifies the kernel change that introduced f: its commit, or
+// the source that dates it (which names the mirrored commit).
+func changeKey(f *Feature) string {
+	p := f.Introduced()
+	switch {
+	case p.Subject != "":
+		return f.Since().String() + " " + p.Subject
+	case p.Commit != "":
+		return f.Since().String() + " " + p.Commit
+	case p.Source != "":
+		return f.Since().String() + " " + p.Source
+	}
+	return ""
 }
 
 // names expands an entry to the feature names it stands for: one per

@@ -255,3 +255,17 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestIntroducedWith(t *testing.T) {
+	db := mustFixture(t)
+	create := db.Lookup(Command, "BPF_MAP_CREATE")
+	with := db.IntroducedWith(create)
+	if len(with) != 1 || with[0] != create {
+		t.Errorf("BPF_MAP_CREATE's change introduced %v", with)
+	}
+	// Entries with the same source, in one release, came together.
+	mapType := db.Lookup(AttrField, "BPF_MAP_CREATE.map_type")
+	if got := db.IntroducedWith(mapType); len(got) < 4 {
+		t.Errorf("map_type came with %d features, want the 3.18 fields and commands sourced alike", len(got))
+	}
+}

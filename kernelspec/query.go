@@ -102,3 +102,13 @@ func (l Layout) FieldAt(off int) *Feature {
 	}
 	return nil
 }
+
+// IntroducedWith lists the features the change that introduced f also
+// introduced, f included: no kernel has one without the others, so a
+// probe that proves one proves them all (BPF_PROG_TYPE_LSM and BPF_LSM_MAC).
+func (db *DB) IntroducedWith(f *Feature) []*Feature {
+	if k := changeKey(f); k != "" {
+		return slices.Clone(db.together[k])
+	}
+	return []*Feature{f}
+}

@@ -1,0 +1,365 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// Most Go eBPF programs load objects compiled from C: embedded by bpf2go
+// (//go:embed x_bpfel.o, read by a generated loadX function) or loaded
+// from a path. What they need of the kernel — program and map types,
+// helpers, loops, ISA — lives in the object, and the Go side is where the
+// target is known, so the object is parsed (with cilium/ebpf's reader)
+// and checked at the Go expression that loads it.
+
+// objectFeature is one feature an object selects, and where.
+type objectFeature struct {
+	feature *kernelspec.Feature
+	where   string // "program trace_open, instruction 12", "map events"
+}
+
+// loadedObject is a parsed object and what it selects.
+type loadedObject struct {
+	path     string
+	err      error
+	features []objectFeature
+}
+
+// objectsOf finds, for the package, the functions that load an object
+// (the loader call sites and, for loaders in generated files, the
+// functions around them) and the objects they load.
+func (c *checker) findObjectLoaders() {
+	c.objectCalls = map[*ast.CallExpr]*loadedObject{}
+	c.objectFuncs = map[*types.Func]*loadedObject{}
+	embeds := c.embeddedFiles()
+	generated := map[*ast.File]bool{}
+	for _, f := range c.pass.Files {
+		generated[f] = ast.IsGenerated(f)
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+			if !ok {
+				return true
+			}
+			path := ""
+			switch c.key(fn) {
+			case "github.com/cilium/ebpf.LoadCollectionSpecFromReader":
+				path = c.readerFile(call, embeds)
+			case "github.com/cilium/ebpf.LoadCollectionSpec":
+				if len(call.Args) == 1 {
+					if tv := c.pass.TypesInfo.Types[call.Args[0]]; tv.Value != nil && tv.Value.Kind() == constant.String {
+						path = constant.StringVal(tv.Value)
+						if !filepath.IsAbs(path) {
+							path = filepath.Join(filepath.Dir(c.pass.Fset.File(call.Pos()).Name()), path)
+						}
+					}
+				}
+			}
+			if path == "" {
+				return true
+			}
+			obj := c.parseObject(path)
+			c.objectCalls[call] = obj
+			if generated[f] {
+				if fd := enclosingFuncDecl(f, call); fd != nil {
+					if fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+						c.objectFuncs[fn] = obj
+					}
+				}
+			}
+			return true
+		})
+	}
+	// bpf2go's loadXObjects calls loadX: generated functions that call a
+	// loader are loaders too.
+	for changed := true; changed; {
+		changed = false
+		for _, f := range c.pass.Files {
+			if !generated[f] {
+				continue
+			}
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Body == nil {
+					continue
+				}
+				fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+				if !ok || c.objectFuncs[fn] != nil {
+					continue
+				}
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					if call, ok := n.(*ast.CallExpr); ok {
+						if callee, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && c.objectFuncs[callee] != nil {
+							c.objectFuncs[fn] = c.objectFuncs[callee]
+							changed = true
+							return false
+						}
+					}
+					return true
+				})
+			}
+		}
+	}
+}
+
+// embeddedFiles maps variables with a //go:embed of one file to its path.
+func (c *checker) embeddedFiles() map[types.Object]string {
+	out := map[types.Object]string{}
+	for _, f := range c.pass.Files {
+		dir := filepath.Dir(c.pass.Fset.File(f.Pos()).Name())
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR || gd.Doc == nil {
+				continue
+			}
+			var pattern string
+			for _, cm := range gd.Doc.List {
+				if rest, ok := strings.CutPrefix(cm.Text, "//go:embed "); ok {
+					pattern = strings.TrimSpace(rest)
+				}
+			}
+			if pattern == "" || strings.ContainsAny(pattern, " *?[") {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				for _, name := range spec.(*ast.ValueSpec).Names {
+					if obj := c.pass.TypesInfo.Defs[name]; obj != nil {
+						out[obj] = filepath.Join(dir, pattern)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// readerFile resolves LoadCollectionSpecFromReader(bytes.NewReader(x)) to
+// the file embedded in x.
+func (c *checker) readerFile(call *ast.CallExpr, embeds map[types.Object]string) string {
+	if len(call.Args) != 1 {
+		return ""
+	}
+	arg := ast.Unparen(call.Args[0])
+	if id, ok := arg.(*ast.Ident); ok { // reader := bytes.NewReader(_BpfBytes)
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+			if def := c.singleValue(v); def != nil {
+				arg = ast.Unparen(def)
+			}
+		}
+	}
+	inner, ok := arg.(*ast.CallExpr)
+	if !ok || len(inner.Args) != 1 {
+		return ""
+	}
+	id, ok := stripConversions(c.pass.TypesInfo, inner.Args[0]).(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	return embeds[c.pass.TypesInfo.Uses[id]]
+}
+
+func enclosingFuncDecl(f *ast.File, n ast.Node) *ast.FuncDecl {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Pos() <= n.Pos() && n.End() <= fd.End() {
+			return fd
+		}
+	}
+	return nil
+}
+
+// parseObject reads an object once per package.
+func (c *checker) parseObject(path string) *loadedObject {
+	if obj, ok := c.objects[path]; ok {
+		return obj
+	}
+	obj := &loadedObject{path: path}
+	c.objects[path] = obj
+	file, err := os.Open(path)
+	if err != nil {
+		obj.err = err
+		return obj
+	}
+	defer file.Close()
+	spec, err := ebpf.LoadCollectionSpecFromReader(file)
+	if err != nil {
+		obj.err = err
+		return obj
+	}
+	obj.features = c.objectFeatures(spec)
+	return obj
+}
+
+// checkedAttachTypes are the program types whose expected_attach_type the
+// kernel checks at load; for the others (XDP, sockets, kprobes) an attach
+// type in the object is not sent where an old kernel would refuse it.
+var checkedAttachTypes = []string{
+	"BPF_PROG_TYPE_CGROUP_SOCK", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", "BPF_PROG_TYPE_CGROUP_SKB",
+	"BPF_PROG_TYPE_CGROUP_SOCKOPT", "BPF_PROG_TYPE_TRACING", "BPF_PROG_TYPE_LSM", "BPF_PROG_TYPE_EXT",
+	"BPF_PROG_TYPE_SK_LOOKUP", "BPF_PROG_TYPE_NETFILTER", "BPF_PROG_TYPE_STRUCT_OPS",
+}
+
+func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
+	var out []objectFeature
+	add := func(f *kernelspec.Feature, where string) {
+		if f != nil {
+			out = append(out, objectFeature{f, where})
+		}
+	}
+	byValue := func(k kernelspec.Kind, v uint64) *kernelspec.Feature {
+		if feats := linuxFeatures(c.db.ByValue(k, v)); len(feats) > 0 {
+			return feats[0]
+		}
+		return nil
+	}
+	capability := func(name string) *kernelspec.Feature { return c.db.Lookup(kernelspec.Capability, name) }
+	for _, name := range slices.Sorted(mapsKeys(spec.Maps)) {
+		m := spec.Maps[name]
+		where := "map " + name
+		add(byValue(kernelspec.MapType, uint64(m.Type)), where)
+		for _, f := range c.flagsIn("BPF_MAP_CREATE.map_flags", uint64(m.Flags)) {
+			add(f, where)
+		}
+		if m.MapExtra != 0 {
+			add(c.db.Lookup(kernelspec.AttrField, "BPF_MAP_CREATE.map_extra"), where)
+		}
+		if strings.HasPrefix(name, ".") {
+			add(capability("global_data"), where)
+		}
+	}
+	for _, name := range slices.Sorted(mapsKeys(spec.Programs)) {
+		p := spec.Programs[name]
+		where := "program " + name
+		pt := byValue(kernelspec.ProgramType, uint64(p.Type))
+		add(pt, where)
+		if pt != nil && slices.Contains(checkedAttachTypes, pt.Name) && p.AttachType != ebpf.AttachNone {
+			add(byValue(kernelspec.AttachType, uint64(p.AttachType)), where)
+		}
+		if len(p.Instructions) > 4096 {
+			add(capability("large_instructions"), fmt.Sprintf("%s (%d instructions)", where, len(p.Instructions)))
+		}
+		for i, ins := range p.Instructions {
+			at := fmt.Sprintf("%s, instruction %d", where, i)
+			op := ins.OpCode
+			switch {
+			case ins.IsBuiltinCall():
+				add(byValue(kernelspec.Helper, uint64(ins.Constant)), at)
+			case ins.IsKfuncCall():
+				add(capability("kfuncs"), at)
+			case ins.IsFunctionCall():
+				add(capability("bpf_to_bpf_calls"), at)
+			}
+			switch cls := op.Class(); {
+			case cls.IsJump():
+				jop := op.JumpOp()
+				switch {
+				case cls == asm.Jump32Class && jop == asm.Ja:
+					add(capability("isa_v4"), at) // gotol
+				case cls == asm.Jump32Class:
+					add(capability("jmp32"), at)
+				case jop == asm.JLT || jop == asm.JLE || jop == asm.JSLT || jop == asm.JSLE:
+					add(capability("isa_v2"), at)
+				}
+				if jop != asm.Call && jop != asm.Exit && ins.Offset < 0 {
+					add(capability("bounded_loops"), at)
+				}
+			case cls.IsLoad() && op.Mode() == asm.MemSXMode:
+				add(capability("isa_v4"), at) // sign-extending load
+			case cls.IsALU():
+				aop := op.ALUOp()
+				if (aop == asm.Div || aop == asm.Mod || aop == asm.Mov) && ins.Offset != 0 || aop == asm.Swap && cls == asm.ALU64Class {
+					add(capability("isa_v4"), at) // sdiv, smod, movsx, bswap
+				}
+			case cls.IsStore() && op.Mode() == asm.AtomicMode:
+				if a := op.AtomicOp(); a != asm.AddAtomic && a != asm.InvalidAtomic {
+					add(capability("atomics"), at)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// checkObjectLoad reports what an object loaded at node needs and the
+// target lacks: one diagnostic per program or map, for its newest missing
+// feature, at the Go expression that loads it.
+func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
+	if obj.err != nil {
+		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
+			Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		return
+	}
+	proven := c.proven(node)
+	targets := c.effectiveTargets(maxVersion(c.floor, proven.version))
+	worst := map[string]objectFeature{} // per program or map
+	var order []string
+	for _, of := range obj.features {
+		if c.provenHas(proven, of.feature) {
+			continue
+		}
+		missing := false
+		for _, k := range targets {
+			missing = missing || !k.Has(of.feature)
+		}
+		if !missing {
+			continue
+		}
+		owner := strings.SplitN(of.where, ",", 2)[0]
+		owner = strings.SplitN(owner, " (", 2)[0]
+		prev, seen := worst[owner]
+		if !seen {
+			order = append(order, owner)
+		}
+		if !seen || prev.feature.Since().Less(of.feature.Since()) {
+			worst[owner] = of
+		}
+	}
+	if len(order) > 0 && c.hasFallback(node) {
+		return
+	}
+	for _, owner := range order {
+		of := worst[owner]
+		key := fmt.Sprintf("%d:%s", node.Pos(), owner)
+		if c.reportedObject[key] || c.ignored(node.Pos()) {
+			continue
+		}
+		c.reportedObject[key] = true
+		var lacking []string
+		for _, k := range targets {
+			if !k.Has(of.feature) {
+				lacking = append(lacking, k.Name)
+			}
+		}
+		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s in %s)", of.feature.Name, of.feature.Since(), lacking[0], of.where, filepath.Base(obj.path))
+		if len(targets) > 1 {
+			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s in %s)", of.feature.Name, of.feature.Since(), strings.Join(lacking, ", "), of.where, filepath.Base(obj.path))
+		}
+		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: of.feature.Kind.String(), Message: msg, URL: commitURL(of.feature.Introduced())})
+	}
+}

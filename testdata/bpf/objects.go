@@ -1,0 +1,52 @@
+// Package bpf loads the test objects as bpf2go projects and hand-written
+// loaders do; the analyzer reports what each object needs at the Go
+// expression that loads it.
+package bpf
+
+import (
+	"bytes"
+	_ "embed"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
+)
+
+//go:embed maps.o
+var mapsObject []byte
+
+//go:embed progs.o
+var progsObject []byte
+
+//go:embed loops.o
+var loopsObject []byte
+
+// A bpf2go loader, called from hand-written code.
+func startHelpers() error {
+	var objs struct{}
+	return loadHelpersObjects(&objs, nil) // want `bpf_loop requires Linux 5.17, but the target is 5.4 \(program trace_open, instruction \d+ in helpers.o\)` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(map events in helpers.o\)`
+}
+
+func maps() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(mapsObject)) // want `BPF_F_MMAPABLE requires Linux 5.5, .*\(map counters in maps.o\)` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, .*\(map events in maps.o\)` `BPF_MAP_TYPE_BLOOM_FILTER requires Linux 5.16, .*\(map seen in maps.o\)`
+}
+
+func progs() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(program check_open in progs.o\)`
+}
+
+// A bounded loop and jmp32 (5.3, 5.1): nothing the target lacks.
+func loops() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(loopsObject))
+}
+
+// Loaded only where the kernel has LSM programs: nothing to report.
+func progsGuarded() (*ebpf.CollectionSpec, error) {
+	if err := features.HaveProgramType(ebpf.LSM); err != nil {
+		return nil, err
+	}
+	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+}
+
+func missing() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpec("nope.o") // want `cannot read BPF object nope.o`
+}

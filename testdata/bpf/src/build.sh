@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Compiles the test objects, as bpf2go projects do, into the package
+# directory above, where they are committed: clang's BPF target (Debian's clang has it). Run it after editing
+# a .c file; the tests read the committed objects.
+set -euo pipefail
+cd "$(dirname "$0")"
+for c in *.c; do
+  o="../${c%.c}.o"
+  clang -target bpf -mcpu=v3 -O2 -g -Wall -Werror -c "$c" -o "$o"
+  llvm-strip -g "$o"
+done
