@@ -13,6 +13,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -251,6 +252,9 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		if pt != nil && slices.Contains(checkedAttachTypes, pt.Name) && p.AttachType != ebpf.AttachNone {
 			add(byValue(kernelspec.AttachType, uint64(p.AttachType)), where)
 		}
+		if len(p.Instructions) > 0 && btf.FuncMetadata(&p.Instructions[0]) != nil {
+			add(capability("btf_func"), where)
+		}
 		if len(p.Instructions) > 4096 {
 			add(capability("large_instructions"), fmt.Sprintf("%s (%d instructions)", where, len(p.Instructions)))
 		}
@@ -317,11 +321,17 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 	}
 	proven := c.proven(node)
 	targets := c.effectiveTargets(maxVersion(c.floor, proven.version))
+	dropped := c.droppedOnFailure(node)
 	worst := map[string]objectFeature{} // per program or map
 	var order []string
 	for _, of := range obj.features {
 		if c.provenHas(proven, of.feature) {
 			continue
+		}
+		owner := strings.SplitN(of.where, ",", 2)[0]
+		owner = strings.SplitN(owner, " (", 2)[0]
+		if p, ok := dropped[owner]; ok && c.provenHas(p, of.feature) {
+			continue // removed from the spec when the probe for it fails
 		}
 		missing := false
 		for _, k := range targets {
@@ -330,8 +340,6 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		if !missing {
 			continue
 		}
-		owner := strings.SplitN(of.where, ",", 2)[0]
-		owner = strings.SplitN(owner, " (", 2)[0]
 		prev, seen := worst[owner]
 		if !seen {
 			order = append(order, owner)
@@ -362,4 +370,49 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		}
 		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: of.feature.Kind.String(), Message: msg, URL: commitURL(of.feature.Introduced())})
 	}
+}
+
+// droppedOnFailure finds, in the function around a load, the programs and
+// maps the code deletes from the CollectionSpec when a probe fails —
+// `if features.HaveProgramType(ebpf.LSM) != nil { delete(spec.Programs,
+// "check_open") }` — and what the probe's success proves for them: kept,
+// they run only where it succeeded.
+func (c *checker) droppedOnFailure(node ast.Node) map[string]proof {
+	out := map[string]proof{}
+	fd := enclosingFuncDecl(c.file, node)
+	if fd == nil || fd.Body == nil {
+		return out
+	}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		ifs, ok := n.(*ast.IfStmt)
+		if !ok {
+			return true
+		}
+		success := c.proves(ifs.Cond, false, 0) // the body runs when the probe failed
+		if success.empty() {
+			return true
+		}
+		ast.Inspect(ifs.Body, func(m ast.Node) bool {
+			call, ok := m.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || id.Name != "delete" {
+				return true
+			}
+			sel, ok := ast.Unparen(call.Args[0]).(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "Programs" && sel.Sel.Name != "Maps") {
+				return true
+			}
+			tv := c.pass.TypesInfo.Types[call.Args[1]]
+			if tv.Value == nil || tv.Value.Kind() != constant.String {
+				return true
+			}
+			kind := map[string]string{"Programs": "program ", "Maps": "map "}[sel.Sel.Name]
+			out[kind+constant.StringVal(tv.Value)] = success
+			return true
+		})
+		return true
+	})
+	return out
 }

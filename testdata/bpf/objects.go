@@ -50,3 +50,28 @@ func progsGuarded() (*ebpf.CollectionSpec, error) {
 func missing() (*ebpf.CollectionSpec, error) {
 	return ebpf.LoadCollectionSpec("nope.o") // want `cannot read BPF object nope.o`
 }
+
+// The LSM program is dropped from the spec when the kernel lacks LSM
+// programs; the XDP and tracepoint programs stay, and are old enough.
+func progsDropped() (*ebpf.CollectionSpec, error) {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return nil, err
+	}
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		delete(spec.Programs, "check_open")
+	}
+	return spec, nil
+}
+
+// Dropping another program does not help the LSM one.
+func progsDroppedWrong() (*ebpf.CollectionSpec, error) {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(program check_open in progs.o\)`
+	if err != nil {
+		return nil, err
+	}
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		delete(spec.Programs, "pass")
+	}
+	return spec, nil
+}
