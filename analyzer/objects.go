@@ -392,24 +392,32 @@ func (c *checker) droppedOnFailure(node ast.Node) map[string]proof {
 		if success.empty() {
 			return true
 		}
-		ast.Inspect(ifs.Body, func(m ast.Node) bool {
-			call, ok := m.(*ast.CallExpr)
-			if !ok || len(call.Args) != 2 {
-				return true
-			}
-			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || id.Name != "delete" {
-				return true
-			}
-			sel, ok := ast.Unparen(call.Args[0]).(*ast.SelectorExpr)
+		// delete(spec.Programs, "x"), or spec.Programs["x"] = replacement.
+		drop := func(collection, key ast.Expr) {
+			sel, ok := ast.Unparen(collection).(*ast.SelectorExpr)
 			if !ok || (sel.Sel.Name != "Programs" && sel.Sel.Name != "Maps") {
-				return true
+				return
 			}
-			tv := c.pass.TypesInfo.Types[call.Args[1]]
+			tv := c.pass.TypesInfo.Types[key]
 			if tv.Value == nil || tv.Value.Kind() != constant.String {
-				return true
+				return
 			}
 			kind := map[string]string{"Programs": "program ", "Maps": "map "}[sel.Sel.Name]
 			out[kind+constant.StringVal(tv.Value)] = success
+		}
+		ast.Inspect(ifs.Body, func(m ast.Node) bool {
+			switch m := m.(type) {
+			case *ast.CallExpr:
+				if id, ok := ast.Unparen(m.Fun).(*ast.Ident); ok && id.Name == "delete" && len(m.Args) == 2 {
+					drop(m.Args[0], m.Args[1])
+				}
+			case *ast.AssignStmt:
+				for _, lhs := range m.Lhs {
+					if ix, ok := ast.Unparen(lhs).(*ast.IndexExpr); ok {
+						drop(ix.X, ix.Index)
+					}
+				}
+			}
 			return true
 		})
 		return true

@@ -75,3 +75,16 @@ func progsDroppedWrong() (*ebpf.CollectionSpec, error) {
 	}
 	return spec, nil
 }
+
+// The LSM program is replaced by the XDP one when the kernel lacks LSM
+// programs.
+func progsReplaced() (*ebpf.CollectionSpec, error) {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return nil, err
+	}
+	if err := features.HaveProgramType(ebpf.LSM); err != nil {
+		spec.Programs["check_open"] = spec.Programs["pass"]
+	}
+	return spec, nil
+}
