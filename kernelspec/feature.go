@@ -3,6 +3,7 @@ package kernelspec
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -182,3 +183,43 @@ func validUnion(u string) bool {
 }
 
 func (f *Feature) String() string { return f.Kind.String() + " " + f.Name }
+
+// The kernel's C enums whose members are features, and the kind of each.
+var enumKinds = map[string]Kind{
+	"bpf_cmd":         Command,
+	"bpf_map_type":    MapType,
+	"bpf_prog_type":   ProgramType,
+	"bpf_attach_type": AttachType,
+	"bpf_link_type":   LinkType,
+	"bpf_func_id":     Helper,
+}
+
+// Enums lists the kernel's C enums whose members are features.
+func Enums() []string {
+	out := make([]string, 0, len(enumKinds))
+	for name := range enumKinds {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// EnumKind is the kind of the members of one of Enums.
+func EnumKind(enum string) (Kind, bool) {
+	k, ok := enumKinds[enum]
+	return k, ok
+}
+
+// EnumMember maps a member of one of Enums to its kind and feature name
+// (helpers are spelled as functions: BPF_FUNC_map_lookup_elem is
+// bpf_map_lookup_elem). Sentinels such as __MAX_BPF_CMD are not features.
+func EnumMember(enum, member string) (Kind, string, bool) {
+	kind, ok := enumKinds[enum]
+	if !ok || strings.HasPrefix(member, "__") || strings.HasPrefix(member, "MAX_") {
+		return 0, "", false
+	}
+	if kind == Helper {
+		return kind, "bpf_" + strings.TrimPrefix(member, "BPF_FUNC_"), true
+	}
+	return kind, member, true
+}

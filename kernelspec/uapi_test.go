@@ -64,37 +64,17 @@ func flatten(prefix string, a aggregate, base int, out *[]leaf) {
 	}
 }
 
-var enumKinds = map[string]kernelspec.Kind{
-	"bpf_cmd":         kernelspec.Command,
-	"bpf_map_type":    kernelspec.MapType,
-	"bpf_prog_type":   kernelspec.ProgramType,
-	"bpf_attach_type": kernelspec.AttachType,
-	"bpf_link_type":   kernelspec.LinkType,
-	"bpf_func_id":     kernelspec.Helper,
-}
-
-// featureName turns an enumerator into our name: helpers are spelled as
-// functions (BPF_FUNC_map_lookup_elem is bpf_map_lookup_elem).
-func featureName(enum, enumerator string) (string, bool) {
-	if strings.HasPrefix(enumerator, "__") || strings.HasPrefix(enumerator, "MAX_") {
-		return "", false // sentinels: __MAX_BPF_CMD, MAX_BPF_LINK_TYPE
-	}
-	if enum == "bpf_func_id" {
-		return "bpf_" + strings.TrimPrefix(enumerator, "BPF_FUNC_"), true
-	}
-	return enumerator, true
-}
-
 func compareUAPI(t *testing.T, db *kernelspec.DB, u *uapi, what string) {
 	t.Helper()
 	k, err := db.Release(u.release)
 	if err != nil {
 		t.Skipf("%s is %s, which the specs do not cover: %v", what, u.release, err)
 	}
-	for enum, kind := range enumKinds {
+	for _, enum := range kernelspec.Enums() {
+		kind, _ := kernelspec.EnumKind(enum)
 		theirs := map[string]uint64{}
 		for n, v := range u.enums[enum] {
-			if name, ok := featureName(enum, n); ok {
+			if _, name, ok := kernelspec.EnumMember(enum, n); ok {
 				theirs[name] = v
 			}
 		}
@@ -173,7 +153,7 @@ func TestInstalledHeader(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "uapi.c")
 	code := "#include <linux/bpf.h>\nunion bpf_attr attr;\n"
-	for enum := range enumKinds {
+	for _, enum := range kernelspec.Enums() {
 		code += fmt.Sprintf("enum %s var_%s;\n", enum, enum)
 	}
 	if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
@@ -281,7 +261,7 @@ func TestRunningKernelBTF(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &uapi{release: v.Release(), enums: map[string]map[string]uint64{}}
-	for enum := range enumKinds {
+	for _, enum := range kernelspec.Enums() {
 		var e *btf.Enum
 		if err := spec.TypeByName(enum, &e); err != nil {
 			t.Fatalf("kernel BTF: enum %s: %v", enum, err)

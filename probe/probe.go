@@ -97,30 +97,20 @@ func checkBPF() error {
 	return nil
 }
 
-var enumKinds = map[string]kernelspec.Kind{
-	"bpf_cmd":         kernelspec.Command,
-	"bpf_map_type":    kernelspec.MapType,
-	"bpf_prog_type":   kernelspec.ProgramType,
-	"bpf_attach_type": kernelspec.AttachType,
-	"bpf_link_type":   kernelspec.LinkType,
-	"bpf_func_id":     kernelspec.Helper,
-}
-
 // probeEnums records, for every feature of an enum kind, whether the
 // kernel's BTF has it with the same value.
 func (r *Result) probeEnums(db *kernelspec.DB, spec *btf.Spec) error {
-	for enum, kind := range enumKinds {
+	for _, enum := range kernelspec.Enums() {
 		var e *btf.Enum
 		if err := spec.TypeByName(enum, &e); err != nil {
 			return fmt.Errorf("kernel BTF: enum %s: %w", enum, err)
 		}
+		kind, _ := kernelspec.EnumKind(enum)
 		values := map[string]uint64{}
 		for _, ev := range e.Values {
-			name := ev.Name
-			if kind == kernelspec.Helper {
-				name = "bpf_" + strings.TrimPrefix(name, "BPF_FUNC_")
+			if _, name, ok := kernelspec.EnumMember(enum, ev.Name); ok {
+				values[name] = ev.Value
 			}
-			values[name] = ev.Value
 		}
 		for _, f := range db.Features(kind) {
 			v, ok := values[f.Name]
