@@ -31,6 +31,18 @@ type apiFile struct {
 	// VersionCodes lists functions returning the running kernel's
 	// KERNEL_VERSION code: comparing it with a constant is a version check.
 	VersionCodes []string `yaml:"version_codes"`
+	// FeatureTests lists constructors of feature-test functions: a variable
+	// made by one (var haveBPFLink = internal.NewFeatureTest("bpf_link",
+	// fn, "5.7")) is a check whose nil result proves the version in
+	// argument VersionArg.
+	FeatureTests []apiFeatureTest `yaml:"feature_tests"`
+}
+
+type apiFeatureTest struct {
+	Func       string `yaml:"func"`        // constructor: NewFeatureTest(name, fn, version)
+	VersionArg int    `yaml:"version_arg"` // for Func
+	Type       string `yaml:"type"`        // or a struct whose function fields are probe bodies
+	Note       string `yaml:"note"`
 }
 
 // apiSyscall describes a raw system call entry point: its first argument
@@ -120,6 +132,8 @@ type APIMap struct {
 	exits        map[string]bool // functions that never return: early exits
 	unsupported  map[string]bool // errors that mean the kernel lacks a feature
 	versionCodes map[string]bool // functions returning LINUX_VERSION_CODE
+	featureTests map[string]int  // feature-test constructors: version argument
+	probeTypes   map[string]bool // structs whose function-valued fields are probes
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is apiIndex, read without the specs).
 	packages map[string]bool
@@ -142,6 +156,8 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		exits:        map[string]bool{},
 		unsupported:  map[string]bool{},
 		versionCodes: map[string]bool{},
+		featureTests: map[string]int{},
+		probeTypes:   map[string]bool{},
 		packages:     map[string]bool{},
 	}
 	for _, name := range names {
@@ -253,6 +269,19 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("unsupported_errors: %q is not a qualified Go variable", e)
 		}
 		m.unsupported[e] = true
+	}
+	for _, ft := range f.FeatureTests {
+		if ft.Type != "" {
+			if _, ok := symbolPackage(ft.Type); !ok {
+				return errf("feature_tests: %q is not a qualified Go type", ft.Type)
+			}
+			m.probeTypes[ft.Type] = true
+			continue
+		}
+		if _, ok := symbolPackage(ft.Func); !ok || ft.VersionArg < 0 {
+			return errf("feature_tests: %q is not a qualified Go function with a version argument", ft.Func)
+		}
+		m.featureTests[ft.Func] = ft.VersionArg
 	}
 	for _, fn := range f.VersionCodes {
 		if err := m.claim(fn, m.versionCodes[fn], file); err != nil {

@@ -65,6 +65,9 @@ type check struct {
 
 // checkOf resolves a call of a check function.
 func (c *checker) checkOf(call *ast.CallExpr) *check {
+	if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok {
+		return c.featureTestCheck(v)
+	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
 		return nil
@@ -95,6 +98,40 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 		return nil
 	}
 	return &check{proof: p, result: !fact.WhenFalse}
+}
+
+// featureTestCheck resolves a call of a variable made by a feature-test
+// constructor: cilium/ebpf's own `haveBPFLink()` proves Linux 5.7.
+func (c *checker) featureTestCheck(v *types.Var) *check {
+	if len(c.api.featureTests) == 0 || v.Pkg() != c.pass.Pkg {
+		return nil
+	}
+	def, ok := ast.Unparen(c.singleValueOrNil(v)).(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	fn, ok := typeutil.Callee(c.pass.TypesInfo, def).(*types.Func)
+	if !ok {
+		return nil
+	}
+	arg, ok := c.api.featureTests[c.key(fn)]
+	if !ok || arg >= len(def.Args) {
+		return nil
+	}
+	v2, ok := c.versionArg(def.Args[arg])
+	if !ok {
+		return nil
+	}
+	p := proofOf()
+	p.version = v2.Release()
+	return &check{proof: p, result: true}
+}
+
+func (c *checker) singleValueOrNil(v *types.Var) ast.Expr {
+	if e := c.singleValue(v); e != nil {
+		return e
+	}
+	return &ast.BadExpr{}
 }
 
 // checkFactOf returns fn's check: its directive, its inferred check, or an

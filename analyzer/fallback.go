@@ -17,9 +17,16 @@ import (
 // unix.E2BIG); it falls back unless it hands the error on (returning it,
 // wrapped or not) or gives up (log.Fatal, panic).
 
-// hasFallback reports whether the use at node is followed by a fallback.
+// hasFallback reports whether the use at node is followed by a fallback,
+// or is itself a probe: the body of a function literal handed to a
+// feature-test constructor (cilium/ebpf's internal.NewFeatureTest) or set as
+// the test of a feature-test struct, which uses the feature to find out
+// whether the kernel has it.
 func (c *checker) hasFallback(node ast.Node) bool {
 	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
+	if c.inProbeBody(path) {
+		return true
+	}
 	for i, n := range path {
 		switch n.(type) {
 		case *ast.FuncDecl, *ast.FuncLit:
@@ -190,4 +197,36 @@ func (c *checker) mentions(n ast.Node, v *types.Var) bool {
 		return !found
 	})
 	return found
+}
+
+// inProbeBody reports whether path passes through a function literal that
+// is a probe: an argument of a feature-test constructor, or a field value
+// of a feature-test struct.
+func (c *checker) inProbeBody(path []ast.Node) bool {
+	if len(c.api.featureTests) == 0 && len(c.api.probeTypes) == 0 {
+		return false
+	}
+	for i, n := range path {
+		if _, ok := n.(*ast.FuncLit); !ok || i+1 >= len(path) {
+			continue
+		}
+		switch p := path[i+1].(type) {
+		case *ast.CallExpr:
+			if fn, ok := typeutil.Callee(c.pass.TypesInfo, p).(*types.Func); ok {
+				if _, ok := c.api.featureTests[c.key(fn)]; ok {
+					return true
+				}
+			}
+		case *ast.KeyValueExpr:
+			if i+2 < len(path) {
+				if lit, ok := path[i+2].(*ast.CompositeLit); ok {
+					if named := namedStruct(c.pass.TypesInfo.TypeOf(lit)); named != nil && named.Obj().Pkg() != nil &&
+						c.api.probeTypes[named.Obj().Pkg().Path()+"."+named.Obj().Name()] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

@@ -266,6 +266,9 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if !ok {
 		return proofOf()
 	}
+	if chk := c.checkOf(call); chk != nil && chk.result {
+		return chk.proof // a check function, or a feature-test variable
+	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
 		return proofOf()
@@ -281,9 +284,6 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	}
 	if req := c.requiresOf(fn); req != nil {
 		return c.requirementProof(req)
-	}
-	if chk := c.checkOf(call); chk != nil && chk.result {
-		return chk.proof // a check function whose nil error proves something
 	}
 	return proofOf()
 }

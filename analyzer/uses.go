@@ -163,6 +163,13 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 			if child == p.Key {
 				return false
 			}
+			child = p // a field value: the literal's context decides
+			continue
+		case *ast.CompositeLit:
+			// case match{ebpf.LSM, ebpf.AttachLSMMac}: a literal made to be
+			// compared mentions what it holds; one passed on selects it.
+			child = p
+			continue
 		case *ast.ValueSpec:
 			if i > 0 {
 				if d, ok := stack[i-1].(*ast.GenDecl); ok && d.Tok == token.CONST {

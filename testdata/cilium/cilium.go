@@ -118,3 +118,25 @@ const ringbufColor color = 27
 func paint(c color) {}
 
 func notAMapType() { paint(ringbufColor) }
+
+// A literal built to be compared mentions its constants, as cilium/ebpf's
+// own prog.go does; one built to be used selects them.
+type match struct {
+	p ebpf.ProgramType
+	a ebpf.AttachType
+}
+
+func classify(p ebpf.ProgramType, a ebpf.AttachType) string {
+	switch (match{p, a}) {
+	case match{ebpf.LSM, ebpf.AttachLSMMac}:
+		return "lsm"
+	}
+	if (match{p, a}) == (match{ebpf.Tracing, ebpf.AttachTraceFEntry}) {
+		return "fentry"
+	}
+	return ""
+}
+
+func chosen() match {
+	return match{ebpf.Tracing, ebpf.AttachTraceFExit} // want `BPF_PROG_TYPE_TRACING requires Linux 5.5` `BPF_TRACE_FEXIT requires Linux 5.5`
+}
