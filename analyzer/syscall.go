@@ -360,17 +360,13 @@ func (c *checker) fieldOf(e ast.Expr, v *types.Var) (fieldSet, bool) {
 	t := deref(v.Type())
 	var name []string
 	for _, sel := range path {
-		st, ok := t.Underlying().(*types.Struct)
-		if !ok {
-			return fieldSet{}, false
-		}
 		s := info.Selections[sel]
 		if s == nil || s.Kind() != types.FieldVal {
 			return fieldSet{}, false
 		}
 		// An embedded path is resolved one struct at a time.
 		for _, i := range s.Index() {
-			st, ok = t.Underlying().(*types.Struct)
+			st, ok := t.Underlying().(*types.Struct)
 			if !ok {
 				return fieldSet{}, false
 			}
