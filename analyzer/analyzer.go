@@ -50,7 +50,7 @@ func New() *analysis.Analyzer {
 		Requires:         []*analysis.Analyzer{inspect.Analyzer},
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
@@ -110,13 +110,18 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findObjectLoaders()
 	c.findRequires()
 	c.findChecks()
+	c.findParamRequirements()
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {
 			continue
 		}
 		c.checkFile(f)
 	}
-	c.exportRequires()
+	exported := c.exportRequires()
+	exported = c.exportParamRequirements() || exported
+	if exported || len(c.wrappers) > 0 {
+		pass.ExportPackageFact(new(packageFact))
+	}
 	return nil, nil
 }
 

@@ -162,3 +162,7 @@ func (t nopErrorsT) Errorf(format string, args ...any) {
 func TestObjects(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./bpf")
 }
+
+func TestOptionsPassedThrough(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./optlib", "./optuse")
+}

@@ -33,6 +33,9 @@ type checker struct {
 	// Requirements: declared, and inferred from unguarded uses.
 	requires map[*types.Func]*requiresFact
 	inferred map[*types.Func]*requiresFact
+	// What functions need when an argument is non-zero.
+	params         map[*types.Func]*paramFact
+	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 
 	reported map[token.Pos]bool // one diagnostic per use
 

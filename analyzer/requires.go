@@ -283,15 +283,20 @@ func exportedType(t types.Type) bool {
 	return false
 }
 
-// exportRequires exports declared and inferred requirements.
-func (c *checker) exportRequires() {
+// exportRequires exports declared and inferred requirements, and reports
+// whether there were any.
+func (c *checker) exportRequires() bool {
+	exported := false
 	for fn, req := range c.requires {
 		c.pass.ExportObjectFact(fn, req)
+		exported = true
 	}
 	for fn, req := range c.inferred {
 		if len(req.Features) > 0 && c.requires[fn] == nil {
 			slices.Sort(req.Features)
 			c.pass.ExportObjectFact(fn, req)
+			exported = true
 		}
 	}
+	return exported
 }

@@ -35,12 +35,13 @@ func (f *wrapperFact) String() string {
 	return fmt.Sprintf("bpf(2) wrapper: command param %d, attr param %d", f.CmdParam, f.AttrParam)
 }
 
-// packageFact marks a package that exports bpf(2) wrappers, so that the
-// fast path of its importers looks no further than their import lists.
+// packageFact marks a package that exports bpf(2) wrappers or functions
+// with requirements, so that the fast path of its importers looks no
+// further than their import lists.
 type packageFact struct{}
 
 func (*packageFact) AFact()         {}
-func (*packageFact) String() string { return "exports bpf(2) wrappers" }
+func (*packageFact) String() string { return "exports bpf(2) wrappers or requirements" }
 
 // bpfCall is a call that reaches bpf(2) with a command and an attr.
 type bpfCall struct {
@@ -124,9 +125,6 @@ func (c *checker) findWrappers() {
 	}
 	for fn, w := range c.wrappers {
 		c.pass.ExportObjectFact(fn, w)
-	}
-	if len(c.wrappers) > 0 {
-		c.pass.ExportPackageFact(new(packageFact))
 	}
 }
 
@@ -239,6 +237,7 @@ func (c *checker) checkBPFCall(site bpfCall) {
 // something other than zero.
 type fieldSet struct {
 	node   ast.Node // where it is set
+	value  ast.Expr // what it is set to (nil: copied into)
 	goName string   // the Go field, for messages
 	offset int64
 	size   int64
@@ -285,6 +284,7 @@ func (c *checker) attrFieldsSet(site bpfCall) []fieldSet {
 					continue
 				}
 				if set, ok := c.fieldOf(lhs, v); ok && !isZeroConst(info, rhs) {
+					set.value = rhs
 					sets = append(sets, set)
 				}
 			}
@@ -421,7 +421,7 @@ func (c *checker) literalSets(lit *ast.CompositeLit, base int64) []fieldSet {
 				continue
 			}
 		}
-		sets = append(sets, fieldSet{node: elt, goName: fields[idx].Name(), offset: base + offsets[idx], size: c.pass.TypesSizes.Sizeof(fields[idx].Type())})
+		sets = append(sets, fieldSet{node: elt, value: value, goName: fields[idx].Name(), offset: base + offsets[idx], size: c.pass.TypesSizes.Sizeof(fields[idx].Type())})
 	}
 	return sets
 }
@@ -460,6 +460,9 @@ func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *as
 	if pick == nil {
 		c.reportPastEnd(cmd, set, via)
 		return
+	}
+	if c.byParameter(set.value, []*kernelspec.Feature{pick}, via) {
+		return // the caller decides, through an argument
 	}
 	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call})
 }

@@ -230,12 +230,17 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		return
 	}
 	if feats, ok := c.api.funcs[key]; ok {
-		c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)})
+		// What its options select is moot where the function itself is
+		// missing, as a field is where its command is.
+		if !c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)}) {
+			c.checkParamsOf(call, fn)
+		}
 		return
 	}
 	if req := c.requiresOf(fn); req != nil {
 		c.checkRequirement(call, fn, req)
 	}
+	c.checkParamsOf(call, fn)
 	if site, ok := c.bpfCallSite(call, fn); ok {
 		c.checkBPFCall(site)
 	}
@@ -356,10 +361,18 @@ func (c *checker) checkAssign(as *ast.AssignStmt) {
 }
 
 func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Expr) {
+	feats, via := c.fieldValueFeatures(named, field, value)
+	if len(feats) > 0 && !c.byParameter(value, feats, via) {
+		c.report(use{node: value, features: feats, via: via})
+	}
+}
+
+// fieldValueFeatures returns what setting a mapped field to value needs.
+func (c *checker) fieldValueFeatures(named *types.Named, field string, value ast.Expr) ([]*kernelspec.Feature, string) {
 	obj := named.Obj()
 	rule := c.fieldRule(named, field)
 	if rule == nil || rule.helperCall != nil || isZeroConst(c.pass.TypesInfo, value) {
-		return
+		return nil, ""
 	}
 	via := obj.Pkg().Name() + "." + obj.Name() + "." + field
 	feats := rule.features
@@ -370,9 +383,7 @@ func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Ex
 			}
 		}
 	}
-	if len(feats) > 0 {
-		c.report(use{node: value, features: feats, via: via})
-	}
+	return feats, via
 }
 
 // flagsIn returns the flags of attr field whose bits are all set in v.

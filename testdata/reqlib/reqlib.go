@@ -1,4 +1,4 @@
-// Package reqlib is a wrapper library whose functions need new kernels.
+// Package reqlib is a wrapper library whose functions need new kernels. // want package:"exports bpf\\(2\\) wrappers or requirements"
 package reqlib
 
 import (

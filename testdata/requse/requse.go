@@ -1,4 +1,4 @@
-// Package requse calls a library with requirements.
+// Package requse calls a library with requirements. // want package:"exports bpf\\(2\\) wrappers or requirements"
 package requse
 
 import (

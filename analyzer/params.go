@@ -1,0 +1,425 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// A library sets a bpf_attr field, or a MapSpec field, from what its caller
+// passed (Flags: opts.Flags, MapExtra: spec.MapExtra): the value is zero
+// unless the caller wants the feature. Such a use is the caller's: it is
+// not reported where it is, but becomes a requirement of the function on
+// that argument, a fact, and a call that passes a non-zero value there is
+// checked — in this package or another, and on through callers that pass
+// their own parameters along.
+
+// paramFact lists what a function needs when an argument (or a field of
+// it) is not zero.
+type paramFact struct {
+	Entries []paramEntry
+}
+
+type paramEntry struct {
+	Param    int      // argument index
+	Path     string   // field path within it ("ExpectedRevision"), or ""
+	Features []string // what a non-zero value needs
+	Via      string   // how the callee uses it
+}
+
+func (*paramFact) AFact() {}
+
+// via describes a use through callee's argument: the chain a diagnostic
+// shows.
+func (e paramEntry) via(callee string) string {
+	via := callee + " argument field " + e.Path
+	if e.Via != "" {
+		via += " → " + e.Via
+	}
+	return via
+}
+
+func (f *paramFact) String() string {
+	var parts []string
+	for _, e := range f.Entries {
+		arg := fmt.Sprintf("argument %d", e.Param)
+		if e.Path != "" {
+			arg += " field " + e.Path
+		}
+		parts = append(parts, fmt.Sprintf("%s needs %s", arg, strings.Join(e.Features, ", ")))
+	}
+	return "when non-zero, " + strings.Join(parts, "; ")
+}
+
+// byParameter records a use whose value comes from a parameter of the
+// enclosing function, and reports whether it did: then the use is the
+// caller's to check.
+func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via string) bool {
+	fn, param, path, ok := c.parameterOf(value)
+	if !ok || path == "" {
+		// A bare parameter (fd int, flags uint32) is the function's own
+		// input, usually one it always needs; an options struct's field
+		// is by convention zero unless the caller wants the feature.
+		return false
+	}
+	c.addParamEntry(fn, param, path, feats, via)
+	return true
+}
+
+// addParamEntry adds to fn's requirement on argument param at path.
+func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []*kernelspec.Feature, via string) {
+	fact := c.params[fn]
+	if fact == nil {
+		fact = &paramFact{}
+		c.params[fn] = fact
+	}
+	i := slices.IndexFunc(fact.Entries, func(e paramEntry) bool { return e.Param == param && e.Path == path })
+	if i < 0 {
+		fact.Entries = append(fact.Entries, paramEntry{Param: param, Path: path, Via: via})
+		i = len(fact.Entries) - 1
+	}
+	for _, f := range feats {
+		if !slices.Contains(fact.Entries[i].Features, f.Name) {
+			fact.Entries[i].Features = append(fact.Entries[i].Features, f.Name)
+		}
+	}
+}
+
+// parameterOf resolves a value in the function being walked to the
+// parameter it comes from.
+func (c *checker) parameterOf(value ast.Expr) (fn *types.Func, param int, path string, ok bool) {
+	if value == nil || c.file == nil {
+		return nil, 0, "", false
+	}
+	fd := enclosingFuncDecl(c.file, value)
+	if fd == nil {
+		return nil, 0, "", false
+	}
+	fn, ok = c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return nil, 0, "", false
+	}
+	param, path, ok = c.paramRooted(fn, value, 0)
+	return fn, param, path, ok
+}
+
+// paramRooted resolves a value to the parameter it comes from: the
+// parameter, a field chain of it (opts.Flags), through conversions and
+// one-argument wrappers (sys.SlicePointer(opts.DataOut)) and locals given
+// one such value.
+func (c *checker) paramRooted(fn *types.Func, e ast.Expr, depth int) (int, string, bool) {
+	if depth > maxGuardDepth {
+		return 0, "", false
+	}
+	info := c.pass.TypesInfo
+	var path []string
+	for {
+		e = ast.Unparen(e)
+		switch x := e.(type) {
+		case *ast.CallExpr:
+			if len(x.Args) == 1 { // a conversion, or sys.NewSlicePointer(opts.Data)
+				e = x.Args[0]
+				continue
+			}
+			return 0, "", false
+		case *ast.StarExpr:
+			e = x.X
+			continue
+		case *ast.SelectorExpr:
+			if s := info.Selections[x]; s != nil && s.Kind() == types.FieldVal {
+				path = append([]string{x.Sel.Name}, path...)
+				e = x.X
+				continue
+			}
+			return 0, "", false
+		case *ast.Ident:
+			v, ok := info.Uses[x].(*types.Var)
+			if !ok {
+				return 0, "", false
+			}
+			params := fn.Signature().Params()
+			for i := range params.Len() {
+				if params.At(i) == v {
+					return i, strings.Join(path, "."), true
+				}
+			}
+			if def := c.singleValue(v); def != nil {
+				p, rest, ok := c.paramRooted(fn, def, depth+1)
+				if ok {
+					return p, strings.Join(slices.DeleteFunc(append([]string{rest}, path...), func(s string) bool { return s == "" }), "."), true
+				}
+			}
+		}
+		return 0, "", false
+	}
+}
+
+// paramRequiresOf returns fn's parameter requirements: this package's, or
+// an imported fact.
+func (c *checker) paramRequiresOf(fn *types.Func) *paramFact {
+	fn = fn.Origin()
+	if fn.Pkg() == c.pass.Pkg {
+		return c.params[fn]
+	}
+	// Decoding a fact costs more than the rest of a call's check: once
+	// per function.
+	if f, ok := c.importedParams[fn]; ok {
+		return f
+	}
+	var f *paramFact
+	if imported := new(paramFact); c.pass.ImportObjectFact(fn, imported) {
+		f = imported
+	}
+	c.importedParams[fn] = f
+	return f
+}
+
+// checkParamsOf checks a call's arguments against its callee's parameter
+// requirements, if it has any.
+func (c *checker) checkParamsOf(call *ast.CallExpr, fn *types.Func) {
+	if fact := c.paramRequiresOf(fn); fact != nil {
+		c.checkParamRequirement(call, fn, fact)
+	}
+}
+
+// checkParamRequirement checks the arguments a call passes where the
+// callee needs features for a non-zero value.
+func (c *checker) checkParamRequirement(call *ast.CallExpr, fn *types.Func, fact *paramFact) {
+	for _, e := range fact.Entries {
+		if e.Param >= len(call.Args) {
+			continue
+		}
+		feats := c.featuresNamed(e.Features)
+		if c.forwardParam(call.Args[e.Param], e, feats, shortFuncName(fn)) {
+			continue // passed on from this function's own caller
+		}
+		value := c.argumentField(call.Args[e.Param], e.Path)
+		if value == nil || isZeroConst(c.pass.TypesInfo, value) {
+			continue
+		}
+		via := e.via(shortFuncName(fn))
+		if c.byParameter(value, feats, via) {
+			continue
+		}
+		c.report(use{node: value, features: feats, via: via})
+	}
+}
+
+// argumentField finds, in an argument, the value at path: the argument
+// itself, or a keyed field of a literal (T{...} or &T{...}). It returns
+// nil when the field is left zero, and when the argument is not a literal
+// it can see into.
+func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
+	if path == "" {
+		return arg
+	}
+	for _, name := range strings.Split(path, ".") {
+		lit := literalOf(arg)
+		if lit == nil {
+			e := ast.Unparen(arg)
+			if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+				e = ast.Unparen(u.X) // NewBloom(&opts)
+			}
+			if id, ok := e.(*ast.Ident); ok {
+				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+					lit = literalOf(c.singleValue(v))
+				}
+			}
+		}
+		if lit == nil {
+			return nil
+		}
+		var found ast.Expr
+		for _, elt := range lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok {
+				if id, ok := kv.Key.(*ast.Ident); ok && id.Name == name {
+					found = kv.Value
+				}
+			}
+		}
+		if found == nil {
+			return nil // absent: zero, nothing to check
+		}
+		arg = found
+	}
+	return arg
+}
+
+// findParamRequirements computes this package's parameter requirements
+// before the main walk, so that a call earlier in the package than its
+// callee is checked too. It records the uses the main walk would make of
+// options fields (bpf_attr fields and mapped library fields), then passes
+// requirements up through this package's own forwarding calls until
+// nothing changes. Reporting is left to the main walk.
+func (c *checker) findParamRequirements() {
+	c.params = map[*types.Func]*paramFact{}
+	c.importedParams = map[*types.Func]*paramFact{}
+	type fileCall struct {
+		file *ast.File
+		call *ast.CallExpr
+		fn   *types.Func
+	}
+	var calls []fileCall // calls of this package's functions, to forward through
+	saved := c.file
+	defer func() { c.file = saved }()
+	info := c.pass.TypesInfo
+	for _, f := range c.pass.Files {
+		c.file = f
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				fn, ok := typeutil.Callee(info, n).(*types.Func)
+				if !ok {
+					return true
+				}
+				c.findAttrParams(n, fn)
+				if fn.Pkg() == c.pass.Pkg || c.paramRequiresOf(fn) != nil {
+					calls = append(calls, fileCall{f, n, fn})
+				}
+			case *ast.CompositeLit:
+				named := namedStruct(info.TypeOf(n))
+				if named == nil {
+					return true
+				}
+				for _, elt := range n.Elts {
+					if kv, ok := elt.(*ast.KeyValueExpr); ok {
+						if id, ok := kv.Key.(*ast.Ident); ok {
+							if feats, via := c.fieldValueFeatures(named, id.Name, kv.Value); len(feats) > 0 {
+								c.byParameter(kv.Value, feats, via)
+							}
+						}
+					}
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) != len(n.Rhs) {
+					return true
+				}
+				for i, lhs := range n.Lhs {
+					sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+					if !ok {
+						continue
+					}
+					if s := info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
+						if named := declaringStruct(s); named != nil {
+							if feats, via := c.fieldValueFeatures(named, sel.Sel.Name, n.Rhs[i]); len(feats) > 0 {
+								c.byParameter(n.Rhs[i], feats, via)
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	// Forwarding: func B(o Opts) { A(o) } needs what A needs. Each round
+	// adds at least one feature or stops; the bound guards against cycles
+	// that keep re-adding nothing.
+	for range maxGuardDepth {
+		before := c.paramFeatureCount()
+		for _, fc := range calls {
+			c.file = fc.file
+			if fact := c.paramRequiresOf(fc.fn); fact != nil {
+				for _, e := range fact.Entries {
+					if e.Param < len(fc.call.Args) {
+						c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+					}
+				}
+			}
+		}
+		if c.paramFeatureCount() == before {
+			break
+		}
+	}
+}
+
+// findAttrParams records the options fields a bpf(2) call site copies
+// into its attr.
+func (c *checker) findAttrParams(call *ast.CallExpr, fn *types.Func) {
+	site, ok := c.bpfCallSite(call, fn)
+	if !ok || site.cmd == nil && site.wrapper == nil {
+		return
+	}
+	var cmdValue uint64
+	if site.cmd != nil {
+		v, ok := c.constUint(site.cmd)
+		if !ok {
+			return
+		}
+		cmdValue = v
+	} else {
+		cmdValue = c.wrapperOf(site.wrapper).Cmd
+	}
+	cmds := linuxFeatures(c.db.ByValue(kernelspec.Command, cmdValue))
+	if len(cmds) == 0 {
+		return
+	}
+	for _, set := range c.attrFieldsSet(site) {
+		if pick := matchAttrField(c.db.AttrFields(cmds[0].Name), set.offset, set.size, set.goName); pick != nil {
+			c.byParameter(set.value, []*kernelspec.Feature{pick}, fmt.Sprintf("field %s of the %s attr", set.goName, cmds[0].Name))
+		}
+	}
+}
+
+// forwardParam records, when an argument is the enclosing function's own
+// parameter (or a field of it), that the callee's requirement on it is
+// the enclosing function's too, and reports whether it did.
+func (c *checker) forwardParam(arg ast.Expr, e paramEntry, feats []*kernelspec.Feature, callee string) bool {
+	if len(feats) == 0 {
+		return false
+	}
+	// Passed whole (Load(p, opts)) or a field at a time (Load(p, o.Load)):
+	// the path grows by the callee's.
+	fn, param, path, ok := c.parameterOf(arg)
+	if !ok {
+		return false
+	}
+	if path != "" {
+		path += "."
+	}
+	c.addParamEntry(fn, param, path+e.Path, feats, e.via(callee))
+	return true
+}
+
+func (c *checker) featuresNamed(names []string) []*kernelspec.Feature {
+	var feats []*kernelspec.Feature
+	for _, name := range names {
+		if f := c.db.Find(name); f != nil {
+			feats = append(feats, f)
+		}
+	}
+	return feats
+}
+
+func (c *checker) paramFeatureCount() int {
+	n := 0
+	for _, fact := range c.params {
+		for _, e := range fact.Entries {
+			n += len(e.Features)
+		}
+	}
+	return n
+}
+
+// exportParamRequirements exports this package's parameter requirements,
+// and reports whether there were any.
+func (c *checker) exportParamRequirements() bool {
+	exported := false
+	for fn, fact := range c.params {
+		if fn.Pkg() != c.pass.Pkg {
+			continue
+		}
+		for i := range fact.Entries {
+			slices.Sort(fact.Entries[i].Features)
+		}
+		c.pass.ExportObjectFact(fn, fact)
+		exported = true
+	}
+	return exported
+}

@@ -1,0 +1,58 @@
+// Package optuse calls optlib: the options it sets are checked here. // want package:"exports bpf\\(2\\) wrappers or requirements"
+package optuse
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/link"
+
+	"bpfcompat.test/optlib"
+)
+
+func zero(insns [][]uint64) error {
+	_, err := optlib.NewBloom(&optlib.Options{}) // want `BPF_MAP_TYPE_BLOOM_FILTER requires Linux 5.16, but the target is 5.4 \(via optlib.NewBloom\)`
+	if err != nil {
+		return err
+	}
+	return optlib.LoadAll(insns, &optlib.Options{})
+}
+
+func module(insns [][]uint64, btf uint32) error {
+	return optlib.LoadAll(insns, &optlib.Options{
+		Load: optlib.LoadOptions{AttachBTFObjFD: btf}, // want `BPF_PROG_LOAD.attach_btf_obj_fd requires Linux 5.11, but the target is 5.4 \(via optlib.LoadAll argument field Load.AttachBTFObjFD → optlib.Load`
+	})
+}
+
+func bloom() error {
+	opts := &optlib.Options{Hashes: 3} // want `BPF_MAP_CREATE.map_extra requires Linux 5.16`
+	_, err := optlib.NewBloom(opts)    // want `BPF_MAP_TYPE_BLOOM_FILTER requires Linux 5.16`
+	return err
+}
+
+// Forward passes its own caller's options on: a requirement again.
+func Forward(o *optlib.Options) { // want Forward:"requires BPF_MAP_TYPE_BLOOM_FILTER" Forward:"when non-zero, argument 0 field Hashes needs BPF_MAP_CREATE.map_extra"
+	optlib.NewBloom(o) // want `BPF_MAP_TYPE_BLOOM_FILTER requires Linux 5.16`
+}
+
+// freplace runs where links exist; a mapped function's options are
+// checked too, here the BTF target that needs 5.10.
+//
+//bpfcompat:requires 5.7
+func freplace(prog *ebpf.Program, id btf.TypeID) (*link.RawLink, error) { // want freplace:"requires Linux 5.7"
+	return link.AttachRawLink(link.RawLinkOptions{
+		Program: prog,
+		BTF:     id, // want `BPF_LINK_CREATE.target_btf_id requires Linux 5.10, but the target is 5.7 \(via link.AttachRawLink argument field BTF → field TargetBtfId of the BPF_LINK_CREATE attr\)`
+	})
+}
+
+// testRun sets a RunOptions field that selects a 5.18 attr field; the
+// ones it leaves zero select nothing.
+func testRun(prog *ebpf.Program) {
+	prog.Run(&ebpf.RunOptions{
+		Data:      make([]byte, 64),
+		Repeat:    1,
+		BatchSize: 64, // want `BPF_PROG_TEST_RUN.batch_size requires Linux 5.18, but the target is 5.4 \(via \(\*ebpf.Program\).Run argument field BatchSize → \(\*ebpf.Program\).run`
+	})
+}
+
+var _, _, _, _, _ = zero, module, bloom, freplace, testRun
