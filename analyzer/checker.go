@@ -27,6 +27,8 @@ type checker struct {
 	// result; built on the first guard question.
 	values   map[*types.Var]ast.Expr
 	assigned map[*types.Var]int
+	// addressed counts &v: each also counts as two assignments above.
+	addressed map[*types.Var]int
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact

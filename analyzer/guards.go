@@ -310,11 +310,23 @@ func (c *checker) singleValue(v *types.Var) ast.Expr {
 	if c.values == nil {
 		c.values = map[*types.Var]ast.Expr{}
 		c.assigned = map[*types.Var]int{}
+		c.addressed = map[*types.Var]int{}
 		for _, f := range c.pass.Files {
 			c.collectValues(f)
 		}
 	}
 	if c.assigned[v] != 1 {
+		return nil
+	}
+	return c.values[v]
+}
+
+// valueAtOnlyAddress returns the one value a local variable is given when
+// its address is taken once, by the caller: opts := T{...}; f(&opts).
+// What f does with it afterwards cannot change what it was passed.
+func (c *checker) valueAtOnlyAddress(v *types.Var) ast.Expr {
+	c.singleValue(v) // collects
+	if c.addressed[v] != 1 || c.assigned[v] != 3 {
 		return nil
 	}
 	return c.values[v]
@@ -361,9 +373,12 @@ func (c *checker) collectValues(f *ast.File) {
 			}
 		case *ast.UnaryExpr:
 			// Taking a variable's address lets anything change it.
+			// The value stays recorded for valueAtOnlyAddress.
 			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
-				record(id, nil)
-				record(id, nil)
+				if v, ok := info.ObjectOf(id).(*types.Var); ok {
+					c.assigned[v] += 2
+					c.addressed[v]++
+				}
 			}
 		case *ast.IncDecStmt:
 			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {

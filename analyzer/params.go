@@ -224,12 +224,17 @@ func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
 		lit := literalOf(arg)
 		if lit == nil {
 			e := ast.Unparen(arg)
+			addressed := false
 			if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
-				e = ast.Unparen(u.X) // NewBloom(&opts)
+				e, addressed = ast.Unparen(u.X), true // NewBloom(&opts)
 			}
 			if id, ok := e.(*ast.Ident); ok {
 				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
-					lit = literalOf(c.singleValue(v))
+					if addressed {
+						lit = literalOf(c.valueAtOnlyAddress(v))
+					} else {
+						lit = literalOf(c.singleValue(v))
+					}
 				}
 			}
 		}

@@ -55,4 +55,14 @@ func testRun(prog *ebpf.Program) {
 	})
 }
 
-var _, _, _, _, _ = zero, module, bloom, freplace, testRun
+// testRunVar builds the options first and passes their address: the
+// value passed is still the literal's.
+func testRunVar(prog *ebpf.Program) {
+	opts := ebpf.RunOptions{
+		Data:  make([]byte, 64),
+		Flags: 1, // want `BPF_PROG_TEST_RUN.flags requires Linux 5.10`
+	}
+	prog.Run(&opts)
+}
+
+var _, _, _, _, _, _ = zero, module, bloom, freplace, testRun, testRunVar
