@@ -29,6 +29,8 @@ type checker struct {
 	assigned map[*types.Var]int
 	// addressed counts &v: each also counts as two assignments above.
 	addressed map[*types.Var]int
+	// fieldSets holds what v.F = x assigns, by variable and field.
+	fieldSets map[*types.Var]map[string][]ast.Expr
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact

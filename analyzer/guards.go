@@ -311,6 +311,7 @@ func (c *checker) singleValue(v *types.Var) ast.Expr {
 		c.values = map[*types.Var]ast.Expr{}
 		c.assigned = map[*types.Var]int{}
 		c.addressed = map[*types.Var]int{}
+		c.fieldSets = map[*types.Var]map[string][]ast.Expr{}
 		for _, f := range c.pass.Files {
 			c.collectValues(f)
 		}
@@ -332,6 +333,21 @@ func (c *checker) valueAtOnlyAddress(v *types.Var) ast.Expr {
 	return c.values[v]
 }
 
+func (c *checker) recordFieldSet(sel *ast.SelectorExpr, value ast.Expr) {
+	id, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return
+	}
+	if c.fieldSets[v] == nil {
+		c.fieldSets[v] = map[string][]ast.Expr{}
+	}
+	c.fieldSets[v][sel.Sel.Name] = append(c.fieldSets[v][sel.Sel.Name], value)
+}
+
 func (c *checker) collectValues(f *ast.File) {
 	info := c.pass.TypesInfo
 	record := func(id *ast.Ident, value ast.Expr) {
@@ -346,6 +362,10 @@ func (c *checker) collectValues(f *ast.File) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
+				if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok && len(n.Lhs) == len(n.Rhs) {
+					c.recordFieldSet(sel, n.Rhs[i]) // opts.Flags = x
+					continue
+				}
 				id, ok := ast.Unparen(lhs).(*ast.Ident)
 				if !ok {
 					continue

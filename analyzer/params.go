@@ -222,6 +222,7 @@ func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
 	}
 	for _, name := range strings.Split(path, ".") {
 		lit := literalOf(arg)
+		var v *types.Var // the variable holding the literal, if any
 		if lit == nil {
 			e := ast.Unparen(arg)
 			addressed := false
@@ -229,7 +230,7 @@ func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
 				e, addressed = ast.Unparen(u.X), true // NewBloom(&opts)
 			}
 			if id, ok := e.(*ast.Ident); ok {
-				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+				if v, _ = c.pass.TypesInfo.Uses[id].(*types.Var); v != nil {
 					if addressed {
 						lit = literalOf(c.valueAtOnlyAddress(v))
 					} else {
@@ -246,6 +247,15 @@ func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
 			if kv, ok := elt.(*ast.KeyValueExpr); ok {
 				if id, ok := kv.Key.(*ast.Ident); ok && id.Name == name {
 					found = kv.Value
+				}
+			}
+		}
+		// opts := T{}; opts.Flags = x; f(opts): an assignment that sets
+		// the field may be what the call sees.
+		if v != nil {
+			for _, set := range c.fieldSets[v][name] {
+				if !isZeroConst(c.pass.TypesInfo, set) {
+					found = set
 				}
 			}
 		}

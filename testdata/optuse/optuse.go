@@ -65,4 +65,13 @@ func testRunVar(prog *ebpf.Program) {
 	prog.Run(&opts)
 }
 
-var _, _, _, _, _, _ = zero, module, bloom, freplace, testRun, testRunVar
+// testRunSet fills a field after the literal: the assignment is what
+// the call may see.
+func testRunSet(prog *ebpf.Program, cpu uint32) {
+	opts := &ebpf.RunOptions{Data: make([]byte, 64)}
+	opts.CPU = cpu // want `BPF_PROG_TEST_RUN.cpu requires Linux 5.10`
+	opts.BatchSize = 0
+	prog.Run(opts)
+}
+
+var _, _, _, _, _, _, _ = zero, module, bloom, freplace, testRun, testRunVar, testRunSet
