@@ -29,7 +29,7 @@ type paramFact struct {
 
 type paramEntry struct {
 	Param    int      // argument index
-	Path     string   // field path within it ("ExpectedRevision"), or ""
+	Path     string   // field path within it: "BatchSize", "Load.AttachBTFObjFD"
 	Features []string // what a non-zero value needs
 	Via      string   // how the callee uses it
 }
@@ -49,11 +49,7 @@ func (e paramEntry) via(callee string) string {
 func (f *paramFact) String() string {
 	var parts []string
 	for _, e := range f.Entries {
-		arg := fmt.Sprintf("argument %d", e.Param)
-		if e.Path != "" {
-			arg += " field " + e.Path
-		}
-		parts = append(parts, fmt.Sprintf("%s needs %s", arg, strings.Join(e.Features, ", ")))
+		parts = append(parts, fmt.Sprintf("argument %d field %s needs %s", e.Param, e.Path, strings.Join(e.Features, ", ")))
 	}
 	return "when non-zero, " + strings.Join(parts, "; ")
 }
@@ -153,7 +149,8 @@ func (c *checker) paramRooted(fn *types.Func, e ast.Expr, depth int) (int, strin
 			if def := c.singleValue(v); def != nil {
 				p, rest, ok := c.paramRooted(fn, def, depth+1)
 				if ok {
-					return p, strings.Join(slices.DeleteFunc(append([]string{rest}, path...), func(s string) bool { return s == "" }), "."), true
+					full := slices.DeleteFunc(append([]string{rest}, path...), func(s string) bool { return s == "" })
+					return p, strings.Join(full, "."), true
 				}
 			}
 		}
