@@ -296,16 +296,10 @@ func (c *checker) findParamRequirements() {
 					calls = append(calls, fileCall{f, n, fn})
 				}
 			case *ast.CompositeLit:
-				named := namedStruct(info.TypeOf(n))
-				if named == nil {
-					return true
-				}
 				for _, elt := range n.Elts {
 					if kv, ok := elt.(*ast.KeyValueExpr); ok {
-						if id, ok := kv.Key.(*ast.Ident); ok {
-							if feats, via := c.fieldValueFeatures(named, id.Name, kv.Value); len(feats) > 0 {
-								c.byParameter(kv.Value, feats, via)
-							}
+						if named, field := c.literalField(n, kv); named != nil {
+							c.mappedFieldByParameter(named, field, kv.Value)
 						}
 					}
 				}
@@ -314,16 +308,8 @@ func (c *checker) findParamRequirements() {
 					return true
 				}
 				for i, lhs := range n.Lhs {
-					sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
-					if !ok {
-						continue
-					}
-					if s := info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
-						if named := declaringStruct(s); named != nil {
-							if feats, via := c.fieldValueFeatures(named, sel.Sel.Name, n.Rhs[i]); len(feats) > 0 {
-								c.byParameter(n.Rhs[i], feats, via)
-							}
-						}
+					if named, field := c.assignedField(lhs); named != nil {
+						c.mappedFieldByParameter(named, field, n.Rhs[i])
 					}
 				}
 			}
@@ -351,30 +337,28 @@ func (c *checker) findParamRequirements() {
 	}
 }
 
+// mappedFieldByParameter records a mapped field set from an options
+// parameter, as checkFieldValue would in the main walk.
+func (c *checker) mappedFieldByParameter(named *types.Named, field string, value ast.Expr) {
+	if feats, via := c.fieldValueFeatures(named, field, value); len(feats) > 0 {
+		c.byParameter(value, feats, via)
+	}
+}
+
 // findAttrParams records the options fields a bpf(2) call site copies
 // into its attr.
 func (c *checker) findAttrParams(call *ast.CallExpr, fn *types.Func) {
 	site, ok := c.bpfCallSite(call, fn)
-	if !ok || site.cmd == nil && site.wrapper == nil {
+	if !ok {
 		return
 	}
-	var cmdValue uint64
-	if site.cmd != nil {
-		v, ok := c.constUint(site.cmd)
-		if !ok {
-			return
-		}
-		cmdValue = v
-	} else {
-		cmdValue = c.wrapperOf(site.wrapper).Cmd
-	}
-	cmds := linuxFeatures(c.db.ByValue(kernelspec.Command, cmdValue))
-	if len(cmds) == 0 {
+	cmd, _ := c.siteCommand(site)
+	if cmd == nil {
 		return
 	}
 	for _, set := range c.attrFieldsSet(site) {
-		if pick := matchAttrField(c.db.AttrFields(cmds[0].Name), set.offset, set.size, set.goName); pick != nil {
-			c.byParameter(set.value, []*kernelspec.Feature{pick}, fmt.Sprintf("field %s of the %s attr", set.goName, cmds[0].Name))
+		if pick, via := c.attrField(cmd, set); pick != nil {
+			c.byParameter(set.value, []*kernelspec.Feature{pick}, via)
 		}
 	}
 }

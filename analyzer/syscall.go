@@ -205,22 +205,10 @@ func stripConversions(info *types.Info, e ast.Expr) ast.Expr {
 // checkBPFCall checks a call of bpf(2) with a known command: the command,
 // then each field of the attr that the code may set.
 func (c *checker) checkBPFCall(site bpfCall) {
-	var cmdValue uint64
-	var cmdNode ast.Node = site.call
-	if site.cmd != nil {
-		v, ok := c.constUint(site.cmd)
-		if !ok {
-			return // a command chosen at run time: the wrapper's callers say which
-		}
-		cmdValue, cmdNode = v, stripConversions(c.pass.TypesInfo, site.cmd)
-	} else {
-		cmdValue = c.wrapperOf(site.wrapper).Cmd
-	}
-	cmds := linuxFeatures(c.db.ByValue(kernelspec.Command, cmdValue))
-	if len(cmds) == 0 {
+	cmd, cmdNode := c.siteCommand(site)
+	if cmd == nil {
 		return
 	}
-	cmd := cmds[0]
 	via := ""
 	if site.wrapper != nil {
 		via = shortFuncName(site.wrapper)
@@ -231,6 +219,31 @@ func (c *checker) checkBPFCall(site bpfCall) {
 	for _, set := range c.attrFieldsSet(site) {
 		c.checkAttrField(cmd, set, site.call)
 	}
+}
+
+// siteCommand resolves the command a bpf(2) call site runs, and the node
+// that names it; nil when it is chosen at run time (the wrapper's callers
+// say which) or unknown.
+func (c *checker) siteCommand(site bpfCall) (*kernelspec.Feature, ast.Node) {
+	var cmdValue uint64
+	var cmdNode ast.Node = site.call
+	switch {
+	case site.cmd != nil:
+		v, ok := c.constUint(site.cmd)
+		if !ok {
+			return nil, nil
+		}
+		cmdValue, cmdNode = v, stripConversions(c.pass.TypesInfo, site.cmd)
+	case site.wrapper != nil:
+		cmdValue = c.wrapperOf(site.wrapper).Cmd
+	default:
+		return nil, nil
+	}
+	cmds := linuxFeatures(c.db.ByValue(kernelspec.Command, cmdValue))
+	if len(cmds) == 0 {
+		return nil, nil
+	}
+	return cmds[0], cmdNode
 }
 
 // fieldSet is a part of the program's attr struct that the code may set to
@@ -451,12 +464,18 @@ func (c *checker) enclosingBody(n ast.Node) *ast.BlockStmt {
 	return nil
 }
 
+// attrField maps a set part of the program's struct onto the kernel's
+// field for the command, by byte offset; nil when it lies past the end.
+func (c *checker) attrField(cmd *kernelspec.Feature, set fieldSet) (pick *kernelspec.Feature, via string) {
+	via = fmt.Sprintf("field %s of the %s attr", set.goName, cmd.Name)
+	return matchAttrField(c.db.AttrFields(cmd.Name), set.offset, set.size, set.goName), via
+}
+
 // checkAttrField maps a set part of the program's struct onto the kernel's
 // fields for the command, by byte offset, and reports the kernel field it
 // sets if the target lacks it.
 func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *ast.CallExpr) {
-	via := fmt.Sprintf("field %s of the %s attr", set.goName, cmd.Name)
-	pick := matchAttrField(c.db.AttrFields(cmd.Name), set.offset, set.size, set.goName)
+	pick, via := c.attrField(cmd, set)
 	if pick == nil {
 		c.reportPastEnd(cmd, set, via)
 		return

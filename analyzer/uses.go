@@ -273,23 +273,47 @@ func shortFuncName(fn *types.Func) string {
 
 // checkLiteralField checks a keyed field of a struct literal.
 func (c *checker) checkLiteralField(lit *ast.CompositeLit, kv *ast.KeyValueExpr) {
-	id, ok := kv.Key.(*ast.Ident)
-	if !ok {
-		return
-	}
-	tv, ok := c.pass.TypesInfo.Types[lit]
-	if !ok {
-		return
-	}
-	named := namedStruct(tv.Type)
+	named, field := c.literalField(lit, kv)
 	if named == nil {
 		return
 	}
-	if rule := c.fieldRule(named, id.Name); rule != nil && rule.helperCall != nil {
+	if rule := c.fieldRule(named, field); rule != nil && rule.helperCall != nil {
 		c.checkHelperCall(lit, kv, rule.helperCall)
 		return
 	}
-	c.checkFieldValue(named, id.Name, kv.Value)
+	c.checkFieldValue(named, field, kv.Value)
+}
+
+// literalField resolves a keyed element of a struct literal to the struct
+// and the field it sets; nil if it is not one.
+func (c *checker) literalField(lit *ast.CompositeLit, kv *ast.KeyValueExpr) (*types.Named, string) {
+	id, ok := kv.Key.(*ast.Ident)
+	if !ok {
+		return nil, ""
+	}
+	named := namedStruct(c.pass.TypesInfo.TypeOf(lit))
+	if named == nil {
+		return nil, ""
+	}
+	return named, id.Name
+}
+
+// assignedField resolves the left side of x.F = v to the struct declaring
+// F and F; nil if it is not a field.
+func (c *checker) assignedField(lhs ast.Expr) (*types.Named, string) {
+	sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
+	if !ok {
+		return nil, ""
+	}
+	s := c.pass.TypesInfo.Selections[sel]
+	if s == nil || s.Kind() != types.FieldVal {
+		return nil, ""
+	}
+	named := declaringStruct(s)
+	if named == nil {
+		return nil, ""
+	}
+	return named, sel.Sel.Name
 }
 
 func (c *checker) fieldRule(named *types.Named, field string) *fieldRule {
@@ -346,16 +370,8 @@ func (c *checker) checkAssign(as *ast.AssignStmt) {
 		return
 	}
 	for i, lhs := range as.Lhs {
-		sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr)
-		if !ok {
-			continue
-		}
-		s := c.pass.TypesInfo.Selections[sel]
-		if s == nil || s.Kind() != types.FieldVal {
-			continue
-		}
-		if named := declaringStruct(s); named != nil {
-			c.checkFieldValue(named, sel.Sel.Name, as.Rhs[i])
+		if named, field := c.assignedField(lhs); named != nil {
+			c.checkFieldValue(named, field, as.Rhs[i])
 		}
 	}
 }
@@ -436,10 +452,10 @@ func isZeroConst(info *types.Info, e ast.Expr) bool {
 
 // namedStruct returns the named struct type of t, through one pointer.
 func namedStruct(t types.Type) *types.Named {
-	if p, ok := types.Unalias(t).Underlying().(*types.Pointer); ok {
-		t = p.Elem()
+	if t == nil { // untyped in code that does not type-check
+		return nil
 	}
-	n, ok := types.Unalias(t).(*types.Named)
+	n, ok := types.Unalias(deref(t)).(*types.Named)
 	if !ok {
 		return nil
 	}
