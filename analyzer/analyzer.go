@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
@@ -47,7 +46,6 @@ func New() *analysis.Analyzer {
 		Name:             "bpfcompat",
 		Doc:              doc,
 		URL:              "https://github.com/bpfcompat/bpfcompat",
-		Requires:         []*analysis.Analyzer{inspect.Analyzer},
 		Run:              s.run,
 		RunDespiteErrors: true,
 		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact)},

@@ -2,10 +2,7 @@
 // measures bpfcompat against: the same driver, the same packages, no work.
 package noop
 
-import (
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-)
+import "golang.org/x/tools/go/analysis"
 
 type fact struct{}
 
@@ -20,14 +17,12 @@ var WithFacts = &analysis.Analyzer{
 	Name:      "noop",
 	Doc:       "does nothing, with a fact type",
 	Run:       run,
-	Requires:  []*analysis.Analyzer{inspect.Analyzer},
 	FactTypes: []analysis.Fact{new(fact)},
 }
 
 // WithoutFacts is what a user's driver costs without any fact-using analyzer.
 var WithoutFacts = &analysis.Analyzer{
-	Name:     "noop",
-	Doc:      "does nothing",
-	Run:      run,
-	Requires: []*analysis.Analyzer{inspect.Analyzer},
+	Name: "noop",
+	Doc:  "does nothing",
+	Run:  run,
 }
