@@ -96,6 +96,7 @@ type apiFunction struct {
 type apiProbe struct {
 	Func     string   `yaml:"func"`
 	Args     []int    `yaml:"args"`
+	ArgTypes []string `yaml:"arg_types"` // the mapped type of each of args, for explain and fixes
 	Features []string `yaml:"features"`
 	Note     string   `yaml:"note"`
 }
@@ -118,6 +119,7 @@ type fieldRule struct {
 // probeRule: a call that tests for features.
 type probeRule struct {
 	args     []int
+	argTypes []string // "pkgpath.Name" of each of args, a key of APIMap.types
 	features []*kernelspec.Feature
 }
 
@@ -256,7 +258,15 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 		if len(feats) == 0 && len(p.Args) == 0 {
 			return errf("probe %s proves nothing: give args or features", p.Func)
 		}
-		m.probes[p.Func] = &probeRule{args: p.Args, features: feats}
+		if len(p.ArgTypes) != len(p.Args) {
+			return errf("probe %s: %d args but %d arg_types", p.Func, len(p.Args), len(p.ArgTypes))
+		}
+		for _, t := range p.ArgTypes {
+			if m.types[t] == nil {
+				return errf("probe %s: arg type %s is not in types", p.Func, t)
+			}
+		}
+		m.probes[p.Func] = &probeRule{args: p.Args, argTypes: p.ArgTypes, features: feats}
 	}
 	for _, fn := range f.Exits {
 		if _, ok := symbolPackage(fn); !ok {
@@ -361,7 +371,7 @@ func (m *APIMap) Selectors(f *kernelspec.Feature) []string {
 		}
 	}
 	for _, name := range sortedKeys(m.types) {
-		if r := m.types[name]; r.kind == f.Kind && (r.field == "" || slices.Contains(f.Fields, r.field)) {
+		if m.types[name].names(f) {
 			out = append(out, fmt.Sprintf("a constant of %s with value %d", name, f.Value))
 		}
 	}
@@ -383,19 +393,35 @@ func (m *APIMap) Guards(f *kernelspec.Feature) []string {
 			out = append(out, name+"()")
 		}
 	}
-	switch f.Kind {
-	case kernelspec.MapType:
-		out = append(out, "github.com/cilium/ebpf/features.HaveMapType(<the map type>)")
-	case kernelspec.ProgramType:
-		out = append(out, "github.com/cilium/ebpf/features.HaveProgramType(<the program type>)")
-	case kernelspec.Helper:
-		out = append(out, "github.com/cilium/ebpf/features.HaveProgramHelper(<program type>, <the helper>)")
-	case kernelspec.Flag:
-		if slices.Contains(f.Fields, "BPF_MAP_CREATE.map_flags") {
-			out = append(out, "github.com/cilium/ebpf/features.HaveMapFlag(<the flag>)")
+	for _, name := range sortedKeys(m.probes) {
+		r := m.probes[name]
+		if m.probeArg(r, f) < 0 {
+			continue
 		}
+		var args []string
+		for _, t := range r.argTypes {
+			rule := m.types[t]
+			arg := strings.ReplaceAll(rule.kind.String(), "_", " ")
+			if rule.names(f) {
+				arg = "the " + arg
+			}
+			args = append(args, "<"+arg+">")
+		}
+		out = append(out, name+"("+strings.Join(args, ", ")+")")
 	}
 	return out
+}
+
+// probeArg returns which of a probe's arguments takes a constant of f's
+// kind, so that calling it with f proves f; -1 if none.
+func (m *APIMap) probeArg(r *probeRule, f *kernelspec.Feature) int {
+	return slices.IndexFunc(r.argTypes, func(t string) bool { return m.types[t].names(f) })
+}
+
+// names reports whether constants of the type can stand for f: its kind,
+// and for flags the attr field they go in.
+func (r *typeRule) names(f *kernelspec.Feature) bool {
+	return r.kind == f.Kind && (r.field == "" || slices.Contains(f.Fields, r.field))
 }
 
 // FindSymbol returns the mapped function or field whose name is sym or

@@ -2,14 +2,14 @@ package analyzer_test
 
 import (
 	"go/constant"
-
 	"go/types"
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/bpfcompat/bpfcompat/analyzer"
@@ -219,6 +219,28 @@ func TestCiliumProbeBodies(t *testing.T) {
 				continue
 			}
 			t.Errorf("%s: %s", posn, d.Message)
+		}
+	}
+}
+
+// TestLoadAPIMapErrors: a bad API map file is an error naming the file and
+// the entry, never a silently smaller map.
+func TestLoadAPIMapErrors(t *testing.T) {
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mapType = "types:\n  - {type: example.com/lib.MapType, kind: map_type}\n"
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"unknown key":       {"probez: []\n", "field probez not found"},
+		"unknown feature":   {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
+		"probe proves none": {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
+		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
+		"arg type unmapped": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
+	} {
+		_, err := analyzer.LoadAPIMap(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)
+		if err == nil || !strings.HasPrefix(err.Error(), "bad.yaml: ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error naming bad.yaml and containing %q", name, err, tc.want)
 		}
 	}
 }

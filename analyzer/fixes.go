@@ -7,6 +7,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"path"
 	"strconv"
 	"strings"
 
@@ -17,11 +18,9 @@ import (
 )
 
 // Suggested fixes for a too-new use: declare the requirement on the
-// enclosing function, or, where a cilium/ebpf probe tests the feature,
+// enclosing function, or, where a probe of the API map tests the feature,
 // wrap the statement in a guard. Neither is applied blindly by a linter run;
 // editors and -fix offer them.
-
-const featuresPath = "github.com/cilium/ebpf/features"
 
 func (c *checker) fixes(node ast.Node, f *kernelspec.Feature) []analysis.SuggestedFix {
 	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
@@ -104,47 +103,58 @@ type probeText struct {
 	imports     []analysis.TextEdit
 }
 
-// probeCallText spells the probe for f in this file: features.HaveMapType(ebpf.RingBuf).
+// probeCallText spells the probe for f in this file: features.HaveMapType(ebpf.RingBuf)
+// for a probe whose one argument names f, features.HaveBoundedLoops() for
+// one that proves f by itself. The API map says which probes there are.
 func (c *checker) probeCallText(f *kernelspec.Feature) (probeText, bool) {
-	var fn, arg string
-	switch f.Kind {
-	case kernelspec.MapType, kernelspec.ProgramType:
-		typeName := map[kernelspec.Kind]string{kernelspec.MapType: "MapType", kernelspec.ProgramType: "ProgramType"}[f.Kind]
-		fn = "Have" + typeName
-		name, ok := c.ciliumConstant(typeName, f.Value)
+	for _, key := range sortedKeys(c.api.probes) {
+		r := c.api.probes[key]
+		var arg string
+		switch {
+		case len(r.args) == 1 && c.api.probeArg(r, f) == 0:
+			name, ok := c.constantOf(r.argTypes[0], f.Value)
+			if !ok {
+				continue
+			}
+			arg = name
+		case len(r.args) == 0 && len(r.features) == 1 && r.features[0] == f:
+		default:
+			continue
+		}
+		pkgPath, ok := symbolPackage(key)
+		if !ok || isInternal(pkgPath) {
+			continue // a fix cannot import it
+		}
+		fn := strings.TrimPrefix(key, pkgPath+".")
+		short := path.Base(pkgPath)
+		pkgName, imports, ok := c.importName(pkgPath, short)
 		if !ok {
 			return probeText{}, false
 		}
-		arg = name
-	default:
-		for key, rule := range c.api.probes {
-			if len(rule.args) == 0 && len(rule.features) == 1 && rule.features[0] == f && strings.HasPrefix(key, featuresPath+".") {
-				fn = strings.TrimPrefix(key, featuresPath+".")
-			}
-		}
-		if fn == "" {
-			return probeText{}, false
-		}
+		return probeText{text: pkgName + "." + fn + "(" + arg + ")", short: short + "." + fn, imports: imports}, true
 	}
-	pkgName, imports, ok := c.importName(featuresPath, "features")
-	if !ok {
-		return probeText{}, false
-	}
-	t := probeText{text: pkgName + "." + fn + "(" + arg + ")", short: "features." + fn, imports: imports}
-	return t, true
+	return probeText{}, false
 }
 
-// ciliumConstant names the cilium/ebpf constant of a type with a value,
-// through this file's import of package ebpf.
-func (c *checker) ciliumConstant(typeName string, value uint64) (string, bool) {
+func isInternal(pkgPath string) bool {
+	return strings.HasSuffix(pkgPath, "/internal") || strings.Contains(pkgPath, "/internal/")
+}
+
+// constantOf names an exported constant of a mapped type ("pkgpath.Name")
+// with a value, through this file's import of the type's package.
+func (c *checker) constantOf(typeKey string, value uint64) (string, bool) {
+	pkgPath, ok := symbolPackage(typeKey)
+	if !ok {
+		return "", false
+	}
+	typeName := strings.TrimPrefix(typeKey, pkgPath+".")
 	for _, imp := range c.file.Imports {
-		path, _ := strconv.Unquote(imp.Path.Value)
-		if path != "github.com/cilium/ebpf" {
+		if p, _ := strconv.Unquote(imp.Path.Value); p != pkgPath {
 			continue
 		}
 		var pkg *types.Package
 		for _, p := range c.pass.Pkg.Imports() {
-			if p.Path() == path {
+			if p.Path() == pkgPath {
 				pkg = p
 			}
 		}
