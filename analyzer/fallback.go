@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
@@ -40,15 +41,43 @@ func (c *checker) hasFallback(node ast.Node) bool {
 		if errVar == nil {
 			continue
 		}
-		switch parent := path[i+1].(type) {
-		case *ast.IfStmt: // if err := use(); err != nil { ... }
+		if parent, ok := path[i+1].(*ast.IfStmt); ok { // if err := use(); err != nil { ... }
 			return parent.Init == stmt && c.fallsBack(parent, errVar)
-		case *ast.BlockStmt:
-			return c.checkedLater(parent.List, stmt, errVar)
-		case *ast.CaseClause:
-			return c.checkedLater(parent.Body, stmt, errVar)
 		}
-		return false
+		return c.checkedAfter(path[i:], errVar)
+	}
+	return false
+}
+
+// checkedAfter finds the first test of err after the statement path[0],
+// in its list or, when the list ends first, after the statements that
+// enclose it: `if unsafe { mm, err = m.unsafeMemory() } else { mm, err =
+// m.Memory() }` is checked after the if.
+func (c *checker) checkedAfter(path []ast.Node, err *types.Var) bool {
+	for i := 0; i+1 < len(path); i++ {
+		stmt, ok := path[i].(ast.Stmt)
+		if !ok {
+			continue
+		}
+		var list []ast.Stmt
+		switch parent := path[i+1].(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			list = parent.List
+		case *ast.CaseClause:
+			list = parent.Body
+		case *ast.CommClause:
+			list = parent.Body
+		default:
+			continue
+		}
+		if found, ok := c.checkedLater(list, stmt, err); found {
+			return ok
+		}
+		if c.mentions(stmt, err) && i > 0 {
+			return false // the enclosing statement looks at the error itself
+		}
 	}
 	return false
 }
@@ -72,22 +101,86 @@ func (c *checker) errorAssigned(s ast.Stmt) *types.Var {
 	return v
 }
 
-// checkedLater finds the first if after s in list that tests err.
-func (c *checker) checkedLater(list []ast.Stmt, s ast.Stmt, err *types.Var) bool {
-	after := false
+// checkedLater finds the first statement after s in list that looks at
+// err; found is false if none does, and fallback says whether that one
+// falls back.
+func (c *checker) checkedLater(list []ast.Stmt, s ast.Stmt, err *types.Var) (found, fallback bool) {
+	i := slices.Index(list, s)
+	if i < 0 {
+		return false, false
+	}
+	for j, x := range list[i+1:] {
+		if !c.mentions(x, err) {
+			continue
+		}
+		ifs, ok := x.(*ast.IfStmt)
+		if !ok {
+			return true, false // the error is used some other way first
+		}
+		if c.succeedsOut(ifs, err) {
+			// if err == nil { break }: what follows is the failure path.
+			return true, c.goesOn(list[i+1+j+1:], err)
+		}
+		return true, c.fallsBack(ifs, err)
+	}
+	return false, false
+}
+
+// succeedsOut recognises `if err == nil { ...; break }`: the success path
+// leaves, and the statements after the if are the failure path.
+func (c *checker) succeedsOut(ifs *ast.IfStmt, err *types.Var) bool {
+	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
+	if !ok || cond.Op != token.EQL || ifs.Else != nil || len(ifs.Body.List) == 0 {
+		return false
+	}
+	if !(c.isErr(cond.X, err) && (c.isNil(cond.Y) || c.isZero(cond.Y)) || c.isErr(cond.Y, err) && (c.isNil(cond.X) || c.isZero(cond.X))) {
+		return false
+	}
+	switch last := ifs.Body.List[len(ifs.Body.List)-1].(type) {
+	case *ast.ReturnStmt, *ast.BranchStmt:
+		return true
+	default:
+		return c.terminates(last)
+	}
+}
+
+// goesOn reports whether a failure path, the statements after `if err ==
+// nil { break }`, goes on another way for a not-supported error: past
+// tests that hand on only other errors (`if !errors.Is(err, unix.EINVAL)
+// { return err }`), it reaches a fallthrough or goto, or a test for a
+// not-supported error whose branch falls back. Anything else (a test of
+// another error, a return) keeps the use reported.
+func (c *checker) goesOn(list []ast.Stmt, err *types.Var) bool {
 	for _, x := range list {
-		if x == s {
-			after = true
-			continue
+		switch x := x.(type) {
+		case *ast.IfStmt:
+			if c.onlyOtherErrors(x.Cond, err) {
+				continue
+			}
+			if call, ok := ast.Unparen(x.Cond).(*ast.CallExpr); ok && c.isUnsupportedTest(call, err) {
+				return !c.handsOn(x.Body, err)
+			}
+			return false
+		case *ast.BranchStmt:
+			return x.Tok == token.FALLTHROUGH || x.Tok == token.GOTO
+		default:
+			return false
 		}
-		if !after {
-			continue
+	}
+	return false
+}
+
+// onlyOtherErrors recognises a condition false for every not-supported
+// error: `!errors.Is(err, ebpf.ErrNotSupported)`, alone or in a conjunction.
+func (c *checker) onlyOtherErrors(cond ast.Expr, err *types.Var) bool {
+	switch e := ast.Unparen(cond).(type) {
+	case *ast.BinaryExpr:
+		if e.Op == token.LAND {
+			return c.onlyOtherErrors(e.X, err) || c.onlyOtherErrors(e.Y, err)
 		}
-		if ifs, ok := x.(*ast.IfStmt); ok && c.mentions(ifs.Cond, err) {
-			return c.fallsBack(ifs, err)
-		}
-		if c.mentions(x, err) {
-			return false // the error is used some other way first
+	case *ast.UnaryExpr:
+		if call, ok := ast.Unparen(e.X).(*ast.CallExpr); ok && e.Op == token.NOT {
+			return c.isUnsupportedTest(call, err)
 		}
 	}
 	return false
@@ -95,6 +188,11 @@ func (c *checker) checkedLater(list []ast.Stmt, s ast.Stmt, err *types.Var) bool
 
 // fallsBack reports whether the failure branch of ifs handles err.
 func (c *checker) fallsBack(ifs *ast.IfStmt, err *types.Var) bool {
+	if c.onlyOtherErrors(ifs.Cond, err) {
+		// err != nil && !errors.Is(err, ErrNotSupported): a not-supported
+		// error passes the test and goes on.
+		return true
+	}
 	var failure ast.Stmt
 	switch cond := ast.Unparen(ifs.Cond).(type) {
 	case *ast.BinaryExpr:
@@ -169,6 +267,9 @@ func (c *checker) handsOn(branch ast.Stmt, err *types.Var) bool {
 					handed = true
 				}
 			}
+			if len(n.Results) > 0 && c.isNewError(n.Results[len(n.Results)-1]) {
+				handed = true // gives up with an error of its own
+			}
 		}
 		return !handed
 	})
@@ -181,6 +282,37 @@ func (c *checker) handsOn(branch ast.Stmt, err *types.Var) bool {
 		}
 	}
 	return false
+}
+
+// isNewError recognises an error made on the spot or named: fmt.Errorf,
+// errors.New, ebpf.ErrNotSupported. A call to anything else may be the
+// other way, returning its own result.
+func (c *checker) isNewError(e ast.Expr) bool {
+	if !c.isError(e) || c.isNil(e) {
+		return false
+	}
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.SelectorExpr:
+		_, isVar := c.pass.TypesInfo.ObjectOf(identOf(e)).(*types.Var)
+		return isVar
+	case *ast.CallExpr:
+		fn, ok := typeutil.Callee(c.pass.TypesInfo, e).(*types.Func)
+		if !ok || fn.Pkg() == nil {
+			return false
+		}
+		switch fn.FullName() {
+		case "fmt.Errorf", "errors.New", "errors.Join":
+			return true
+		}
+	}
+	return false
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		return sel.Sel
+	}
+	return e.(*ast.Ident)
 }
 
 func (c *checker) isErr(e ast.Expr, err *types.Var) bool {

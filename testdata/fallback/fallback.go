@@ -94,3 +94,93 @@ func attachCgroupNoFallback(prog, cgroup uint32) error {
 	}
 	return nil
 }
+
+// A success that leaves, then tests that hand on only other errors, then
+// the older way: link/tracing.go's attachBTFID.
+func attachBTF(fentry *ebpf.Program, kind int) (link.Link, error) {
+	var l link.Link
+	var err error
+	switch kind {
+	case 1:
+		l, err = link.AttachTracing(link.TracingOptions{Program: fentry})
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EINVAL) && !errors.Is(err, ebpf.ErrNotSupported) {
+			return nil, fmt.Errorf("fentry: %w", err)
+		}
+		fallthrough
+	case 2:
+		l, err = link.AttachRawTracepoint(link.RawTracepointOptions{Name: "sys_enter", Program: fentry})
+	}
+	return l, err
+}
+
+// A success that leaves, then a test for another error that gives up: no
+// other way is taken.
+func attachOrExplain(fentry *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	if err == nil {
+		return l, nil
+	}
+	if errors.Is(err, unix.ESRCH) {
+		return nil, fmt.Errorf("no such function")
+	}
+	return nil, err
+}
+
+func attachThenUnsupported(fentry, kprobe *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry})
+	if err == nil {
+		return l, nil
+	}
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return link.Kprobe("do_sys_openat2", kprobe, nil)
+	}
+	return nil, err
+}
+
+// The error checked after the if/else that made it, letting a
+// not-supported one through: collection.go's loadVariable.
+func memory(m *ebpf.Map, unsafeMem bool) (*ebpf.Memory, error) {
+	var mm *ebpf.Memory
+	var err error
+	if unsafeMem {
+		mm, err = m.Memory()
+	} else {
+		mm, err = m.Memory()
+	}
+	if err != nil && !errors.Is(err, ebpf.ErrNotSupported) {
+		return nil, err
+	}
+	return mm, nil
+}
+
+func memoryOrFail(m *ebpf.Map, unsafeMem bool) (*ebpf.Memory, error) {
+	var mm *ebpf.Memory
+	var err error
+	if unsafeMem {
+		mm, err = m.Memory() // want `mmapable_maps requires Linux 5.5`
+	}
+	if err != nil {
+		return nil, err
+	}
+	return mm, nil
+}
+
+// Giving up with an error of its own is no other way either.
+func explained(fentry *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	if errors.Is(err, unix.EINVAL) {
+		return nil, fmt.Errorf("no trampolines: %w", ebpf.ErrNotSupported)
+	}
+	return l, err
+}
+
+func notSupported(fentry *ebpf.Program) (link.Link, error) {
+	l, err := link.AttachTracing(link.TracingOptions{Program: fentry}) // want `trampolines requires Linux 5.5`
+	if errors.Is(err, unix.EINVAL) {
+		return nil, ebpf.ErrNotSupported
+	}
+	return l, err
+}

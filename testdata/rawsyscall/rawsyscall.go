@@ -67,7 +67,7 @@ type linkCreateAttr struct {
 
 // A command the target lacks is reported once, not again for each field.
 func createLink(prog, target uint32) error {
-	attr := linkCreateAttr{ProgFd: prog, TargetFd: target, AttachType: unix.BPF_TRACE_FENTRY} // want `BPF_TRACE_FENTRY requires Linux 5.5`
+	attr := linkCreateAttr{ProgFd: prog, TargetFd: target, AttachType: unix.BPF_TRACE_FENTRY}                            // want `BPF_TRACE_FENTRY requires Linux 5.5`
 	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)) // want `BPF_LINK_CREATE requires Linux 5.7, but the target is 5.4`
 	if errno != 0 {
 		return errno
