@@ -166,3 +166,7 @@ func TestObjects(t *testing.T) {
 func TestOptionsPassedThrough(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./optlib", "./optuse")
 }
+
+func TestImpliedByData(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./implied")
+}

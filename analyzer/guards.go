@@ -20,15 +20,36 @@ import (
 
 // proof is what a condition proves: features present, and the kernel
 // version at least (zero: nothing about the version).
+//
+// assumed holds features the path cannot run without, though nothing
+// tested the kernel for them: the data it branches on names them
+// (spec.Type == ebpf.StructOpsMap), or the function implements them (the
+// API map's link.AttachXDP needs BPF_LINK_TYPE_XDP, so its body runs only
+// where the caller's use of it was checked). A kernel without them never
+// takes the path, so only kernels with them are checked there; unlike
+// proven features, they make no probe and no check function.
 type proof struct {
 	features map[*kernelspec.Feature]bool
 	version  kernelspec.Version
+	assumed  map[*kernelspec.Feature]bool
 }
 
 func proofOf(feats ...*kernelspec.Feature) proof {
 	p := proof{features: map[*kernelspec.Feature]bool{}}
 	for _, f := range feats {
 		p.features[f] = true
+	}
+	return p
+}
+
+// assuming is the proof of a path that runs only where feats exist.
+func assuming(feats ...*kernelspec.Feature) proof {
+	p := proofOf()
+	if len(feats) > 0 {
+		p.assumed = map[*kernelspec.Feature]bool{}
+		for _, f := range feats {
+			p.assumed[f] = true
+		}
 	}
 	return p
 }
@@ -51,6 +72,7 @@ func (c *checker) provenHas(p proof, f *kernelspec.Feature) bool {
 	return false
 }
 
+// empty reports whether p proves nothing; it may still assume something.
 func (p proof) empty() bool { return len(p.features) == 0 && p.version.IsZero() }
 
 func (p proof) union(q proof) proof {
@@ -62,6 +84,15 @@ func (p proof) union(q proof) proof {
 		out.features[f] = true
 	}
 	out.version = maxVersion(p.version, q.version)
+	if len(p.assumed)+len(q.assumed) > 0 {
+		out.assumed = map[*kernelspec.Feature]bool{}
+		for f := range p.assumed {
+			out.assumed[f] = true
+		}
+		for f := range q.assumed {
+			out.assumed[f] = true
+		}
+	}
 	return out
 }
 
@@ -76,7 +107,25 @@ func (p proof) intersect(q proof) proof {
 	if q.version.Less(p.version) {
 		out.version = q.version
 	}
+	for f := range p.assumed {
+		if q.assumed[f] {
+			if out.assumed == nil {
+				out.assumed = map[*kernelspec.Feature]bool{}
+			}
+			out.assumed[f] = true
+		}
+	}
 	return out
+}
+
+// assumedSince is the newest release an assumed feature came in; zero if
+// nothing is assumed.
+func (p proof) assumedSince() kernelspec.Version {
+	var v kernelspec.Version
+	for f := range p.assumed {
+		v = maxVersion(v, f.Since())
+	}
+	return v
 }
 
 // maxGuardDepth bounds how far variables are followed to their values.
@@ -94,8 +143,16 @@ func (c *checker) proven(node ast.Node) proof {
 			return proven // guards do not cross function boundaries
 		case *ast.FuncDecl:
 			// A function that requires something may assume it.
-			if fn, ok := c.pass.TypesInfo.Defs[p.Name].(*types.Func); ok && c.requires != nil && c.requires[fn] != nil {
+			fn, ok := c.pass.TypesInfo.Defs[p.Name].(*types.Func)
+			if ok && c.requires != nil && c.requires[fn] != nil {
 				proven = proven.union(c.requirementProof(c.requires[fn]))
+			}
+			// The body of a function the API map describes is how its
+			// features are done: callers are checked for them.
+			if ok {
+				if feats, mapped := c.api.funcs[funcKey(fn)]; mapped {
+					proven = proven.union(assuming(feats...))
+				}
 			}
 			return proven
 		case *ast.IfStmt:
@@ -117,12 +174,75 @@ func (c *checker) proven(node ast.Node) proof {
 				}
 				proven = proven.union(cases)
 			}
+			if i+2 < len(path) && isStmtOf(child, p.Body) {
+				if sw, ok := path[i+2].(*ast.SwitchStmt); ok && sw.Tag != nil {
+					proven = proven.union(c.caseAssumes(p))
+				}
+			}
 			proven = proven.union(c.earlyExits(p.Body, child))
 		case *ast.BlockStmt:
 			proven = proven.union(c.earlyExits(p.List, child))
 		}
 	}
 	return proven
+}
+
+// caseAssumes is what a case of a switch on a value assumes: the feature
+// its constants name (case ebpf.SkLookup:), or, for several, what they
+// all name.
+func (c *checker) caseAssumes(cc *ast.CaseClause) proof {
+	var out proof
+	for j, e := range cc.List {
+		p := c.namesFeature(e)
+		if j == 0 {
+			out = p
+		} else {
+			out = out.intersect(p)
+		}
+	}
+	return out
+}
+
+// namesFeature is what a path taken only when a value equals e assumes:
+// the features e names if it is a feature constant. The value came from
+// somewhere that chose the feature, and was checked there.
+func (c *checker) namesFeature(e ast.Expr) proof {
+	feats, _, ok := c.constantFeatures(ast.Unparen(e))
+	if !ok {
+		return proofOf()
+	}
+	return assuming(feats...)
+}
+
+// comparisonAssumes is what x == y (equal) or x != y (!equal) being true
+// assumes: x equals a feature constant y, or x is a mapped field and y is
+// its zero value.
+func (c *checker) comparisonAssumes(x, y ast.Expr, equal bool) proof {
+	if isZeroConst(c.pass.TypesInfo, y) {
+		if !equal {
+			return c.fieldSetAssumes(x)
+		}
+		return proofOf()
+	}
+	if equal {
+		return c.namesFeature(y)
+	}
+	return proofOf()
+}
+
+// fieldSetAssumes is what a path taken only when x.F is set assumes, F
+// being a field the API map maps to features (spec.AttachTarget != nil):
+// whoever set it was checked for them.
+func (c *checker) fieldSetAssumes(e ast.Expr) proof {
+	named, field := c.assignedField(e)
+	if named == nil {
+		return proofOf()
+	}
+	rule := c.fieldRule(named, field)
+	if rule == nil || rule.helperCall != nil {
+		return proofOf()
+	}
+	return assuming(rule.features...)
 }
 
 func isTaglessSwitch(n ast.Node) bool {
@@ -213,13 +333,20 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			}
 			return c.proves(e.X, false, depth).union(c.proves(e.Y, false, depth))
 		case token.EQL, token.NEQ:
+			equal := (e.Op == token.EQL) == truth
+			if p := c.comparisonAssumes(e.X, e.Y, equal); len(p.assumed) > 0 {
+				return p
+			}
+			if p := c.comparisonAssumes(e.Y, e.X, equal); len(p.assumed) > 0 {
+				return p
+			}
 			operand := e.X
 			if c.isNil(e.X) {
 				operand = e.Y
 			} else if !c.isNil(e.Y) {
 				return c.versionCompare(e, truth, depth)
 			}
-			if (e.Op == token.EQL) == truth && c.isError(operand) {
+			if equal && c.isError(operand) {
 				return c.probeResult(operand, depth)
 			}
 		case token.GTR, token.GEQ, token.LSS, token.LEQ:

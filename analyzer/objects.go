@@ -320,7 +320,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		return
 	}
 	proven := c.proven(node)
-	targets := c.effectiveTargets(maxVersion(c.floor, proven.version))
+	targets := c.targetsUnder(proven)
 	dropped := c.droppedOnFailure(node)
 	worst := map[string]objectFeature{} // per program or map
 	var order []string

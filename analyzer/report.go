@@ -32,6 +32,42 @@ func (c *checker) effectiveTargets(floor kernelspec.Version) []*kernelspec.Kerne
 	return out
 }
 
+// targetsUnder is the targets a path with proof p runs on: the floor
+// raised by what p proves, then, for what p assumes, mainline targets
+// raised to where it came in and kernel specs without it dropped.
+func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
+	targets := c.effectiveTargets(maxVersion(c.floor, p.version))
+	if len(p.assumed) == 0 {
+		return targets
+	}
+	since := p.assumedSince()
+	var out []*kernelspec.Kernel
+	for _, k := range targets {
+		switch {
+		case !k.Mainline():
+			if c.hasAll(k, p.assumed) {
+				out = append(out, k)
+			}
+		case k.Base.Less(since):
+			if raised, err := c.db.Release(since); err == nil {
+				out = append(out, raised)
+			}
+		default:
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (c *checker) hasAll(k *kernelspec.Kernel, feats map[*kernelspec.Feature]bool) bool {
+	for f := range feats {
+		if !k.Has(f) {
+			return false
+		}
+	}
+	return true
+}
+
 // report emits the diagnostic for a use if a target lacks one of its
 // features; it reports whether the use is too new (now or earlier).
 func (c *checker) report(u use) bool {
@@ -57,7 +93,7 @@ func (c *checker) report(u use) bool {
 	if !missingNow {
 		return false
 	}
-	targets = c.effectiveTargets(maxVersion(c.floor, proven.version))
+	targets = c.targetsUnder(proven)
 	var worst *kernelspec.Feature
 	var missing []*kernelspec.Kernel
 	for _, f := range u.features {

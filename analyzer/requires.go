@@ -167,10 +167,8 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 	if c.reported[node.Pos()] {
 		return
 	}
-	proven := c.proven(node)
-	floor := maxVersion(c.floor, proven.version)
 	var missing []string
-	for _, k := range c.effectiveTargets(floor) {
+	for _, k := range c.targetsUnder(c.proven(node)) {
 		if k.Base.Less(p.version) {
 			missing = append(missing, k.Name)
 		}
@@ -218,7 +216,7 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 				c.inferred[fn] = req
 			}
 			for _, f := range u.features {
-				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !proven.version.IsZero() && !proven.version.Less(f.Since()) {
+				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedSince()).Less(f.Since()) {
 					continue
 				}
 				if !slices.Contains(req.Features, f.Name) {
