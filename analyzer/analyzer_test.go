@@ -170,3 +170,7 @@ func TestOptionsPassedThrough(t *testing.T) {
 func TestImpliedByData(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./implied")
 }
+
+func TestCallersContext(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./callers")
+}

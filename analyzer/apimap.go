@@ -22,9 +22,13 @@ type apiFile struct {
 	Constants []apiConsts   `yaml:"constants"`
 	Fields    []apiField    `yaml:"fields"`
 	Functions []apiFunction `yaml:"functions"`
-	Probes    []apiProbe    `yaml:"probes"`
-	Syscalls  []apiSyscall  `yaml:"syscalls"`
-	Exits     []string      `yaml:"exits"`
+	// Values lists types whose values exist only where features do (a
+	// link.Iter is made only by AttachIter): their methods assume them,
+	// as a class annotated @RequiresApi covers its methods in Android Lint.
+	Values   []apiValue   `yaml:"values"`
+	Probes   []apiProbe   `yaml:"probes"`
+	Syscalls []apiSyscall `yaml:"syscalls"`
+	Exits    []string     `yaml:"exits"`
 	// Unsupported lists the errors that mean "this kernel lacks it":
 	// testing for one and going on another way is a fallback.
 	Unsupported []string `yaml:"unsupported_errors"`
@@ -93,6 +97,12 @@ type apiFunction struct {
 	Note     string   `yaml:"note"`
 }
 
+type apiValue struct {
+	Type     string   `yaml:"type"`
+	Features []string `yaml:"features"`
+	Note     string   `yaml:"note"`
+}
+
 type apiProbe struct {
 	Func     string   `yaml:"func"`
 	Args     []int    `yaml:"args"`
@@ -129,6 +139,7 @@ type APIMap struct {
 	constPkgs    map[string]bool       // packages whose constants are named as features
 	fields       map[string]*fieldRule // "pkgpath.Type.Field"
 	funcs        map[string][]*kernelspec.Feature
+	values       map[string][]*kernelspec.Feature // "pkgpath.Name": methods assume these
 	probes       map[string]*probeRule
 	syscalls     map[string]*apiSyscall
 	exits        map[string]bool // functions that never return: early exits
@@ -153,6 +164,7 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		constPkgs:    map[string]bool{},
 		fields:       map[string]*fieldRule{},
 		funcs:        map[string][]*kernelspec.Feature{},
+		values:       map[string][]*kernelspec.Feature{},
 		probes:       map[string]*probeRule{},
 		syscalls:     map[string]*apiSyscall{},
 		exits:        map[string]bool{},
@@ -234,18 +246,30 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 		r.features = feats
 		m.fields[fl.Field] = r
 	}
-	for _, fn := range f.Functions {
-		if err := m.claim(fn.Func, m.funcs[fn.Func] != nil, file); err != nil {
+	// A function, or a type's values, needs features.
+	needs := func(into map[string][]*kernelspec.Feature, what, symbol string, names []string) error {
+		if err := m.claim(symbol, into[symbol] != nil, file); err != nil {
 			return err
 		}
-		feats, err := lookup("func "+fn.Func, fn.Features)
+		feats, err := lookup(what+" "+symbol, names)
 		if err != nil {
 			return err
 		}
 		if len(feats) == 0 {
-			return errf("func %s selects nothing", fn.Func)
+			return errf("%s %s needs no feature", what, symbol)
 		}
-		m.funcs[fn.Func] = feats
+		into[symbol] = feats
+		return nil
+	}
+	for _, fn := range f.Functions {
+		if err := needs(m.funcs, "func", fn.Func, fn.Features); err != nil {
+			return err
+		}
+	}
+	for _, v := range f.Values {
+		if err := needs(m.values, "value", v.Type, v.Features); err != nil {
+			return err
+		}
 	}
 	for _, p := range f.Probes {
 		if err := m.claim(p.Func, m.probes[p.Func] != nil, file); err != nil {
@@ -342,8 +366,11 @@ func symbolPackage(s string) (string, bool) {
 }
 
 // Symbols lists every mapped symbol, sorted; the coverage tests use it.
+// types holds the types of constants and the types of values.
 func (m *APIMap) Symbols() (types, fields, funcs, probes []string) {
-	return sortedKeys(m.types), sortedKeys(m.fields), sortedKeys(m.funcs), sortedKeys(m.probes)
+	types = append(sortedKeys(m.types), sortedKeys(m.values)...)
+	slices.Sort(types)
+	return types, sortedKeys(m.fields), sortedKeys(m.funcs), sortedKeys(m.probes)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

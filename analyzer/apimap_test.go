@@ -81,7 +81,13 @@ func allFuncs(pkgs map[string]*types.Package) map[string]*types.Func {
 func TestAPIMapSymbolsExist(t *testing.T) {
 	api, _, pkgs := loadAPI(t)
 	funcs := allFuncs(pkgs)
-	_, fields, fns, probes := api.Symbols()
+	typeNames, fields, fns, probes := api.Symbols()
+	for _, name := range typeNames {
+		dot := strings.LastIndexByte(name, '.')
+		if pkg := pkgs[name[:dot]]; pkg != nil && pkg.Scope().Lookup(name[dot+1:]) == nil {
+			t.Errorf("API map names type %s, which cilium/ebpf does not have", name)
+		}
+	}
 	for _, name := range append(fns, probes...) {
 		if !strings.Contains(name, "github.com/cilium/ebpf") {
 			continue
@@ -234,6 +240,8 @@ func TestLoadAPIMapErrors(t *testing.T) {
 	for name, tc := range map[string]struct{ yaml, want string }{
 		"unknown key":       {"probez: []\n", "field probez not found"},
 		"unknown feature":   {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
+		"value needs none":  {"values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
+		"value twice":       {"values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
 		"probe proves none": {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
 		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
 		"arg type unmapped": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},

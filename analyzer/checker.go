@@ -43,6 +43,11 @@ type checker struct {
 
 	reported map[token.Pos]bool // one diagnostic per use
 
+	// Call sites of unexported functions, and what they share; built on
+	// the first question about a function's callers.
+	calls     map[*types.Func][]*ast.CallExpr
+	callerCtx map[*types.Func]*callerContext
+
 	// BPF objects the package loads: parsed once, by path; the calls that
 	// load them, and the functions (bpf2go's, in generated files) that do.
 	objects        map[string]*loadedObject
@@ -63,6 +68,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *ta
 		targets:        targets,
 		wrappers:       map[*types.Func]*wrapperFact{},
 		reported:       map[token.Pos]bool{},
+		callerCtx:      map[*types.Func]*callerContext{},
 		typeRules:      map[*types.TypeName]*typeRule{},
 		objects:        map[string]*loadedObject{},
 		reportedObject: map[string]bool{},

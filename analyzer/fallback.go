@@ -25,9 +25,29 @@ import (
 // whether the kernel has it.
 func (c *checker) hasFallback(node ast.Node) bool {
 	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
-	if c.inProbeBody(path) {
+	if c.inProbeBody(path) || c.fallsBackHere(path) {
 		return true
 	}
+	// A failure handed on from an unexported function reaches its callers:
+	// if every one falls back, so does the use.
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.FuncDecl:
+			if fn, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func); ok {
+				ctx := c.callerContextOf(fn)
+				return ctx != nil && ctx.fallback
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// fallsBackHere reports whether the function around path[0] falls back
+// when the use fails.
+func (c *checker) fallsBackHere(path []ast.Node) bool {
 	for i, n := range path {
 		switch n.(type) {
 		case *ast.FuncDecl, *ast.FuncLit:
@@ -170,6 +190,17 @@ func (c *checker) goesOn(list []ast.Stmt, err *types.Var) bool {
 	return false
 }
 
+// anyUnsupported recognises a disjunction with a not-supported test in it.
+func (c *checker) anyUnsupported(cond ast.Expr, err *types.Var) bool {
+	switch e := ast.Unparen(cond).(type) {
+	case *ast.BinaryExpr:
+		return e.Op == token.LOR && (c.anyUnsupported(e.X, err) || c.anyUnsupported(e.Y, err))
+	case *ast.CallExpr:
+		return c.isUnsupportedTest(e, err)
+	}
+	return false
+}
+
 // onlyOtherErrors recognises a condition false for every not-supported
 // error: `!errors.Is(err, ebpf.ErrNotSupported)`, alone or in a conjunction.
 func (c *checker) onlyOtherErrors(cond ast.Expr, err *types.Var) bool {
@@ -192,6 +223,10 @@ func (c *checker) fallsBack(ifs *ast.IfStmt, err *types.Var) bool {
 		// err != nil && !errors.Is(err, ErrNotSupported): a not-supported
 		// error passes the test and goes on.
 		return true
+	}
+	if c.anyUnsupported(ifs.Cond, err) {
+		// errors.Is(err, unix.EACCES) || errors.Is(err, unix.EINVAL)
+		return !c.handsOn(ifs.Body, err)
 	}
 	var failure ast.Stmt
 	switch cond := ast.Unparen(ifs.Cond).(type) {

@@ -45,11 +45,8 @@ func proofOf(feats ...*kernelspec.Feature) proof {
 // assuming is the proof of a path that runs only where feats exist.
 func assuming(feats ...*kernelspec.Feature) proof {
 	p := proofOf()
-	if len(feats) > 0 {
-		p.assumed = map[*kernelspec.Feature]bool{}
-		for _, f := range feats {
-			p.assumed[f] = true
-		}
+	for _, f := range feats {
+		p.assume(f)
 	}
 	return p
 }
@@ -84,14 +81,11 @@ func (p proof) union(q proof) proof {
 		out.features[f] = true
 	}
 	out.version = maxVersion(p.version, q.version)
-	if len(p.assumed)+len(q.assumed) > 0 {
-		out.assumed = map[*kernelspec.Feature]bool{}
-		for f := range p.assumed {
-			out.assumed[f] = true
-		}
-		for f := range q.assumed {
-			out.assumed[f] = true
-		}
+	for f := range p.assumed {
+		out.assume(f)
+	}
+	for f := range q.assumed {
+		out.assume(f)
 	}
 	return out
 }
@@ -107,15 +101,25 @@ func (p proof) intersect(q proof) proof {
 	if q.version.Less(p.version) {
 		out.version = q.version
 	}
-	for f := range p.assumed {
+	// What one side proves and the other only assumes, both assume.
+	for f := range p.features {
 		if q.assumed[f] {
-			if out.assumed == nil {
-				out.assumed = map[*kernelspec.Feature]bool{}
-			}
-			out.assumed[f] = true
+			out.assume(f)
+		}
+	}
+	for f := range p.assumed {
+		if q.assumed[f] || q.features[f] {
+			out.assume(f)
 		}
 	}
 	return out
+}
+
+func (p *proof) assume(f *kernelspec.Feature) {
+	if p.assumed == nil {
+		p.assumed = map[*kernelspec.Feature]bool{}
+	}
+	p.assumed[f] = true
 }
 
 // assumedSince is the newest release an assumed feature came in; zero if
@@ -153,6 +157,10 @@ func (c *checker) proven(node ast.Node) proof {
 				if feats, mapped := c.api.funcs[funcKey(fn)]; mapped {
 					proven = proven.union(assuming(feats...))
 				}
+				proven = proven.union(c.receiverAssumes(fn))
+				if ctx := c.callerContextOf(fn); ctx != nil {
+					proven = proven.union(ctx.proof)
+				}
 			}
 			return proven
 		case *ast.IfStmt:
@@ -185,6 +193,20 @@ func (c *checker) proven(node ast.Node) proof {
 		}
 	}
 	return proven
+}
+
+// receiverAssumes is what a method assumes of its receiver: values of
+// some types exist only where features do (the API map's values).
+func (c *checker) receiverAssumes(fn *types.Func) proof {
+	recv := fn.Signature().Recv()
+	if recv == nil || len(c.api.values) == 0 {
+		return proofOf()
+	}
+	named, ok := types.Unalias(deref(recv.Type())).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return proofOf()
+	}
+	return assuming(c.api.values[named.Obj().Pkg().Path()+"."+named.Obj().Name()]...)
 }
 
 // caseAssumes is what a case of a switch on a value assumes: the feature

@@ -184,3 +184,28 @@ func notSupported(fentry *ebpf.Program) (link.Link, error) {
 	}
 	return l, err
 }
+
+// One of several errors that all go on: internal/sys's findToken.
+func firstTraced(progs []*ebpf.Program) link.Link {
+	for _, p := range progs {
+		l, err := link.AttachTracing(link.TracingOptions{Program: p})
+		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) {
+			continue
+		}
+		if err == nil {
+			return l
+		}
+	}
+	return nil
+}
+
+func firstTracedOrFail(progs []*ebpf.Program) (link.Link, error) {
+	for _, p := range progs {
+		l, err := link.AttachTracing(link.TracingOptions{Program: p}) // want `trampolines requires Linux 5.5`
+		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		return l, err
+	}
+	return nil, nil
+}

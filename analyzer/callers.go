@@ -1,0 +1,96 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+)
+
+// An unexported function called only directly, from this package, runs
+// only where its callers call it: kprobeMulti is called by KprobeMulti and
+// KretprobeMulti, both checked for kprobe_multi links; newToken's one call
+// falls back when the kernel has no tokens. Its body may assume what every
+// call site proves or assumes, and is tried, not just used, when every call
+// site falls back. Exported functions and functions whose value escapes
+// have callers we cannot see, and get nothing.
+
+// callerContext is what the call sites of a function have in common.
+type callerContext struct {
+	proof    proof
+	fallback bool // every call site falls back on failure
+}
+
+// callSites indexes, once per package, the direct calls of this package's
+// unexported functions; a function used any other way maps to nil.
+func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
+	if c.calls != nil {
+		return c.calls
+	}
+	c.calls = map[*types.Func][]*ast.CallExpr{}
+	callee := map[*ast.Ident]*ast.CallExpr{}
+	for _, f := range c.pass.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				switch fun := ast.Unparen(call.Fun).(type) {
+				case *ast.Ident:
+					callee[fun] = call
+				case *ast.SelectorExpr:
+					callee[fun.Sel] = call
+				}
+			}
+			return true
+		})
+	}
+	// An unexported method may implement an interface of this package and
+	// be called through it, out of sight.
+	viaInterface := map[string]bool{}
+	for _, obj := range c.pass.TypesInfo.Defs {
+		if fn, ok := obj.(*types.Func); ok {
+			if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+				viaInterface[fn.Name()] = true
+			}
+		}
+	}
+	escaped := map[*types.Func]bool{}
+	for id, obj := range c.pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() != c.pass.Pkg || fn.Exported() || escaped[fn] {
+			continue
+		}
+		call := callee[id]
+		if call == nil || fn.Signature().Recv() != nil && viaInterface[fn.Name()] {
+			escaped[fn] = true
+			c.calls[fn] = nil
+			continue
+		}
+		c.calls[fn] = append(c.calls[fn], call)
+	}
+	return c.calls
+}
+
+// callerContextOf returns what fn's call sites share; nil when fn's
+// callers are not all known.
+func (c *checker) callerContextOf(fn *types.Func) *callerContext {
+	if ctx, done := c.callerCtx[fn]; done {
+		return ctx
+	}
+	calls := c.callSites()[fn]
+	if len(calls) == 0 || c.api.funcs[funcKey(fn)] != nil {
+		return nil
+	}
+	c.callerCtx[fn] = nil // a recursive call knows nothing more
+	saved := c.file
+	defer func() { c.file = saved }()
+	ctx := &callerContext{fallback: true}
+	for i, call := range calls {
+		c.file = c.fileOf(call)
+		p := c.proven(call)
+		if i == 0 {
+			ctx.proof = p
+		} else {
+			ctx.proof = ctx.proof.intersect(p)
+		}
+		ctx.fallback = ctx.fallback && c.hasFallback(call)
+	}
+	c.callerCtx[fn] = ctx
+	return ctx
+}
