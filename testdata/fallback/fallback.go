@@ -209,3 +209,12 @@ func firstTracedOrFail(progs []*ebpf.Program) (link.Link, error) {
 	}
 	return nil, nil
 }
+
+// package link exports the same error under its own name.
+func attachLinkErr(prog *ebpf.Program, ifindex int) (link.Link, error) {
+	l, err := link.AttachTCX(link.TCXOptions{Interface: ifindex, Program: prog, Attach: ebpf.AttachTCXIngress})
+	if errors.Is(err, link.ErrNotSupported) {
+		return attachClassicTC(prog, ifindex)
+	}
+	return l, err
+}
