@@ -483,7 +483,48 @@ func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *as
 	if c.byParameter(set.value, []*kernelspec.Feature{pick}, via) {
 		return // the caller decides, through an argument
 	}
+	if c.copiedFromMapped(set.value, pick) {
+		return
+	}
 	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call})
+}
+
+// copiedFromMapped reports whether value is read from a field that the API
+// map maps to pick, or to a field sharing pick's bytes: spec.MapExtra copied
+// into map_extra, spec.AttachTarget.FD() into the attach_prog_fd slot that
+// a later kernel also calls attach_btf_obj_fd. Whoever set that field was
+// checked for it where they set it.
+func (c *checker) copiedFromMapped(value ast.Expr, pick *kernelspec.Feature) bool {
+	if value == nil {
+		return false
+	}
+	info := c.pass.TypesInfo
+	e := stripConversions(info, value)
+	for { // spec.AttachTarget.FD(): a value derived from the field
+		call, ok := e.(*ast.CallExpr)
+		if !ok {
+			break
+		}
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || info.Selections[sel] == nil || info.Selections[sel].Kind() != types.MethodVal {
+			break
+		}
+		e = stripConversions(info, sel.X)
+	}
+	named, field := c.assignedField(e)
+	if named == nil {
+		return false
+	}
+	rule := c.fieldRule(named, field)
+	if rule == nil {
+		return false
+	}
+	for _, f := range rule.features {
+		if f == pick || f.Kind == kernelspec.AttrField && f.Command == pick.Command && f.Offset == pick.Offset && f.Size == pick.Size {
+			return true
+		}
+	}
+	return false
 }
 
 // matchAttrField picks the kernel field that the bytes [off, off+size) of
@@ -497,13 +538,26 @@ func matchAttrField(fields []*kernelspec.Feature, off, size int64, goName string
 			continue
 		}
 		if sameName(goName, f.Field) {
-			return f
+			return aliased(fields, f)
 		}
 		if pick == nil || f.Since().Less(pick.Since()) {
 			pick = f
 		}
 	}
 	return pick
+}
+
+// aliased returns the older field that f is a second name for, or f.
+func aliased(fields []*kernelspec.Feature, f *kernelspec.Feature) *kernelspec.Feature {
+	if f.AliasOf == "" {
+		return f
+	}
+	for _, g := range fields {
+		if g.Name == f.AliasOf {
+			return g
+		}
+	}
+	return f
 }
 
 // sameName compares a Go field name (AttachBtfObjFd, Attach_btf_obj_fd)

@@ -378,9 +378,16 @@ func (c *checker) checkAssign(as *ast.AssignStmt) {
 
 func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Expr) {
 	feats, via := c.fieldValueFeatures(named, field, value)
-	if len(feats) > 0 && !c.byParameter(value, feats, via) {
-		c.report(use{node: value, features: feats, via: via})
+	if len(feats) == 0 || c.byParameter(value, feats, via) {
+		return
 	}
+	if named.Obj().Pkg() == c.pass.Pkg && c.pass.TypesInfo.Types[value].Value == nil {
+		// The library that declares a mapped field fills it from data it
+		// decodes (the map definitions of an ELF file), checked where the
+		// data is loaded; only a constant of its own is its choice.
+		return
+	}
+	c.report(use{node: value, features: feats, via: via})
 }
 
 // fieldValueFeatures returns what setting a mapped field to value needs.

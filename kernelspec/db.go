@@ -168,6 +168,9 @@ func (db *DB) add(file *specFile, e *entry) error {
 		}
 		if e.Kind == AttrField {
 			f.Command, f.Field = e.Commands[i], e.Name
+			if e.AliasOf != "" { // a field of the same command
+				f.AliasOf = f.Command + "." + e.AliasOf
+			}
 			f.Offset, f.Size, f.Union = *e.Offset, e.Size, e.Union
 			db.attrs[f.Command] = append(db.attrs[f.Command], f)
 		}
@@ -285,7 +288,12 @@ func sharesField(a, b *Feature) bool {
 func (db *DB) checkReferences() error {
 	for _, f := range db.features {
 		p := f.Introduced()
-		if f.AliasOf != "" {
+		if f.AliasOf != "" && f.Kind == AttrField {
+			t := db.features[featureKey{f.Kind, f.AliasOf}]
+			if t == nil || t.Offset != f.Offset || t.Size != f.Size || !t.Since().Less(f.Since()) {
+				return &posError{p.File, p.Line, fmt.Sprintf("attr field %s: alias_of %s, which is no older field of %s with the same offset and size", f.Name, f.AliasOf, f.Command)}
+			}
+		} else if f.AliasOf != "" {
 			t := db.features[featureKey{f.Kind, f.AliasOf}]
 			if t == nil || t.Value != f.Value {
 				return &posError{p.File, p.Line, fmt.Sprintf("%s %s: alias_of %s, which is no %s with the same value", f.Kind, f.Name, f.AliasOf, f.Kind)}

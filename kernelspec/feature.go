@@ -106,7 +106,9 @@ type Feature struct {
 	Name string
 	// Value is the uAPI value (enum value, helper id, flag bits) if Kind.HasValue.
 	Value uint64
-	// AliasOf names the feature this one is another name for (same value).
+	// AliasOf names the feature this one is another name for: the same
+	// value, or for an attr field, the same bytes and meaning under an
+	// older field's name ("BPF_PROG_QUERY.prog_cnt" for count).
 	AliasOf string
 
 	// Attr fields only.

@@ -46,7 +46,7 @@ var entryKeys = map[Kind][]string{
 	AttachType:  {"value", "alias_of"},
 	LinkType:    {"value", "alias_of"},
 	Helper:      {"value", "alias_of"},
-	AttrField:   {"commands", "offset", "size", "union"},
+	AttrField:   {"commands", "offset", "size", "union", "alias_of"},
 	Flag:        {"value", "alias_of", "fields"},
 	Capability:  {"description"},
 }

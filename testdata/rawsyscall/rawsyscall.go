@@ -4,6 +4,7 @@ package rawsyscall
 import (
 	"unsafe"
 
+	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -113,4 +114,46 @@ func lookupTooLong(fd uint32) {
 func notBPF(fd uintptr) {
 	attr := linkCreateAttr{Flags: 1}
 	unix.Syscall(unix.SYS_IOCTL, fd, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)))
+}
+
+// A value read from a field that the API map maps to the same bytes was
+// checked where the field was set: like cilium/ebpf's prog.go, this copies
+// spec.AttachTarget (attach_prog_fd, 5.5) into the slot that 5.11 also
+// calls attach_btf_obj_fd.
+func loadWithTarget(spec *ebpf.ProgramSpec, other *ebpf.Program) (uintptr, error) {
+	attr := progLoadAttr{InsnCnt: 1}
+	if spec.AttachTarget != nil {
+		attr.AttachBtfObjFd = uint32(spec.AttachTarget.FD())
+	} else {
+		attr.AttachBtfObjFd = uint32(other.FD()) // want `BPF_PROG_LOAD.attach_btf_obj_fd requires Linux 5.11`
+	}
+	fd, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_LOAD, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno != 0 {
+		return 0, errno
+	}
+	return fd, nil
+}
+
+// progQueryAttr names the program count as 6.6 does; its bytes are 4.15's
+// prog_cnt, so naming it count needs nothing newer.
+type progQueryAttr struct {
+	TargetFd        uint32
+	AttachType      uint32
+	QueryFlags      uint32
+	AttachFlags     uint32
+	ProgIds         uint64
+	Count           uint32
+	_               uint32
+	ProgAttachFlags uint64
+	LinkIds         uint64
+}
+
+func query(target uint32, ids []uint32, links []uint32) error {
+	attr := progQueryAttr{TargetFd: target, Count: uint32(len(ids)), ProgIds: uint64(uintptr(unsafe.Pointer(&ids[0])))}
+	attr.LinkIds = uint64(uintptr(unsafe.Pointer(&links[0]))) // want `BPF_PROG_QUERY.link_ids requires Linux 6.6`
+	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_QUERY, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
