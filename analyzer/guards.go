@@ -261,10 +261,64 @@ func (c *checker) fieldSetAssumes(e ast.Expr) proof {
 		return proofOf()
 	}
 	rule := c.fieldRule(named, field)
-	if rule == nil || rule.helperCall != nil {
+	if rule == nil {
+		return c.writtenFieldAssumes(e)
+	}
+	if rule.helperCall != nil {
 		return proofOf()
 	}
 	return assuming(rule.features...)
+}
+
+// writtenFieldAssumes is what attr.F != 0 assumes when attr is what a
+// bpf(2) call of the function passes: the kernel field F maps to. A kernel
+// that wrote a revision into BPF_PROG_QUERY's attr knows revisions (6.6),
+// and so its link_ids (query.go's haveLinkIDs); if the program set F
+// itself, it chose F, and was checked there.
+func (c *checker) writtenFieldAssumes(e ast.Expr) proof {
+	root := ast.Unparen(e)
+	for {
+		sel, ok := root.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		root = ast.Unparen(sel.X)
+	}
+	id, ok := root.(*ast.Ident)
+	if !ok {
+		return proofOf()
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return proofOf()
+	}
+	set, ok := c.fieldOf(e, v)
+	body := c.enclosingBody(e)
+	if !ok || body == nil {
+		return proofOf()
+	}
+	var out proof
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, isCall := n.(*ast.CallExpr)
+		if !isCall || len(out.assumed) > 0 {
+			return len(out.assumed) == 0
+		}
+		fn, isFunc := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+		if !isFunc {
+			return true
+		}
+		site, isSite := c.bpfCallSite(call, fn)
+		if !isSite || !c.refersTo(attrOperand(c.pass.TypesInfo, site.attr), v) {
+			return true
+		}
+		if cmd, _ := c.siteCommand(site); cmd != nil {
+			if pick, _ := c.attrField(cmd, set); pick != nil {
+				out = assuming(pick)
+			}
+		}
+		return true
+	})
+	return out
 }
 
 func isTaglessSwitch(n ast.Node) bool {

@@ -261,10 +261,7 @@ type fieldSet struct {
 // copies into them.
 func (c *checker) attrFieldsSet(site bpfCall) []fieldSet {
 	info := c.pass.TypesInfo
-	arg := stripConversions(info, site.attr)
-	if u, ok := arg.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		arg = ast.Unparen(u.X)
-	}
+	arg := attrOperand(info, site.attr)
 	if lit, ok := arg.(*ast.CompositeLit); ok {
 		return c.literalSets(lit, 0)
 	}
@@ -321,6 +318,16 @@ func (c *checker) attrFieldsSet(site bpfCall) []fieldSet {
 		return true
 	})
 	return sets
+}
+
+// attrOperand strips an attr argument to what it points at:
+// uintptr(unsafe.Pointer(&attr)) is attr.
+func attrOperand(info *types.Info, e ast.Expr) ast.Expr {
+	e = stripConversions(info, e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	return e
 }
 
 func literalOf(e ast.Expr) *ast.CompositeLit {

@@ -146,11 +146,34 @@ type progQueryAttr struct {
 	_               uint32
 	ProgAttachFlags uint64
 	LinkIds         uint64
+	LinkAttachFlags uint64
+	Revision        uint64
 }
 
 func query(target uint32, ids []uint32, links []uint32) error {
 	attr := progQueryAttr{TargetFd: target, Count: uint32(len(ids)), ProgIds: uint64(uintptr(unsafe.Pointer(&ids[0])))}
 	attr.LinkIds = uint64(uintptr(unsafe.Pointer(&links[0]))) // want `BPF_PROG_QUERY.link_ids requires Linux 6.6`
+	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_QUERY, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// A field the kernel wrote proves the kernel knows it: only 6.6 writes a
+// revision, and with it came link_ids (link/query.go's haveLinkIDs).
+func queryLinks(target uint32, ids, links []uint32) error {
+	attr := progQueryAttr{TargetFd: target, Count: uint32(len(ids)), ProgIds: uint64(uintptr(unsafe.Pointer(&ids[0])))}
+	if _, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_QUERY, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)); errno != 0 {
+		return errno
+	}
+	haveLinkIDs := attr.Revision != 0
+	if haveLinkIDs {
+		attr.LinkIds = uint64(uintptr(unsafe.Pointer(&links[0])))
+	}
+	if attr.AttachFlags != 0 {
+		attr.LinkIds = uint64(uintptr(unsafe.Pointer(&links[0]))) // want `BPF_PROG_QUERY.link_ids requires Linux 6.6, but the target is 5.4`
+	}
 	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_QUERY, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
 	if errno != 0 {
 		return errno
