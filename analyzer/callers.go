@@ -19,6 +19,24 @@ type callerContext struct {
 	fallback bool // every call site falls back on failure
 }
 
+// noteCallee records the identifier a call names its callee by. The
+// first pre-pass walk (findObjectLoaders) sees every call once, before any
+// guard question needs the index.
+func (c *checker) noteCallee(call *ast.CallExpr) {
+	var id *ast.Ident
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = fun
+	case *ast.SelectorExpr:
+		id = fun.Sel
+	default:
+		return
+	}
+	if fn, ok := c.pass.TypesInfo.Uses[id].(*types.Func); ok && fn.Pkg() == c.pass.Pkg && !fn.Exported() {
+		c.callees[id] = call
+	}
+}
+
 // callSites indexes, once per package, the direct calls of this package's
 // unexported functions; a function used any other way maps to nil.
 func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
@@ -26,27 +44,16 @@ func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
 		return c.calls
 	}
 	c.calls = map[*types.Func][]*ast.CallExpr{}
-	callee := map[*ast.Ident]*ast.CallExpr{}
-	for _, f := range c.pass.Files {
-		ast.Inspect(f, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				switch fun := ast.Unparen(call.Fun).(type) {
-				case *ast.Ident:
-					callee[fun] = call
-				case *ast.SelectorExpr:
-					callee[fun.Sel] = call
-				}
-			}
-			return true
-		})
-	}
 	// An unexported method may implement an interface of this package and
 	// be called through it, out of sight.
 	viaInterface := map[string]bool{}
-	for _, obj := range c.pass.TypesInfo.Defs {
-		if fn, ok := obj.(*types.Func); ok {
-			if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
-				viaInterface[fn.Name()] = true
+	scope := c.pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		if tn, ok := scope.Lookup(name).(*types.TypeName); ok {
+			if iface, ok := tn.Type().Underlying().(*types.Interface); ok {
+				for i := range iface.NumMethods() {
+					viaInterface[iface.Method(i).Name()] = true
+				}
 			}
 		}
 	}
@@ -56,7 +63,7 @@ func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
 		if !ok || fn.Pkg() != c.pass.Pkg || fn.Exported() || escaped[fn] {
 			continue
 		}
-		call := callee[id]
+		call := c.callees[id]
 		if call == nil || fn.Signature().Recv() != nil && viaInterface[fn.Name()] {
 			escaped[fn] = true
 			c.calls[fn] = nil
@@ -74,7 +81,7 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 		return ctx
 	}
 	calls := c.callSites()[fn]
-	if len(calls) == 0 || c.api.funcs[funcKey(fn)] != nil {
+	if len(calls) == 0 || c.api.funcs[c.key(fn)] != nil {
 		return nil
 	}
 	c.callerCtx[fn] = nil // a recursive call knows nothing more

@@ -45,6 +45,7 @@ type checker struct {
 
 	// Call sites of unexported functions, and what they share; built on
 	// the first question about a function's callers.
+	callees   map[*ast.Ident]*ast.CallExpr // of unexported functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
 
@@ -69,6 +70,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *ta
 		wrappers:       map[*types.Func]*wrapperFact{},
 		reported:       map[token.Pos]bool{},
 		callerCtx:      map[*types.Func]*callerContext{},
+		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*typeRule{},
 		objects:        map[string]*loadedObject{},
 		reportedObject: map[string]bool{},

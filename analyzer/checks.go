@@ -79,7 +79,7 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 	p := proofOf()
 	for _, name := range fact.Features {
 		if f := c.db.Find(name); f != nil {
-			p.features[f] = true
+			p.prove(f)
 		}
 	}
 	if fact.Version != "" {

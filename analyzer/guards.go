@@ -35,11 +35,18 @@ type proof struct {
 }
 
 func proofOf(feats ...*kernelspec.Feature) proof {
-	p := proof{features: map[*kernelspec.Feature]bool{}}
+	var p proof
 	for _, f := range feats {
-		p.features[f] = true
+		p.prove(f)
 	}
 	return p
+}
+
+func (p *proof) prove(f *kernelspec.Feature) {
+	if p.features == nil {
+		p.features = map[*kernelspec.Feature]bool{}
+	}
+	p.features[f] = true
 }
 
 // assuming is the proof of a path that runs only where feats exist.
@@ -75,10 +82,10 @@ func (p proof) empty() bool { return len(p.features) == 0 && p.version.IsZero() 
 func (p proof) union(q proof) proof {
 	out := proofOf()
 	for f := range p.features {
-		out.features[f] = true
+		out.prove(f)
 	}
 	for f := range q.features {
-		out.features[f] = true
+		out.prove(f)
 	}
 	out.version = maxVersion(p.version, q.version)
 	for f := range p.assumed {
@@ -94,7 +101,7 @@ func (p proof) intersect(q proof) proof {
 	out := proofOf()
 	for f := range p.features {
 		if q.features[f] {
-			out.features[f] = true
+			out.prove(f)
 		}
 	}
 	out.version = p.version
@@ -154,7 +161,7 @@ func (c *checker) proven(node ast.Node) proof {
 			// The body of a function the API map describes is how its
 			// features are done: callers are checked for them.
 			if ok {
-				if feats, mapped := c.api.funcs[funcKey(fn)]; mapped {
+				if feats, mapped := c.api.funcs[c.key(fn)]; mapped {
 					proven = proven.union(assuming(feats...))
 				}
 				proven = proven.union(c.receiverAssumes(fn))
@@ -378,7 +385,7 @@ func (c *checker) terminates(s ast.Stmt) bool {
 		case *types.Builtin:
 			return fn.Name() == "panic"
 		case *types.Func:
-			return c.api.exits[funcKey(fn)]
+			return c.api.exits[c.key(fn)]
 		}
 	}
 	return false
@@ -476,13 +483,13 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if !ok {
 		return proofOf()
 	}
-	if rule := c.api.probes[funcKey(fn)]; rule != nil {
+	if rule := c.api.probes[c.key(fn)]; rule != nil {
 		return c.probed(rule, call)
 	}
 	// Trying is probing: a call that selects features and returned no
 	// error proves the kernel has them (pwru's HaveBPFLinkKprobeMulti
 	// attaches a kretprobe_multi link and reports whether it worked).
-	if feats, ok := c.api.funcs[funcKey(fn)]; ok {
+	if feats, ok := c.api.funcs[c.key(fn)]; ok {
 		return proofOf(feats...)
 	}
 	if req := c.requiresOf(fn); req != nil {
@@ -500,7 +507,7 @@ func (c *checker) probed(rule *probeRule, call *ast.CallExpr) proof {
 		}
 		if feats, _, ok := c.constantFeatures(call.Args[i]); ok {
 			for _, f := range feats {
-				out.features[f] = true
+				out.prove(f)
 			}
 		}
 	}

@@ -55,6 +55,7 @@ func (c *checker) findObjectLoaders() {
 			if !ok {
 				return true
 			}
+			c.noteCallee(call) // the first walk over every call: before any guard question
 			fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 			if !ok {
 				return true

@@ -57,7 +57,7 @@ func (c *checker) requirementProof(f *requiresFact) proof {
 	p := proofOf()
 	for _, name := range f.Features {
 		if feat := c.db.Find(name); feat != nil {
-			p.features[feat] = true
+			p.prove(feat)
 		}
 	}
 	if v, err := kernelspec.ParseVersion(f.Version); err == nil {
