@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -13,6 +14,7 @@ func FuzzMatchAttrField(f *testing.F) {
 	f.Add([]byte{0, 4, 4, 4, 8, 8, 16, 16}, int64(4), int64(4), "KeySize")
 	f.Add([]byte{0, 8, 8, 8}, int64(100), int64(8), "Pad")
 	f.Add([]byte{}, int64(0), int64(1), "")
+	f.Add([]byte{24, 4, 24, 0x84}, int64(24), int64(4), "key")
 	f.Fuzz(func(t *testing.T, layout []byte, off, size int64, goName string) {
 		if off < 0 || size <= 0 || off > 1<<20 || size > 1<<20 {
 			return
@@ -21,13 +23,20 @@ func FuzzMatchAttrField(f *testing.F) {
 		names := []string{"map_type", "key_size", "value_size", "flags", "map_fd", "key", "KeySize", ""}
 		for i := 0; i+1 < len(layout); i += 2 {
 			fsize := int(layout[i+1]%16) + 1
-			fields = append(fields, &kernelspec.Feature{
+			f := &kernelspec.Feature{
 				Kind:   kernelspec.AttrField,
+				Name:   fmt.Sprintf("BPF_X.f%d", i/2),
 				Field:  names[i/2%len(names)],
 				Offset: int(layout[i]),
 				Size:   fsize,
 				Spans:  []kernelspec.Span{{Added: kernelspec.Version{Major: 3 + int(layout[i]%5), Minor: int(layout[i+1] % 20)}}},
-			})
+			}
+			if prev := len(fields) - 1; prev >= 0 && layout[i+1]&0x80 != 0 {
+				// A second name for the field before it, as the loader
+				// allows: the same bytes.
+				f.AliasOf, f.Offset, f.Size = fields[prev].Name, fields[prev].Offset, fields[prev].Size
+			}
+			fields = append(fields, f)
 		}
 		overlaps := func(x *kernelspec.Feature) bool {
 			return int64(x.Offset) < off+size && off < int64(x.Offset+x.Size)

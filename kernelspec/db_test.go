@@ -238,6 +238,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add("release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: a.b, commands: [BPF_MAP_CREATE], offset: 8, size: 8, union: u0=a, source: s}\n")
+	f.Add("release: \"5.8\"\nadded:\n  attr_fields:\n    - {name: c, commands: [BPF_MAP_CREATE], offset: 4, size: 4, union: u4=c, alias_of: key_size, source: s}\n")
 	f.Fuzz(func(t *testing.T, data string) {
 		// Whatever the file says, loading returns a DB or an error naming
 		// the file; it never panics.
