@@ -25,7 +25,11 @@ type apiFile struct {
 	// Values lists types whose values exist only where features do (a
 	// link.Iter is made only by AttachIter): their methods assume them,
 	// as a class annotated @RequiresApi covers its methods in Android Lint.
-	Values   []apiValue   `yaml:"values"`
+	Values []apiValue `yaml:"values"`
+	// Carriers lists types whose values are made by constructors the map
+	// checks (link.Anchor: Head, BeforeProgram, ReplaceProgram): what code
+	// derives from one, through its methods, was chosen where it was made.
+	Carriers []apiCarrier `yaml:"carriers"`
 	Probes   []apiProbe   `yaml:"probes"`
 	Syscalls []apiSyscall `yaml:"syscalls"`
 	Exits    []string     `yaml:"exits"`
@@ -103,6 +107,11 @@ type apiValue struct {
 	Note     string   `yaml:"note"`
 }
 
+type apiCarrier struct {
+	Type string `yaml:"type"`
+	Note string `yaml:"note"`
+}
+
 type apiProbe struct {
 	Func     string   `yaml:"func"`
 	Args     []int    `yaml:"args"`
@@ -140,6 +149,7 @@ type APIMap struct {
 	fields       map[string]*fieldRule // "pkgpath.Type.Field"
 	funcs        map[string][]*kernelspec.Feature
 	values       map[string][]*kernelspec.Feature // "pkgpath.Name": methods assume these
+	carriers     map[string]bool                  // "pkgpath.Name": derived values were checked when made
 	probes       map[string]*probeRule
 	syscalls     map[string]*apiSyscall
 	exits        map[string]bool // functions that never return: early exits
@@ -165,6 +175,7 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		fields:       map[string]*fieldRule{},
 		funcs:        map[string][]*kernelspec.Feature{},
 		values:       map[string][]*kernelspec.Feature{},
+		carriers:     map[string]bool{},
 		probes:       map[string]*probeRule{},
 		syscalls:     map[string]*apiSyscall{},
 		exits:        map[string]bool{},
@@ -271,6 +282,12 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return err
 		}
 	}
+	for _, ct := range f.Carriers {
+		if err := m.claim(ct.Type, m.carriers[ct.Type], file); err != nil {
+			return err
+		}
+		m.carriers[ct.Type] = true
+	}
 	for _, p := range f.Probes {
 		if err := m.claim(p.Func, m.probes[p.Func] != nil, file); err != nil {
 			return err
@@ -368,7 +385,7 @@ func symbolPackage(s string) (string, bool) {
 // Symbols lists every mapped symbol, sorted; the coverage tests use it.
 // types holds the types of constants and the types of values.
 func (m *APIMap) Symbols() (types, fields, funcs, probes []string) {
-	types = append(sortedKeys(m.types), sortedKeys(m.values)...)
+	types = append(append(sortedKeys(m.types), sortedKeys(m.values)...), sortedKeys(m.carriers)...)
 	slices.Sort(types)
 	return types, sortedKeys(m.fields), sortedKeys(m.funcs), sortedKeys(m.probes)
 }

@@ -242,6 +242,7 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"unknown feature":   {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
 		"value needs none":  {"values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
 		"value twice":       {"values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
+		"carrier twice":     {"carriers:\n  - {type: example.com/lib.Anchor}\n  - {type: example.com/lib.Anchor}\n", "example.com/lib.Anchor is mapped twice"},
 		"probe proves none": {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
 		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
 		"arg type unmapped": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},

@@ -490,7 +490,7 @@ func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *as
 	if c.byParameter(set.value, []*kernelspec.Feature{pick}, via) {
 		return // the caller decides, through an argument
 	}
-	if c.copiedFromMapped(set.value, pick) {
+	if c.copiedFromMapped(set.value, pick) || c.fromCarrier(set.value, 0) {
 		return
 	}
 	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call})
@@ -552,6 +552,31 @@ func matchAttrField(fields []*kernelspec.Feature, off, size int64, goName string
 		}
 	}
 	return pick
+}
+
+// fromCarrier reports whether value is derived from a carrier (the API
+// map's carriers): the result of a method of one, directly or through a
+// variable given it once (fdOrID, flags, err := opts.Anchor.anchor()).
+// The carrier's constructor was checked where it was called.
+func (c *checker) fromCarrier(value ast.Expr, depth int) bool {
+	if value == nil || depth > maxGuardDepth || len(c.api.carriers) == 0 {
+		return false
+	}
+	info := c.pass.TypesInfo
+	switch e := stripConversions(info, value).(type) {
+	case *ast.Ident:
+		if v, ok := info.Uses[e].(*types.Var); ok {
+			return c.fromCarrier(c.singleValue(v), depth+1)
+		}
+	case *ast.CallExpr:
+		sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr)
+		if !ok || info.Selections[sel] == nil || info.Selections[sel].Kind() != types.MethodVal {
+			return false
+		}
+		named, ok := types.Unalias(deref(info.TypeOf(sel.X))).(*types.Named)
+		return ok && named.Obj().Pkg() != nil && c.api.carriers[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
+	}
+	return false
 }
 
 // aliased returns the older field that f is a second name for, or f.

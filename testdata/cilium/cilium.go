@@ -140,3 +140,12 @@ func classify(p ebpf.ProgramType, a ebpf.AttachType) string {
 func chosen() match {
 	return match{ebpf.Tracing, ebpf.AttachTraceFExit} // want `BPF_PROG_TYPE_TRACING requires Linux 5.5` `BPF_TRACE_FEXIT requires Linux 5.5`
 }
+
+// An anchor's constructor says where the program goes, with bpf_mprog's
+// flags (6.6), or BPF_F_REPLACE (5.6).
+func anchored(cgroup int, prog, old *ebpf.Program) {
+	link.RawAttachProgram(link.RawAttachProgramOptions{Target: cgroup, Program: prog, Attach: ebpf.AttachCGroupInetIngress,
+		Anchor: link.ReplaceProgram(old)}) // want `BPF_F_REPLACE requires Linux 5.6`
+	link.RawAttachProgram(link.RawAttachProgramOptions{Target: cgroup, Program: prog, Attach: ebpf.AttachCGroupInetIngress,
+		Anchor: link.Head()}) // want `BPF_F_BEFORE requires Linux 6.6`
+}
