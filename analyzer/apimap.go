@@ -30,6 +30,10 @@ type apiFile struct {
 	// checks (link.Anchor: Head, BeforeProgram, ReplaceProgram): what code
 	// derives from one, through its methods, was chosen where it was made.
 	Carriers []apiCarrier `yaml:"carriers"`
+	// Implies lists constants that name no feature but whose value exists
+	// only where features do (a pinned object the kernel calls a link):
+	// a path taken when a value equals one assumes them.
+	Implies  []apiImplied `yaml:"implies"`
 	Probes   []apiProbe   `yaml:"probes"`
 	Syscalls []apiSyscall `yaml:"syscalls"`
 	Exits    []string     `yaml:"exits"`
@@ -107,6 +111,12 @@ type apiValue struct {
 	Note     string   `yaml:"note"`
 }
 
+type apiImplied struct {
+	Constant string   `yaml:"constant"`
+	Features []string `yaml:"features"`
+	Note     string   `yaml:"note"`
+}
+
 type apiCarrier struct {
 	Type string `yaml:"type"`
 	Note string `yaml:"note"`
@@ -150,6 +160,7 @@ type APIMap struct {
 	funcs        map[string][]*kernelspec.Feature
 	values       map[string][]*kernelspec.Feature // "pkgpath.Name": methods assume these
 	carriers     map[string]bool                  // "pkgpath.Name": derived values were checked when made
+	implies      map[string][]*kernelspec.Feature // "pkgpath.Name" of a constant: equal values assume these
 	probes       map[string]*probeRule
 	syscalls     map[string]*apiSyscall
 	exits        map[string]bool // functions that never return: early exits
@@ -176,6 +187,7 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		funcs:        map[string][]*kernelspec.Feature{},
 		values:       map[string][]*kernelspec.Feature{},
 		carriers:     map[string]bool{},
+		implies:      map[string][]*kernelspec.Feature{},
 		probes:       map[string]*probeRule{},
 		syscalls:     map[string]*apiSyscall{},
 		exits:        map[string]bool{},
@@ -282,6 +294,11 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return err
 		}
 	}
+	for _, im := range f.Implies {
+		if err := needs(m.implies, "constant", im.Constant, im.Features); err != nil {
+			return err
+		}
+	}
 	for _, ct := range f.Carriers {
 		if err := m.claim(ct.Type, m.carriers[ct.Type], file); err != nil {
 			return err
@@ -383,11 +400,14 @@ func symbolPackage(s string) (string, bool) {
 }
 
 // Symbols lists every mapped symbol, sorted; the coverage tests use it.
-// types holds the types of constants and the types of values.
-func (m *APIMap) Symbols() (types, fields, funcs, probes []string) {
-	types = append(append(sortedKeys(m.types), sortedKeys(m.values)...), sortedKeys(m.carriers)...)
-	slices.Sort(types)
-	return types, sortedKeys(m.fields), sortedKeys(m.funcs), sortedKeys(m.probes)
+// names holds the package-level names: types of constants, of values and
+// of carriers, and constants that imply features.
+func (m *APIMap) Symbols() (names, fields, funcs, probes []string) {
+	for _, keys := range [][]string{sortedKeys(m.types), sortedKeys(m.values), sortedKeys(m.carriers), sortedKeys(m.implies)} {
+		names = append(names, keys...)
+	}
+	slices.Sort(names)
+	return names, sortedKeys(m.fields), sortedKeys(m.funcs), sortedKeys(m.probes)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -2,6 +2,7 @@ package analyzer_test
 
 import (
 	"go/constant"
+	"go/token"
 	"go/types"
 	"os"
 	"strings"
@@ -84,8 +85,11 @@ func TestAPIMapSymbolsExist(t *testing.T) {
 	typeNames, fields, fns, probes := api.Symbols()
 	for _, name := range typeNames {
 		dot := strings.LastIndexByte(name, '.')
+		if !token.IsExported(name[dot+1:]) {
+			continue // export data lacks it; TestCiliumOwnPackages fails if the entry stops working
+		}
 		if pkg := pkgs[name[:dot]]; pkg != nil && pkg.Scope().Lookup(name[dot+1:]) == nil {
-			t.Errorf("API map names type %s, which cilium/ebpf does not have", name)
+			t.Errorf("API map names %s, which cilium/ebpf does not have", name)
 		}
 	}
 	for _, name := range append(fns, probes...) {
@@ -242,6 +246,7 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"unknown feature":   {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
 		"value needs none":  {"values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
 		"value twice":       {"values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
+		"implies nothing":   {"implies:\n  - {constant: example.com/lib.KindLink}\n", "constant example.com/lib.KindLink needs no feature"},
 		"carrier twice":     {"carriers:\n  - {type: example.com/lib.Anchor}\n  - {type: example.com/lib.Anchor}\n", "example.com/lib.Anchor is mapped twice"},
 		"probe proves none": {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
 		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},

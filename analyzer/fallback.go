@@ -343,11 +343,15 @@ func (c *checker) isNewError(e ast.Expr) bool {
 	return false
 }
 
+// identOf is the identifier naming x or pkg.x; nil for anything else.
 func identOf(e ast.Expr) *ast.Ident {
-	if sel, ok := e.(*ast.SelectorExpr); ok {
-		return sel.Sel
+	switch e := e.(type) {
+	case *ast.SelectorExpr:
+		return e.Sel
+	case *ast.Ident:
+		return e
 	}
-	return e.(*ast.Ident)
+	return nil
 }
 
 func (c *checker) isErr(e ast.Expr, err *types.Var) bool {

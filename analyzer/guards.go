@@ -236,11 +236,16 @@ func (c *checker) caseAssumes(cc *ast.CaseClause) proof {
 // the features e names if it is a feature constant. The value came from
 // somewhere that chose the feature, and was checked there.
 func (c *checker) namesFeature(e ast.Expr) proof {
-	feats, _, ok := c.constantFeatures(ast.Unparen(e))
-	if !ok {
-		return proofOf()
+	e = ast.Unparen(e)
+	if feats, _, ok := c.constantFeatures(e); ok {
+		return assuming(feats...)
 	}
-	return assuming(feats...)
+	if id := identOf(e); id != nil && len(c.api.implies) > 0 {
+		if k, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Const); ok && k.Pkg() != nil {
+			return assuming(c.api.implies[k.Pkg().Path()+"."+k.Name()]...)
+		}
+	}
+	return proofOf()
 }
 
 // comparisonAssumes is what x == y (equal) or x != y (!equal) being true
