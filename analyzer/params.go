@@ -205,7 +205,9 @@ func (c *checker) checkParamRequirement(call *ast.CallExpr, fn *types.Func, fact
 		if c.byParameter(value, feats, via) {
 			continue
 		}
-		c.report(use{node: value, features: feats, via: via})
+		// The call is where the feature is used: its guards and its
+		// fallback count, wherever the value was written.
+		c.report(use{node: value, features: feats, via: via, call: call})
 	}
 }
 

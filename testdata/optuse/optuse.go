@@ -75,3 +75,22 @@ func testRunSet(prog *ebpf.Program, cpu uint32) {
 }
 
 var _, _, _, _, _, _, _ = zero, module, bloom, freplace, testRun, testRunVar, testRunSet
+
+// A probe that tries with options set in a variable, then falls back:
+// the call is where the option is used, and it is tried (pwru's
+// HaveBPFLinkKprobeMulti).
+func haveKprobeMulti(prog *ebpf.Program) bool { // want haveKprobeMulti:"checks BPF_LINK_TYPE_KPROBE_MULTI when true or nil"
+	opts := link.KprobeMultiOptions{Symbols: []string{"vprintk"}}
+	l, err := link.KretprobeMulti(prog, opts)
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
+}
+
+// Untried, the call is reported once, for the link type.
+func kprobeMultiUntried(prog *ebpf.Program) (link.Link, error) {
+	opts := link.KprobeMultiOptions{Symbols: []string{"vprintk"}}
+	return link.KretprobeMulti(prog, opts) // want `BPF_LINK_TYPE_KPROBE_MULTI requires Linux 5.18`
+}
