@@ -17,6 +17,10 @@ import (
 type callerContext struct {
 	proof    proof
 	fallback bool // every call site falls back on failure
+	// args holds, for each boolean parameter, what every call site's
+	// argument proves when true: a guard passed down
+	// (attach(prog, haveFexit) where haveFexit := features.Have...()).
+	args map[*types.Var]proof
 }
 
 // noteCallee records the identifier a call names its callee by. The
@@ -87,7 +91,8 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 	c.callerCtx[fn] = nil // a recursive call knows nothing more
 	saved := c.file
 	defer func() { c.file = saved }()
-	ctx := &callerContext{fallback: true}
+	ctx := &callerContext{fallback: true, args: map[*types.Var]proof{}}
+	params := fn.Signature().Params()
 	for i, call := range calls {
 		c.file = c.fileOf(call)
 		p := c.proven(call)
@@ -97,7 +102,45 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 			ctx.proof = ctx.proof.intersect(p)
 		}
 		ctx.fallback = ctx.fallback && c.hasFallback(call)
+		for j := range params.Len() {
+			v := params.At(j)
+			if !isBool(v.Type()) || j >= len(call.Args) || call.Ellipsis.IsValid() {
+				continue
+			}
+			arg := c.proves(call.Args[j], true, 0).union(p)
+			if i == 0 {
+				ctx.args[v] = arg
+			} else {
+				ctx.args[v] = ctx.args[v].intersect(arg)
+			}
+		}
 	}
 	c.callerCtx[fn] = ctx
 	return ctx
+}
+
+// parameterProof is what a boolean parameter being true proves: what the
+// argument of every call site proves, for a function whose callers are
+// all known.
+func (c *checker) parameterProof(v *types.Var, at ast.Node) proof {
+	if !isBool(v.Type()) || c.file == nil {
+		return proofOf()
+	}
+	fd := enclosingFuncDecl(c.file, at)
+	if fd == nil {
+		return proofOf()
+	}
+	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return proofOf()
+	}
+	if ctx := c.callerContextOf(fn); ctx != nil {
+		return ctx.args[v]
+	}
+	return proofOf()
+}
+
+func isBool(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsBoolean != 0
 }

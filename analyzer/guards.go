@@ -445,6 +445,9 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			if def := c.singleValue(v); def != nil {
 				return c.proves(def, truth, depth+1)
 			}
+			if truth && c.assigned[v] == 0 {
+				return c.parameterProof(v, e) // a guard passed down
+			}
 		}
 	case *ast.CallExpr:
 		if chk := c.checkOf(e); chk != nil && chk.result == truth {

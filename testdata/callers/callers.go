@@ -136,3 +136,25 @@ func attachFallback(prog *ebpf.Program, ifindex int) (link.Link, error) {
 func attachOnly(prog *ebpf.Program, ifindex int) (link.Link, error) {
 	return tryTCXOnce(prog, ifindex)
 }
+
+// A guard passed down: every caller's argument proves the ring buffer.
+func readIf(m *ebpf.Map, haveRing bool) {
+	if haveRing {
+		ringbuf.NewReader(m)
+	}
+}
+
+// One caller passes a plain true.
+func readIfTold(m *ebpf.Map, haveRing bool) {
+	if haveRing {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+}
+
+func passesGuard(m *ebpf.Map) {
+	ok := features.HaveMapType(ebpf.RingBuf) == nil
+	readIf(m, ok)
+	readIf(m, features.HaveMapType(ebpf.RingBuf) == nil)
+	readIfTold(m, ok)
+	readIfTold(m, true)
+}
