@@ -36,13 +36,14 @@ func (c *checker) noteCallee(call *ast.CallExpr) {
 	default:
 		return
 	}
-	if fn, ok := c.pass.TypesInfo.Uses[id].(*types.Func); ok && fn.Pkg() == c.pass.Pkg && !fn.Exported() {
+	if fn, ok := c.pass.TypesInfo.Uses[id].(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
 		c.callees[id] = call
 	}
 }
 
 // callSites indexes, once per package, the direct calls of this package's
-// unexported functions; a function used any other way maps to nil.
+// functions; a function used any other way maps to nil. (An exported one
+// has callers in other packages too.)
 func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
 	if c.calls != nil {
 		return c.calls
@@ -64,7 +65,7 @@ func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
 	escaped := map[*types.Func]bool{}
 	for id, obj := range c.pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
-		if !ok || fn.Pkg() != c.pass.Pkg || fn.Exported() || escaped[fn] {
+		if !ok || fn.Pkg() != c.pass.Pkg || escaped[fn] {
 			continue
 		}
 		call := c.callees[id]
@@ -85,7 +86,7 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 		return ctx
 	}
 	calls := c.callSites()[fn]
-	if len(calls) == 0 || c.api.funcs[c.key(fn)] != nil {
+	if len(calls) == 0 || fn.Exported() || c.api.funcs[c.key(fn)] != nil {
 		return nil
 	}
 	c.callerCtx[fn] = nil // a recursive call knows nothing more

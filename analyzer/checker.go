@@ -45,7 +45,7 @@ type checker struct {
 
 	// Call sites of unexported functions, and what they share; built on
 	// the first question about a function's callers.
-	callees   map[*ast.Ident]*ast.CallExpr // of unexported functions, from the pre-pass
+	callees   map[*ast.Ident]*ast.CallExpr // of this package's functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
 
@@ -89,6 +89,10 @@ type use struct {
 	// call is the bpf(2) call an attr field is set for: the guards and
 	// fallbacks around that call cover the field too.
 	call ast.Node
+	// given is what holds where the use happens besides the guards around
+	// it: a boolean argument that is a probe's result, passed to a
+	// function that uses the feature only when it is true.
+	given proof
 }
 
 func (c *checker) checkFile(f *ast.File) {

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
@@ -473,8 +474,11 @@ func (c *checker) isNil(e ast.Expr) bool {
 func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	e = ast.Unparen(e)
 	if id, ok := e.(*ast.Ident); ok {
-		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
-			if def := c.singleValue(v); def != nil && depth < maxGuardDepth {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && depth < maxGuardDepth {
+			if def := c.singleValue(v); def != nil {
+				return c.probeResult(def, depth+1)
+			}
+			if def := c.reachingValue(id, v); def != nil {
 				return c.probeResult(def, depth+1)
 			}
 		}
@@ -504,6 +508,57 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 		return c.requirementProof(req)
 	}
 	return proofOf()
+}
+
+// reachingValue is the value a variable assigned more than once has at
+// id, when the statement just before the one holding id, in the same
+// list, assigns it and nothing in between does: the err of
+// `l, err := link.AttachTracing(...)` tested in the next statement, though
+// an earlier call assigned err too.
+func (c *checker) reachingValue(id *ast.Ident, v *types.Var) ast.Expr {
+	if c.file == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(c.file, id.Pos(), id.End())
+	for i := 1; i < len(path); i++ {
+		var list []ast.Stmt
+		switch n := path[i].(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return nil
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		default:
+			continue
+		}
+		stmt, ok := path[i-1].(ast.Stmt)
+		if !ok {
+			return nil
+		}
+		at := slices.Index(list, stmt)
+		if at <= 0 {
+			return nil
+		}
+		as, ok := list[at-1].(*ast.AssignStmt)
+		if !ok {
+			return nil
+		}
+		for j, lhs := range as.Lhs {
+			lid, ok := ast.Unparen(lhs).(*ast.Ident)
+			if !ok || c.pass.TypesInfo.ObjectOf(lid) != v {
+				continue
+			}
+			switch {
+			case len(as.Rhs) == len(as.Lhs) && as.Tok != token.ADD_ASSIGN:
+				return as.Rhs[j]
+			case len(as.Rhs) == 1 && (j == 0 || j == len(as.Lhs)-1):
+				return as.Rhs[0] // a call's first result, or its error
+			}
+		}
+		return nil
+	}
+	return nil
 }
 
 // probed is the set of features a probe call tests for.

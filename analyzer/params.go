@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -39,6 +40,13 @@ func (*paramFact) AFact() {}
 // via describes a use through callee's argument: the chain a diagnostic
 // shows.
 func (e paramEntry) via(callee string) string {
+	if e.Path == "" {
+		via := fmt.Sprintf("%s argument %d", callee, e.Param)
+		if e.Via != "" {
+			via += " → " + e.Via
+		}
+		return via
+	}
 	via := callee + " argument field " + e.Path
 	if e.Via != "" {
 		via += " → " + e.Via
@@ -49,9 +57,13 @@ func (e paramEntry) via(callee string) string {
 func (f *paramFact) String() string {
 	var parts []string
 	for _, e := range f.Entries {
-		parts = append(parts, fmt.Sprintf("argument %d field %s needs %s", e.Param, e.Path, strings.Join(e.Features, ", ")))
+		if e.Path == "" {
+			parts = append(parts, fmt.Sprintf("when true, argument %d needs %s", e.Param, strings.Join(e.Features, ", ")))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("when non-zero, argument %d field %s needs %s", e.Param, e.Path, strings.Join(e.Features, ", ")))
 	}
-	return "when non-zero, " + strings.Join(parts, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // byParameter records a use whose value comes from a parameter of the
@@ -205,9 +217,13 @@ func (c *checker) checkParamRequirement(call *ast.CallExpr, fn *types.Func, fact
 		if c.byParameter(value, feats, via) {
 			continue
 		}
+		var given proof
+		if e.Path == "" { // a boolean that guards the use: what its truth proves
+			given = c.proves(value, true, 0)
+		}
 		// The call is where the feature is used: its guards and its
 		// fallback count, wherever the value was written.
-		c.report(use{node: value, features: feats, via: via, call: call})
+		c.report(use{node: value, features: feats, via: via, call: call, given: given})
 	}
 }
 
@@ -420,4 +436,92 @@ func (c *checker) exportParamRequirements() bool {
 		exported = true
 	}
 	return exported
+}
+
+// byBoolParameter moves a use that an exported function makes only when a
+// boolean parameter is true (TrackSkb(coll, haveFexit, ...) with `if
+// haveFexit { link.AttachTracing(...) }`) to its callers, as "when argument
+// 1 is true, needs trampolines", and reports whether it did. The callers
+// in other packages are checked through the fact, with what their
+// argument proves; callers in this package are known, so the move is made
+// only if each of them passes an argument that proves what is missing.
+func (c *checker) byBoolParameter(u use) bool {
+	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())
+	var conds []ast.Expr
+	var fd *ast.FuncDecl
+	for i := 1; i < len(path) && fd == nil; i++ {
+		switch n := path[i].(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.FuncDecl:
+			fd = n
+		case *ast.IfStmt:
+			if path[i-1] == n.Body {
+				conds = append(conds, conjuncts(n.Cond)...)
+			}
+		}
+	}
+	if len(conds) == 0 || fd == nil {
+		return false
+	}
+	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	// A method may be called through an interface, where no fact is seen.
+	if !ok || !fn.Exported() || fn.Signature().Recv() != nil || c.requires[fn] != nil {
+		return false
+	}
+	index := c.boolParamIndex(fn, conds)
+	if index < 0 {
+		return false
+	}
+	// Callers in this package: all direct, each proving what is missing.
+	calls := c.callSites()[fn]
+	if _, known := c.callSites()[fn]; known && calls == nil {
+		return false // used as a value: callers out of sight
+	}
+	saved := c.file
+	defer func() { c.file = saved }()
+	for _, call := range calls {
+		if index >= len(call.Args) {
+			return false
+		}
+		c.file = c.fileOf(call)
+		p := c.proves(call.Args[index], true, 0).union(c.proven(call))
+		for _, f := range u.features {
+			if !c.provenHas(p, f) && maxVersion(p.version, p.assumedSince()).Less(f.Since()) {
+				return false
+			}
+		}
+	}
+	c.addParamEntry(fn, index, "", u.features, u.via)
+	return true
+}
+
+// boolParamIndex returns the index of a boolean parameter of fn, never
+// assigned, that one of conds is; -1 if none is.
+func (c *checker) boolParamIndex(fn *types.Func, conds []ast.Expr) int {
+	sig := fn.Signature()
+	for _, x := range conds {
+		id, ok := ast.Unparen(x).(*ast.Ident)
+		if !ok {
+			continue
+		}
+		v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+		if !ok || !isBool(v.Type()) || c.singleValue(v) != nil || c.assigned[v] != 0 {
+			continue
+		}
+		for i := range sig.Params().Len() {
+			if sig.Params().At(i) == v && !(sig.Variadic() && i == sig.Params().Len()-1) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// conjuncts splits a && b && c.
+func conjuncts(e ast.Expr) []ast.Expr {
+	if b, ok := ast.Unparen(e).(*ast.BinaryExpr); ok && b.Op == token.LAND {
+		return append(conjuncts(b.X), conjuncts(b.Y)...)
+	}
+	return []ast.Expr{e}
 }

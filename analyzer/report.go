@@ -59,6 +59,23 @@ func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
 	return out
 }
 
+// abiImplied reports whether a proven feature implies f because f is part
+// of the bpf(2) ABI, a command or an attr field, which no kernel
+// configuration removes: a kernel that has tcx links (6.6) knows
+// link_create's target_ifindex (5.9). A probe for a program or map type
+// still proves only itself, as those can be configured out.
+func abiImplied(p proof, f *kernelspec.Feature) bool {
+	if f.Kind != kernelspec.AttrField && f.Kind != kernelspec.Command {
+		return false
+	}
+	for g := range p.features {
+		if !g.Since().Less(f.Since()) {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *checker) hasAll(k *kernelspec.Kernel, feats map[*kernelspec.Feature]bool) bool {
 	for f := range feats {
 		if !k.Has(f) {
@@ -83,7 +100,7 @@ func (c *checker) report(u use) bool {
 	}
 	// Only a use that would be reported, or that may pass a requirement
 	// on to callers, pays for the guard questions.
-	proven := c.proven(u.node)
+	proven := c.proven(u.node).union(u.given)
 	if u.call != nil {
 		proven = proven.union(c.proven(u.call))
 	}
@@ -97,7 +114,7 @@ func (c *checker) report(u use) bool {
 	var worst *kernelspec.Feature
 	var missing []*kernelspec.Kernel
 	for _, f := range u.features {
-		if c.provenHas(proven, f) {
+		if c.provenHas(proven, f) || abiImplied(proven, f) {
 			continue
 		}
 		var lacking []*kernelspec.Kernel
@@ -112,6 +129,9 @@ func (c *checker) report(u use) bool {
 	}
 	if worst == nil || c.hasFallback(u.node) || u.call != nil && c.hasFallback(u.call) {
 		return false
+	}
+	if c.byBoolParameter(u) {
+		return false // the callers decide, and are checked
 	}
 	c.reported[pos] = true
 	if c.ignored(pos) {

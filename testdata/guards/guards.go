@@ -2,6 +2,7 @@
 package guards
 
 import (
+	"fmt"
 	"log"
 
 	"github.com/cilium/ebpf"
@@ -139,4 +140,43 @@ func helperProbe() []asm.Instruction {
 		return asm.Instructions{asm.FnRingbufOutput.Call()}
 	}
 	return asm.Instructions{asm.FnPerfEventOutput.Call()}
+}
+
+// An error variable assigned more than once: a test right after an
+// assignment is about that assignment (pwru's HaveBPFLinkTracing).
+func reusedErr(m *ebpf.Map) error {
+	_, err := fmt.Println()
+	if err != nil {
+		return err
+	}
+	err = features.HaveMapType(ebpf.RingBuf)
+	if err != nil {
+		return err
+	}
+	ringbuf.NewReader(m)
+	return nil
+}
+
+func haveRingReused() bool { // want haveRingReused:"checks BPF_MAP_TYPE_RINGBUF when true or nil"
+	_, err := fmt.Println()
+	if err != nil {
+		return false
+	}
+	err = features.HaveMapType(ebpf.RingBuf)
+	if err != nil {
+		return false
+	}
+	return true
+}
+
+// Something else in between: not followed.
+func staleErr(m *ebpf.Map) error {
+	_, err := fmt.Println()
+	err = features.HaveMapType(ebpf.RingBuf)
+	fmt.Println("probed")
+	if err != nil {
+		return err
+	}
+	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	return nil
 }

@@ -30,14 +30,25 @@ func Attach(prog *ebpf.Program, ifindex int) (link.Link, error) { // want Attach
 	})
 }
 
-// AttachIf uses tcx only when its caller says the kernel has it: the use is
-// checked here, but the caller decides, so nothing is passed on.
-func AttachIf(prog *ebpf.Program, haveTCX bool) (link.Link, error) {
+// AttachIf uses tcx only when its caller says the kernel has it: the
+// callers decide, and are checked with what their argument proves.
+func AttachIf(prog *ebpf.Program, haveTCX bool) (link.Link, error) { // want AttachIf:"when true, argument 1 needs BPF_LINK_TYPE_TCX"
+	if haveTCX {
+		return link.AttachTCX(link.TCXOptions{Program: prog})
+	}
+	return nil, nil
+}
+
+// AttachIfFrom is called in this package with an argument that proves
+// nothing: the use stays reported here.
+func AttachIfFrom(prog *ebpf.Program, haveTCX bool) (link.Link, error) {
 	if haveTCX {
 		return link.AttachTCX(link.TCXOptions{Program: prog}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
 	}
 	return nil, nil
 }
+
+func attachAlways(prog *ebpf.Program) { AttachIfFrom(prog, true) }
 
 // unexported functions pass nothing on: their package's callers are right here.
 func attach(prog *ebpf.Program) (link.Link, error) {

@@ -2,6 +2,8 @@
 package requse
 
 import (
+	"os"
+
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/features"
 
@@ -21,9 +23,20 @@ func open(m *ebpf.Map, prog *ebpf.Program) {
 	reqlib.Attach(prog, 1) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.4 \(via reqlib.Attach → link.AttachTCX\)`
 }
 
-// A function that declares the requirement passes it to its own callers.
-//
-//bpfcompat:requires 5.8
-func Start(m *ebpf.Map) { // want Start:"requires Linux 5.8"
-	reqlib.Open(m)
+// A guard passed to another package: pwru's TrackSkb(coll, haveFexit, ...).
+func attachIf(prog *ebpf.Program) {
+	reqlib.AttachIf(prog, haveTCX())
+	ok := haveTCX()
+	cfg := len(os.Args) > 1
+	reqlib.AttachIf(prog, ok && cfg)
+	reqlib.AttachIf(prog, false)
+	reqlib.AttachIf(prog, cfg) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.4 \(via reqlib.AttachIf argument 1 → link.AttachTCX\)`
 }
+
+// Passed on from a parameter: this function's callers decide.
+func attachFwd(prog *ebpf.Program, have bool) { // want attachFwd:"when true, argument 1 needs BPF_LINK_TYPE_TCX"
+	reqlib.AttachIf(prog, have)
+}
+
+//bpfcompat:checks BPF_LINK_TYPE_TCX
+func haveTCX() bool { return false } // want haveTCX:"checks BPF_LINK_TYPE_TCX when true or nil"
