@@ -571,7 +571,8 @@ func (c *checker) fromCarrier(value ast.Expr, depth int) bool {
 	case *ast.CallExpr:
 		sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr)
 		if !ok || info.Selections[sel] == nil || info.Selections[sel].Kind() != types.MethodVal {
-			return false
+			// A one-argument wrapper: sys.SlicePointer(fdArray).
+			return len(e.Args) == 1 && c.fromCarrier(e.Args[0], depth+1)
 		}
 		named, ok := types.Unalias(deref(info.TypeOf(sel.X))).(*types.Named)
 		return ok && named.Obj().Pkg() != nil && c.api.carriers[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
