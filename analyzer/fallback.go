@@ -291,29 +291,63 @@ func (c *checker) isUnsupportedTest(call *ast.CallExpr, err *types.Var) bool {
 // handsOn reports whether a failure branch returns err (wrapped or not),
 // or gives up without going on.
 func (c *checker) handsOn(branch ast.Stmt, err *types.Var) bool {
-	handed := false
-	ast.Inspect(branch, func(n ast.Node) bool {
+	list := []ast.Stmt{branch}
+	if b, ok := branch.(*ast.BlockStmt); ok {
+		list = b.List
+	}
+	for _, s := range list {
+		switch s := s.(type) {
+		case *ast.IfStmt:
+			if c.onlyOtherErrors(s.Cond, err) {
+				continue // `if !errors.Is(err, ErrNotSupported) { return err }`: other errors only
+			}
+		case *ast.ReturnStmt:
+			// Giving up with an error of its own, at the top of the branch;
+			// a nested one may be the other way's own failure.
+			if len(s.Results) > 0 && c.isNewError(s.Results[len(s.Results)-1]) {
+				return true
+			}
+		case *ast.ExprStmt:
+			if c.terminates(s) {
+				return true // log.Fatal, panic: no other way was taken
+			}
+		}
+		if c.assigns(s, err) {
+			return false // err = other(): what follows is the other way's
+		}
+		if c.returnsErr(s, err) {
+			return true
+		}
+	}
+	return false
+}
+
+// returnsErr reports whether s returns err, wrapped or not.
+func (c *checker) returnsErr(s ast.Stmt, err *types.Var) bool {
+	found := false
+	ast.Inspect(s, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
 			for _, r := range n.Results {
-				if c.mentions(r, err) {
-					handed = true
-				}
-			}
-			if len(n.Results) > 0 && c.isNewError(n.Results[len(n.Results)-1]) {
-				handed = true // gives up with an error of its own
+				found = found || c.mentions(r, err)
 			}
 		}
-		return !handed
+		return !found
 	})
-	if handed {
-		return true
+	return found
+}
+
+// assigns reports whether s assigns v at its top level.
+func (c *checker) assigns(s ast.Stmt, v *types.Var) bool {
+	as, ok := s.(*ast.AssignStmt)
+	if !ok {
+		return false
 	}
-	if b, ok := branch.(*ast.BlockStmt); ok && len(b.List) > 0 {
-		if last, ok := b.List[len(b.List)-1].(*ast.ExprStmt); ok && c.terminates(last) {
-			return true // log.Fatal, panic: no other way was taken
+	for _, lhs := range as.Lhs {
+		if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && c.pass.TypesInfo.ObjectOf(id) == v {
+			return true
 		}
 	}
 	return false

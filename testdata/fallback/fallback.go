@@ -218,3 +218,42 @@ func attachLinkErr(prog *ebpf.Program, ifindex int) (link.Link, error) {
 	}
 	return l, err
 }
+
+// Inside the failure branch: hand on other errors, then go on another way,
+// whose own failure is returned (ebpf-manager's attachXDP).
+func attachXDPOrNetlink(prog *ebpf.Program, ifindex int) (link.Link, error) {
+	l, err := link.AttachXDP(link.XDPOptions{Program: prog, Interface: ifindex})
+	if err != nil {
+		if !errors.Is(err, link.ErrNotSupported) {
+			return nil, fmt.Errorf("link xdp: %w", err)
+		}
+		err = attachNetlink(prog, ifindex)
+		if err != nil {
+			return nil, fmt.Errorf("netlink xdp: %w", err)
+		}
+	}
+	return l, nil
+}
+
+func attachNetlinkOr(prog *ebpf.Program, ifindex int) (link.Link, error) {
+	l, err := link.AttachXDP(link.XDPOptions{Program: prog, Interface: ifindex})
+	if errors.Is(err, link.ErrNotSupported) {
+		if err2 := attachNetlink(prog, ifindex); err2 != nil {
+			return nil, fmt.Errorf("netlink xdp: %w", err2)
+		}
+		return nil, nil
+	}
+	return l, err
+}
+
+func attachNetlink(prog *ebpf.Program, ifindex int) error { return nil }
+
+// Logging first still hands the error on.
+func attachLogged(prog *ebpf.Program, ifindex int) (link.Link, error) {
+	l, err := link.AttachXDP(link.XDPOptions{Program: prog, Interface: ifindex}) // want `BPF_LINK_TYPE_XDP requires Linux 5.9`
+	if err != nil {
+		log.Printf("xdp: %v", err)
+		return nil, err
+	}
+	return l, nil
+}
