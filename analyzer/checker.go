@@ -31,6 +31,9 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
+	// condsAfter lists, by position, the conditions of ifs that follow an
+	// assignment, for reachingValue.
+	condsAfter []condAfter
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact

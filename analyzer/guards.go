@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
+	"sort"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
@@ -510,55 +510,40 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	return proofOf()
 }
 
-// reachingValue is the value a variable assigned more than once has at
-// id, when the statement just before the one holding id, in the same
-// list, assigns it and nothing in between does: the err of
-// `l, err := link.AttachTracing(...)` tested in the next statement, though
-// an earlier call assigned err too.
+// reachingValue is the value a variable assigned more than once has in
+// the condition of an if whose statement just before assigns it: the err
+// of `l, err := link.AttachTracing(...)` tested in the next statement,
+// though an earlier call assigned err too.
 func (c *checker) reachingValue(id *ast.Ident, v *types.Var) ast.Expr {
-	if c.file == nil {
-		return nil
-	}
-	path, _ := astutil.PathEnclosingInterval(c.file, id.Pos(), id.End())
-	for i := 1; i < len(path); i++ {
-		var list []ast.Stmt
-		switch n := path[i].(type) {
-		case *ast.FuncLit, *ast.FuncDecl:
-			return nil
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		default:
-			continue
+	c.singleValue(v) // builds the index
+	// The innermost condition holding id: the last one starting before it.
+	k := sort.Search(len(c.condsAfter), func(k int) bool { return c.condsAfter[k].cond.Pos() > id.Pos() })
+	for k--; k >= 0; k-- {
+		ca := c.condsAfter[k]
+		if id.End() > ca.cond.End() {
+			continue // an enclosing statement's, or one before
 		}
-		stmt, ok := path[i-1].(ast.Stmt)
-		if !ok {
-			return nil
-		}
-		at := slices.Index(list, stmt)
-		if at <= 0 {
-			return nil
-		}
-		as, ok := list[at-1].(*ast.AssignStmt)
-		if !ok {
-			return nil
-		}
-		for j, lhs := range as.Lhs {
+		for j, lhs := range ca.assign.Lhs {
 			lid, ok := ast.Unparen(lhs).(*ast.Ident)
 			if !ok || c.pass.TypesInfo.ObjectOf(lid) != v {
 				continue
 			}
 			switch {
-			case len(as.Rhs) == len(as.Lhs) && as.Tok != token.ADD_ASSIGN:
-				return as.Rhs[j]
-			case len(as.Rhs) == 1 && (j == 0 || j == len(as.Lhs)-1):
-				return as.Rhs[0] // a call's first result, or its error
+			case len(ca.assign.Rhs) == len(ca.assign.Lhs) && ca.assign.Tok != token.ADD_ASSIGN:
+				return ca.assign.Rhs[j]
+			case len(ca.assign.Rhs) == 1 && (j == 0 || j == len(ca.assign.Lhs)-1):
+				return ca.assign.Rhs[0] // a call's first result, or its error
 			}
 		}
 		return nil
 	}
 	return nil
+}
+
+// condAfter is an if's condition and the assignment just before the if.
+type condAfter struct {
+	cond   ast.Expr
+	assign *ast.AssignStmt
 }
 
 // probed is the set of features a probe call tests for.
@@ -588,6 +573,7 @@ func (c *checker) singleValue(v *types.Var) ast.Expr {
 		for _, f := range c.pass.Files {
 			c.collectValues(f)
 		}
+		sort.Slice(c.condsAfter, func(i, j int) bool { return c.condsAfter[i].cond.Pos() < c.condsAfter[j].cond.Pos() })
 	}
 	if c.assigned[v] != 1 {
 		return nil
@@ -632,6 +618,20 @@ func (c *checker) collectValues(f *ast.File) {
 		c.values[v] = value
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		var list []ast.Stmt
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			list = n.List
+		case *ast.CaseClause:
+			list = n.Body
+		}
+		for k := 1; k < len(list); k++ {
+			if ifs, ok := list[k].(*ast.IfStmt); ok && ifs.Init == nil {
+				if as, ok := list[k-1].(*ast.AssignStmt); ok {
+					c.condsAfter = append(c.condsAfter, condAfter{ifs.Cond, as})
+				}
+			}
+		}
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
