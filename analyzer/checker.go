@@ -51,6 +51,10 @@ type checker struct {
 	callees   map[*ast.Ident]*ast.CallExpr // of this package's functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
+	// What a non-zero result of a function implies, and the package's
+	// function declarations, built on demand.
+	results map[resultKey]proof
+	decls   map[*types.Func]*ast.FuncDecl
 
 	// BPF objects the package loads: parsed once, by path; the calls that
 	// load them, and the functions (bpf2go's, in generated files) that do.
@@ -73,6 +77,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *ta
 		wrappers:       map[*types.Func]*wrapperFact{},
 		reported:       map[token.Pos]bool{},
 		callerCtx:      map[*types.Func]*callerContext{},
+		results:        map[resultKey]proof{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*typeRule{},
 		objects:        map[string]*loadedObject{},
@@ -96,6 +101,8 @@ type use struct {
 	// it: a boolean argument that is a probe's result, passed to a
 	// function that uses the feature only when it is true.
 	given proof
+	// value, when set, selects the features only when it is not zero.
+	value ast.Expr
 }
 
 func (c *checker) checkFile(f *ast.File) {

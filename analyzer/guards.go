@@ -33,6 +33,10 @@ type proof struct {
 	features map[*kernelspec.Feature]bool
 	version  kernelspec.Version
 	assumed  map[*kernelspec.Feature]bool
+	// assumedFloor is a release the path assumes without a feature to
+	// name: one of several alternatives holds (case ebpf.AttachTraceFEntry,
+	// ebpf.AttachModifyReturn:), so at least the oldest of them.
+	assumedFloor kernelspec.Version
 }
 
 func proofOf(feats ...*kernelspec.Feature) proof {
@@ -95,6 +99,7 @@ func (p proof) union(q proof) proof {
 	for f := range q.assumed {
 		out.assume(f)
 	}
+	out.assumedFloor = maxVersion(p.assumedFloor, q.assumedFloor)
 	return out
 }
 
@@ -108,6 +113,13 @@ func (p proof) intersect(q proof) proof {
 	out.version = p.version
 	if q.version.Less(p.version) {
 		out.version = q.version
+	}
+	// Either side holds: at least the older of what each assumes.
+	if pv, qv := p.assumedVersion(), q.assumedVersion(); !pv.IsZero() && !qv.IsZero() {
+		out.assumedFloor = pv
+		if qv.Less(pv) {
+			out.assumedFloor = qv
+		}
 	}
 	// What one side proves and the other only assumes, both assume.
 	for f := range p.features {
@@ -130,10 +142,10 @@ func (p *proof) assume(f *kernelspec.Feature) {
 	p.assumed[f] = true
 }
 
-// assumedSince is the newest release an assumed feature came in; zero if
-// nothing is assumed.
-func (p proof) assumedSince() kernelspec.Version {
-	var v kernelspec.Version
+// assumedVersion is the release the path assumes: the newest an assumed
+// feature came in, or its assumed floor; zero if nothing is assumed.
+func (p proof) assumedVersion() kernelspec.Version {
+	v := p.assumedFloor
 	for f := range p.assumed {
 		v = maxVersion(v, f.Since())
 	}
@@ -238,6 +250,18 @@ func (c *checker) caseAssumes(cc *ast.CaseClause) proof {
 // somewhere that chose the feature, and was checked there.
 func (c *checker) namesFeature(e ast.Expr) proof {
 	e = ast.Unparen(e)
+	if lit, ok := e.(*ast.CompositeLit); ok {
+		// match{ebpf.LSM, ebpf.AttachLSMMac}: equal only if every
+		// element is, so it assumes what each names.
+		out := proofOf()
+		for _, elt := range lit.Elts {
+			if kv, ok := elt.(*ast.KeyValueExpr); ok {
+				elt = kv.Value
+			}
+			out = out.union(c.namesFeature(elt))
+		}
+		return out
+	}
 	if feats, _, ok := c.constantFeatures(e); ok {
 		return assuming(feats...)
 	}
@@ -357,6 +381,10 @@ func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) proof {
 		if s == child {
 			break
 		}
+		if sw, ok := s.(*ast.SwitchStmt); ok && sw.Tag != nil {
+			proven = proven.union(c.pastSwitch(sw))
+			continue
+		}
 		ifs, ok := s.(*ast.IfStmt)
 		if !ok {
 			continue
@@ -374,6 +402,49 @@ func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) proof {
 // terminates reports whether control never falls out of the end of s:
 // return, panic, a jump, or a call of a function that does not return
 // (os.Exit, log.Fatal, t.Skip, t.Fatal: listed in the API map's exits).
+// pastSwitch is what the code after a switch on a value assumes when its
+// default leaves (returns, continues, panics) and no other case does: one
+// of the other cases matched (cilium/ebpf's findProgramTargetInKernel).
+func (c *checker) pastSwitch(sw *ast.SwitchStmt) proof {
+	var out proof
+	hasDefault, first := false, true
+	for _, st := range sw.Body.List {
+		cc, ok := st.(*ast.CaseClause)
+		if !ok {
+			return proofOf()
+		}
+		var last ast.Stmt
+		if len(cc.Body) > 0 {
+			last = cc.Body[len(cc.Body)-1]
+		}
+		leaves := last != nil && c.terminates(last) && !isBreak(last)
+		if cc.List == nil {
+			if !leaves {
+				return proofOf()
+			}
+			hasDefault = true
+			continue
+		}
+		if leaves {
+			continue // this case does not reach past the switch either
+		}
+		if first {
+			out, first = c.caseAssumes(cc), false
+		} else {
+			out = out.intersect(c.caseAssumes(cc))
+		}
+	}
+	if !hasDefault || first {
+		return proofOf()
+	}
+	return out
+}
+
+func isBreak(s ast.Stmt) bool {
+	b, ok := s.(*ast.BranchStmt)
+	return ok && b.Tok == token.BREAK
+}
+
 func (c *checker) terminates(s ast.Stmt) bool {
 	switch s := s.(type) {
 	case *ast.BlockStmt:

@@ -487,7 +487,7 @@ func (c *checker) byBoolParameter(u use) bool {
 		c.file = c.fileOf(call)
 		p := c.proves(call.Args[index], true, 0).union(c.proven(call))
 		for _, f := range u.features {
-			if !c.provenHas(p, f) && maxVersion(p.version, p.assumedSince()).Less(f.Since()) {
+			if !c.provenHas(p, f) && maxVersion(p.version, p.assumedVersion()).Less(f.Since()) {
 				return false
 			}
 		}

@@ -37,10 +37,10 @@ func (c *checker) effectiveTargets(floor kernelspec.Version) []*kernelspec.Kerne
 // raised to where it came in and kernel specs without it dropped.
 func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
 	targets := c.effectiveTargets(maxVersion(c.floor, p.version))
-	if len(p.assumed) == 0 {
+	since := p.assumedVersion()
+	if since.IsZero() {
 		return targets
 	}
-	since := p.assumedSince()
 	var out []*kernelspec.Kernel
 	for _, k := range targets {
 		switch {
@@ -103,6 +103,9 @@ func (c *checker) report(u use) bool {
 	proven := c.proven(u.node).union(u.given)
 	if u.call != nil {
 		proven = proven.union(c.proven(u.call))
+	}
+	if u.value != nil {
+		proven = proven.union(c.nonZeroProof(u.value, 0))
 	}
 	if inferring && !c.hasFallback(u.node) && (u.call == nil || !c.hasFallback(u.call)) {
 		c.noteUnguarded(u, proven)

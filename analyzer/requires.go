@@ -216,7 +216,7 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 				c.inferred[fn] = req
 			}
 			for _, f := range u.features {
-				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedSince()).Less(f.Since()) {
+				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
 					continue
 				}
 				if !slices.Contains(req.Features, f.Name) {

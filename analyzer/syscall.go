@@ -493,7 +493,7 @@ func (c *checker) checkAttrField(cmd *kernelspec.Feature, set fieldSet, call *as
 	if c.copiedFromMapped(set.value, pick) || c.fromCarrier(set.value, 0) {
 		return
 	}
-	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call})
+	c.report(use{node: set.node, features: []*kernelspec.Feature{pick}, via: via, call: call, value: set.value})
 }
 
 // copiedFromMapped reports whether value is read from a field that the API

@@ -19,7 +19,10 @@ func attachTypeFor(pt ebpf.ProgramType, spec *ebpf.ProgramSpec) {
 	case ebpf.XDP:
 		spec.AttachType = ebpf.AttachXDP // want `BPF_XDP requires Linux 5.9, but the target is 5.4`
 	case ebpf.Tracing, ebpf.LSM:
-		// Either one: only what both name is assumed, here nothing.
+		// Either one: at least the older of the two, 5.5.
+		spec.AttachType = ebpf.AttachSkLookup // want `BPF_SK_LOOKUP requires Linux 5.9, but the target is 5.5`
+	case ebpf.Tracing + 100, ebpf.Extension:
+		// One is no feature: nothing is assumed.
 		spec.AttachType = ebpf.AttachSkLookup // want `BPF_SK_LOOKUP requires Linux 5.9, but the target is 5.4`
 	default:
 		spec.AttachType = ebpf.AttachSkLookup // want `BPF_SK_LOOKUP requires Linux 5.9`
@@ -72,4 +75,33 @@ func targeted(spec *ebpf.ProgramSpec) {
 	if spec.AttachTarget == nil {
 		spec.AttachType = ebpf.AttachTraceFEntry // want `BPF_TRACE_FENTRY requires Linux 5.5`
 	}
+}
+
+// Past a switch whose default leaves, one of the other cases matched; a
+// case on a struct of constants assumes each (cilium/ebpf's
+// findProgramTargetInKernel).
+func pastSwitch(pt ebpf.ProgramType, at ebpf.AttachType, spec *ebpf.ProgramSpec) error {
+	type match struct {
+		p ebpf.ProgramType
+		a ebpf.AttachType
+	}
+	switch (match{pt, at}) {
+	case match{ebpf.LSM, ebpf.AttachLSMMac}:
+	case match{ebpf.Tracing, ebpf.AttachTraceFEntry}, match{ebpf.Tracing, ebpf.AttachTraceFExit}:
+	default:
+		return nil
+	}
+	spec.AttachType = ebpf.AttachTraceFEntry  // 5.5, and the oldest case is 5.5
+	spec.AttachType = ebpf.AttachModifyReturn // want `BPF_MODIFY_RETURN requires Linux 5.7, but the target is 5.5`
+	return nil
+}
+
+// A default that only breaks out of the switch reaches past it.
+func pastSwitchBreak(pt ebpf.ProgramType, spec *ebpf.ProgramSpec) {
+	switch pt {
+	case ebpf.Tracing:
+	default:
+		break
+	}
+	spec.AttachType = ebpf.AttachTraceFEntry // want `BPF_TRACE_FENTRY requires Linux 5.5, but the target is 5.4`
 }

@@ -180,3 +180,33 @@ func queryLinks(target uint32, ids, links []uint32) error {
 	}
 	return nil
 }
+
+// A value non-zero only where a feature is assumed: a BTF id that the
+// lookup returns only for tracing and LSM programs (5.5 and later), like
+// cilium/ebpf's findProgramTargetInKernel.
+func btfIDFor(progType uint32) (uint32, error) {
+	switch progType {
+	case unix.BPF_PROG_TYPE_TRACING, unix.BPF_PROG_TYPE_LSM:
+	default:
+		return 0, errNoBTF
+	}
+	return lookupBTFID(), nil
+}
+
+func lookupBTFID() uint32 { return 7 }
+
+var errNoBTF = unix.EINVAL
+
+func loadTraced(progType uint32, insns []uint64) (uintptr, error) {
+	attr := progLoadAttr{ProgType: progType, InsnCnt: uint32(len(insns))}
+	id, _ := btfIDFor(progType)
+	attr.AttachBtfID = id
+	if other := lookupBTFID(); progType == 0 {
+		attr.AttachBtfID = other // want `BPF_PROG_LOAD.attach_btf_id requires Linux 5.5`
+	}
+	fd, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_LOAD, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno != 0 {
+		return 0, errno
+	}
+	return fd, nil
+}
