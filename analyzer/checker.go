@@ -55,6 +55,9 @@ type checker struct {
 	// function declarations, built on demand.
 	results map[resultKey]proof
 	decls   map[*types.Func]*ast.FuncDecl
+	// attrVars lists, for each variable passed as the attr of a bpf(2)
+	// call, the commands it is passed with; from the pre-pass.
+	attrVars map[*types.Var][]attrSite
 
 	// BPF objects the package loads: parsed once, by path; the calls that
 	// load them, and the functions (bpf2go's, in generated files) that do.
@@ -78,6 +81,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *ta
 		reported:       map[token.Pos]bool{},
 		callerCtx:      map[*types.Func]*callerContext{},
 		results:        map[resultKey]proof{},
+		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*typeRule{},
 		objects:        map[string]*loadedObject{},

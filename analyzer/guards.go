@@ -329,33 +329,25 @@ func (c *checker) writtenFieldAssumes(e ast.Expr) proof {
 	if !ok {
 		return proofOf()
 	}
-	set, ok := c.fieldOf(e, v)
-	body := c.enclosingBody(e)
-	if !ok || body == nil {
+	sites := c.attrVars[v]
+	if len(sites) == 0 {
 		return proofOf()
 	}
-	var out proof
-	ast.Inspect(body, func(n ast.Node) bool {
-		call, isCall := n.(*ast.CallExpr)
-		if !isCall || len(out.assumed) > 0 {
-			return len(out.assumed) == 0
+	set, ok := c.fieldOf(e, v)
+	if !ok {
+		return proofOf()
+	}
+	for _, site := range sites {
+		if pick, _ := c.attrField(site.cmd, set); pick != nil {
+			return assuming(pick)
 		}
-		fn, isFunc := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-		if !isFunc {
-			return true
-		}
-		site, isSite := c.bpfCallSite(call, fn)
-		if !isSite || !c.refersTo(attrOperand(c.pass.TypesInfo, site.attr), v) {
-			return true
-		}
-		if cmd, _ := c.siteCommand(site); cmd != nil {
-			if pick, _ := c.attrField(cmd, set); pick != nil {
-				out = assuming(pick)
-			}
-		}
-		return true
-	})
-	return out
+	}
+	return proofOf()
+}
+
+// attrSite is the command of a bpf(2) call.
+type attrSite struct {
+	cmd *kernelspec.Feature
 }
 
 func isTaglessSwitch(n ast.Node) bool {

@@ -374,6 +374,11 @@ func (c *checker) findAttrParams(call *ast.CallExpr, fn *types.Func) {
 	if cmd == nil {
 		return
 	}
+	if id, ok := attrOperand(c.pass.TypesInfo, site.attr).(*ast.Ident); ok {
+		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+			c.attrVars[v] = append(c.attrVars[v], attrSite{cmd})
+		}
+	}
 	for _, set := range c.attrFieldsSet(site) {
 		if pick, via := c.attrField(cmd, set); pick != nil {
 			c.byParameter(set.value, []*kernelspec.Feature{pick}, via)

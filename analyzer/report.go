@@ -59,6 +59,25 @@ func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
 	return out
 }
 
+// worstMissing is the newest of the use's features that a target lacks
+// on a path with proof proven; nil if none is missing.
+func (c *checker) worstMissing(u use, proven proof) *kernelspec.Feature {
+	targets := c.targetsUnder(proven)
+	var worst *kernelspec.Feature
+	for _, f := range u.features {
+		if c.provenHas(proven, f) || abiImplied(proven, f) || worst != nil && !worst.Since().Less(f.Since()) {
+			continue
+		}
+		for _, k := range targets {
+			if !k.Has(f) {
+				worst = f
+				break
+			}
+		}
+	}
+	return worst
+}
+
 // abiImplied reports whether a proven feature implies f because f is part
 // of the bpf(2) ABI, a command or an attr field, which no kernel
 // configuration removes: a kernel that has tcx links (6.6) knows
@@ -104,7 +123,9 @@ func (c *checker) report(u use) bool {
 	if u.call != nil {
 		proven = proven.union(c.proven(u.call))
 	}
-	if u.value != nil {
+	if u.value != nil && (inferring || missingNow && c.worstMissing(u, proven) != nil) {
+		// Asked only when the rest leaves something missing: it reads
+		// every assignment of the value.
 		proven = proven.union(c.nonZeroProof(u.value, 0))
 	}
 	if inferring && !c.hasFallback(u.node) && (u.call == nil || !c.hasFallback(u.call)) {
@@ -114,20 +135,13 @@ func (c *checker) report(u use) bool {
 		return false
 	}
 	targets = c.targetsUnder(proven)
-	var worst *kernelspec.Feature
+	worst := c.worstMissing(u, proven)
 	var missing []*kernelspec.Kernel
-	for _, f := range u.features {
-		if c.provenHas(proven, f) || abiImplied(proven, f) {
-			continue
-		}
-		var lacking []*kernelspec.Kernel
+	if worst != nil {
 		for _, k := range targets {
-			if !k.Has(f) {
-				lacking = append(lacking, k)
+			if !k.Has(worst) {
+				missing = append(missing, k)
 			}
-		}
-		if len(lacking) > 0 && (worst == nil || worst.Since().Less(f.Since())) {
-			worst, missing = f, lacking
 		}
 	}
 	if worst == nil || c.hasFallback(u.node) || u.call != nil && c.hasFallback(u.call) {
