@@ -94,27 +94,31 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 	defer func() { c.file = saved }()
 	ctx := &callerContext{fallback: true, args: map[*types.Var]proof{}}
 	params := fn.Signature().Params()
-	for i, call := range calls {
+	var all alternatives
+	args := map[*types.Var]*alternatives{}
+	for _, call := range calls {
 		c.file = c.fileOf(call)
 		p := c.proven(call)
-		if i == 0 {
-			ctx.proof = p
-		} else {
-			ctx.proof = ctx.proof.intersect(p)
-		}
+		all.add(p)
 		ctx.fallback = ctx.fallback && c.hasFallback(call)
 		for j := range params.Len() {
 			v := params.At(j)
-			if !isBool(v.Type()) || j >= len(call.Args) || call.Ellipsis.IsValid() {
+			if !isBool(v.Type()) {
 				continue
 			}
-			arg := c.proves(call.Args[j], true, 0).union(p)
-			if i == 0 {
-				ctx.args[v] = arg
-			} else {
-				ctx.args[v] = ctx.args[v].intersect(arg)
+			if args[v] == nil {
+				args[v] = &alternatives{}
 			}
+			if j >= len(call.Args) || call.Ellipsis.IsValid() {
+				args[v].add(proofOf()) // f(xs...): the argument is not in sight
+				continue
+			}
+			args[v].add(c.proves(call.Args[j], true, 0).union(p))
 		}
+	}
+	ctx.proof = all.p
+	for v, a := range args {
+		ctx.args[v] = a.p
 	}
 	c.callerCtx[fn] = ctx
 	return ctx

@@ -230,19 +230,14 @@ func (c *checker) receiverAssumes(fn *types.Func) proof {
 }
 
 // caseAssumes is what a case of a switch on a value assumes: the feature
-// its constants name (case ebpf.SkLookup:), or, for several, what they
-// all name.
+// its constant names (case ebpf.SkLookup:), or, for several, one of theirs
+// and so at least the oldest release.
 func (c *checker) caseAssumes(cc *ast.CaseClause) proof {
-	var out proof
-	for j, e := range cc.List {
-		p := c.namesFeature(e)
-		if j == 0 {
-			out = p
-		} else {
-			out = out.intersect(p)
-		}
+	var out alternatives
+	for _, e := range cc.List {
+		out.add(c.namesFeature(e))
 	}
-	return out
+	return out.p
 }
 
 // namesFeature is what a path taken only when a value equals e assumes:
@@ -398,8 +393,8 @@ func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) proof {
 // default leaves (returns, continues, panics) and no other case does: one
 // of the other cases matched (cilium/ebpf's findProgramTargetInKernel).
 func (c *checker) pastSwitch(sw *ast.SwitchStmt) proof {
-	var out proof
-	hasDefault, first := false, true
+	var out alternatives
+	hasDefault := false
 	for _, st := range sw.Body.List {
 		cc, ok := st.(*ast.CaseClause)
 		if !ok {
@@ -420,16 +415,12 @@ func (c *checker) pastSwitch(sw *ast.SwitchStmt) proof {
 		if leaves {
 			continue // this case does not reach past the switch either
 		}
-		if first {
-			out, first = c.caseAssumes(cc), false
-		} else {
-			out = out.intersect(c.caseAssumes(cc))
-		}
+		out.add(c.caseAssumes(cc))
 	}
-	if !hasDefault || first {
+	if !hasDefault || !out.any {
 		return proofOf()
 	}
-	return out
+	return out.p
 }
 
 func isBreak(s ast.Stmt) bool {
