@@ -490,11 +490,8 @@ func (c *checker) byBoolParameter(u use) bool {
 			return false
 		}
 		c.file = c.fileOf(call)
-		p := c.proves(call.Args[index], true, 0).union(c.proven(call))
-		for _, f := range u.features {
-			if !c.provenHas(p, f) && maxVersion(p.version, p.assumedVersion()).Less(f.Since()) {
-				return false
-			}
+		if c.worstMissing(u, c.proves(call.Args[index], true, 0).union(c.proven(call))) != nil {
+			return false
 		}
 	}
 	c.addParamEntry(fn, index, "", u.features, u.via)
