@@ -37,6 +37,9 @@ type apiFile struct {
 	Probes   []apiProbe   `yaml:"probes"`
 	Syscalls []apiSyscall `yaml:"syscalls"`
 	Exits    []string     `yaml:"exits"`
+	// ErrorMakers lists functions that make a new error (fmt.Errorf):
+	// returning one from a failure branch gives up, it does not fall back.
+	ErrorMakers []string `yaml:"error_makers"`
 	// Unsupported lists the errors that mean "this kernel lacks it":
 	// testing for one and going on another way is a fallback.
 	Unsupported []string `yaml:"unsupported_errors"`
@@ -164,6 +167,7 @@ type APIMap struct {
 	probes       map[string]*probeRule
 	syscalls     map[string]*apiSyscall
 	exits        map[string]bool // functions that never return: early exits
+	errorMakers  map[string]bool // functions that make a new error
 	unsupported  map[string]bool // errors that mean the kernel lacks a feature
 	versionCodes map[string]bool // functions returning LINUX_VERSION_CODE
 	featureTests map[string]int  // feature-test constructors: version argument
@@ -191,6 +195,7 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 		probes:       map[string]*probeRule{},
 		syscalls:     map[string]*apiSyscall{},
 		exits:        map[string]bool{},
+		errorMakers:  map[string]bool{},
 		unsupported:  map[string]bool{},
 		versionCodes: map[string]bool{},
 		featureTests: map[string]int{},
@@ -331,6 +336,12 @@ func (m *APIMap) add(file string, data []byte, db *kernelspec.DB) error {
 			return errf("exits: %q is not a qualified Go function", fn)
 		}
 		m.exits[fn] = true
+	}
+	for _, fn := range f.ErrorMakers {
+		if _, ok := symbolPackage(fn); !ok {
+			return errf("error_makers: %q is not a qualified Go function", fn)
+		}
+		m.errorMakers[fn] = true
 	}
 	for _, e := range f.Unsupported {
 		if _, ok := symbolPackage(e); !ok {

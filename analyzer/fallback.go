@@ -353,9 +353,9 @@ func (c *checker) assigns(s ast.Stmt, v *types.Var) bool {
 	return false
 }
 
-// isNewError recognises an error made on the spot or named: fmt.Errorf,
-// errors.New, ebpf.ErrNotSupported. A call to anything else may be the
-// other way, returning its own result.
+// isNewError recognises an error made on the spot (the API map's
+// error_makers: fmt.Errorf, errors.New) or named (ebpf.ErrNotSupported). A
+// call to anything else may be the other way, returning its own result.
 func (c *checker) isNewError(e ast.Expr) bool {
 	if !c.isError(e) || c.isNil(e) {
 		return false
@@ -366,13 +366,7 @@ func (c *checker) isNewError(e ast.Expr) bool {
 		return isVar
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, e).(*types.Func)
-		if !ok || fn.Pkg() == nil {
-			return false
-		}
-		switch fn.FullName() {
-		case "fmt.Errorf", "errors.New", "errors.Join":
-			return true
-		}
+		return ok && c.api.errorMakers[c.key(fn)]
 	}
 	return false
 }
