@@ -34,10 +34,11 @@ func (c *checker) nonZeroProof(e ast.Expr, depth int) proof {
 	if !ok || v.Pkg() != c.pass.Pkg || v.Parent() == nil || v.Parent() == c.pass.Pkg.Scope() {
 		return proofOf()
 	}
-	body := c.enclosingBody(id)
-	if body == nil || c.isParameter(v, body) {
-		return proofOf()
+	fd := enclosingFuncDecl(c.file, id)
+	if fd == nil || fd.Body == nil || v.Pos() < fd.Body.Pos() {
+		return proofOf() // a parameter or result: its values come from elsewhere
 	}
+	body := fd.Body
 	var out alternatives
 	known := true
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -177,12 +178,6 @@ func (c *checker) funcDecl(fn *types.Func) *ast.FuncDecl {
 		}
 	}
 	return c.decls[fn]
-}
-
-// isParameter reports whether v is a parameter or result of the function
-// whose body this is.
-func (c *checker) isParameter(v *types.Var, body *ast.BlockStmt) bool {
-	return v.Pos() < body.Pos()
 }
 
 // assignsIn reports whether n (a ++/-- or a range) assigns v.
