@@ -490,7 +490,7 @@ func (c *checker) byBoolParameter(u use) bool {
 			return false
 		}
 		c.file = c.fileOf(call)
-		if c.worstMissing(u, c.proves(call.Args[index], true, 0).union(c.proven(call))) != nil {
+		if c.stillMissing(u, c.proves(call.Args[index], true, 0).union(c.proven(call))) {
 			return false
 		}
 	}

@@ -60,22 +60,30 @@ func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
 }
 
 // worstMissing is the newest of the use's features that a target lacks
-// on a path with proof proven; nil if none is missing.
-func (c *checker) worstMissing(u use, proven proof) *kernelspec.Feature {
+// on a path with proof proven, with the targets that lack it; nil if none
+// is missing.
+func (c *checker) worstMissing(u use, proven proof) (worst *kernelspec.Feature, missing []*kernelspec.Kernel) {
 	targets := c.targetsUnder(proven)
-	var worst *kernelspec.Feature
 	for _, f := range u.features {
 		if c.provenHas(proven, f) || abiImplied(proven, f) || worst != nil && !worst.Since().Less(f.Since()) {
 			continue
 		}
+		var lacking []*kernelspec.Kernel
 		for _, k := range targets {
 			if !k.Has(f) {
-				worst = f
-				break
+				lacking = append(lacking, k)
 			}
 		}
+		if len(lacking) > 0 {
+			worst, missing = f, lacking
+		}
 	}
-	return worst
+	return worst, missing
+}
+
+func (c *checker) stillMissing(u use, proven proof) bool {
+	worst, _ := c.worstMissing(u, proven)
+	return worst != nil
 }
 
 // abiImplied reports whether a proven feature implies f because f is part
@@ -123,7 +131,7 @@ func (c *checker) report(u use) bool {
 	if u.call != nil {
 		proven = proven.union(c.proven(u.call))
 	}
-	if u.value != nil && (inferring || missingNow && c.worstMissing(u, proven) != nil) {
+	if u.value != nil && (inferring || missingNow && c.stillMissing(u, proven)) {
 		// Asked only when the rest leaves something missing: it reads
 		// every assignment of the value.
 		proven = proven.union(c.nonZeroProof(u.value, 0))
@@ -134,16 +142,8 @@ func (c *checker) report(u use) bool {
 	if !missingNow {
 		return false
 	}
-	targets = c.targetsUnder(proven)
-	worst := c.worstMissing(u, proven)
-	var missing []*kernelspec.Kernel
-	if worst != nil {
-		for _, k := range targets {
-			if !k.Has(worst) {
-				missing = append(missing, k)
-			}
-		}
-	}
+	targets = c.targetsUnder(proven) // how many: the message names them all when several
+	worst, missing := c.worstMissing(u, proven)
 	if worst == nil || c.hasFallback(u.node) || u.call != nil && c.hasFallback(u.call) {
 		return false
 	}
