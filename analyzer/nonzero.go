@@ -84,6 +84,27 @@ func (c *checker) nonZeroProof(e ast.Expr, depth int) proof {
 				}
 				out.add(p)
 			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if info.Defs[name] != v {
+					continue
+				}
+				switch {
+				case len(n.Values) == 0:
+					// var id uint32: zero selects nothing
+				case len(n.Values) == len(n.Names):
+					if !isZeroConst(info, n.Values[i]) {
+						out.add(c.proven(n).union(c.nonZeroProof(n.Values[i], depth+1)))
+					}
+				default:
+					call, isCall := ast.Unparen(n.Values[0]).(*ast.CallExpr)
+					if !isCall {
+						known = false
+						return false
+					}
+					out.add(c.proven(n).union(c.resultProof(call, i, depth)))
+				}
+			}
 		}
 		return true
 	})

@@ -210,3 +210,19 @@ func loadTraced(progType uint32, insns []uint64) (uintptr, error) {
 	}
 	return fd, nil
 }
+
+// A declaration with a value is an assignment too: here it makes the id
+// non-zero for any program type.
+func loadDeclared(progType uint32) (uintptr, error) {
+	attr := progLoadAttr{ProgType: progType}
+	var id uint32 = 3
+	if progType == unix.BPF_PROG_TYPE_TRACING {
+		id, _ = btfIDFor(progType)
+	}
+	attr.AttachBtfID = id // want `BPF_PROG_LOAD.attach_btf_id requires Linux 5.5`
+	fd, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_LOAD, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+	if errno != 0 {
+		return 0, errno
+	}
+	return fd, nil
+}
