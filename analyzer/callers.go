@@ -27,13 +27,8 @@ type callerContext struct {
 // first pre-pass walk (findObjectLoaders) sees every call once, before any
 // guard question needs the index.
 func (c *checker) noteCallee(call *ast.CallExpr) {
-	var id *ast.Ident
-	switch fun := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		id = fun
-	case *ast.SelectorExpr:
-		id = fun.Sel
-	default:
+	id := identOf(ast.Unparen(call.Fun))
+	if id == nil {
 		return
 	}
 	if fn, ok := c.pass.TypesInfo.Uses[id].(*types.Func); ok && fn.Pkg() == c.pass.Pkg {
