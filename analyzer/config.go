@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bpfcompat/bpfcompat/internal/suggest"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -83,7 +84,7 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 		case "spec-files":
 			dst = &cfg.SpecFiles
 		default:
-			return nil, fmt.Errorf("%s:%d: unknown key %q%s (the keys are %s)", path, k.Line, k.Value, didYouMean(k.Value, configKeys), strings.Join(configKeys, ", "))
+			return nil, fmt.Errorf("%s:%d: unknown key %q%s (the keys are %s)", path, k.Line, k.Value, suggest.DidYouMean(k.Value, configKeys), strings.Join(configKeys, ", "))
 		}
 		list, err := listSetting(path, k.Value, v)
 		if err != nil {
@@ -259,11 +260,16 @@ func (r *targetResolver) resolve(dir string) (*targetSet, error) {
 			origin = r.flag.origin
 		}
 		if r.flag.moduleRelative {
-			root, err := moduleRoot(dir)
+			// The module the driver runs in: a dependency's package,
+			// analyzed for its facts, lives elsewhere (the module cache)
+			// but is checked against the same targets.
+			wd, err := os.Getwd()
 			if err != nil {
 				return nil, err
 			}
-			base = root
+			if base, err = moduleRoot(wd); err != nil {
+				return nil, err
+			}
 		}
 		return r.cached(origin+"\x00"+base, func() (*targetSet, error) {
 			specWhere := "-spec-files flag"
@@ -341,7 +347,7 @@ func (r *targetResolver) parse(targets, specFiles []setting, origin, base string
 			for n := range named {
 				names = append(names, n)
 			}
-			return nil, fmt.Errorf("%s: kernel: %q is neither a kernel version, a spec file, nor the name of a kernel in spec-files%s", t.where, t.value, didYouMean(t.value, names))
+			return nil, fmt.Errorf("%s: kernel: %q is neither a kernel version, a spec file, nor the name of a kernel in spec-files%s", t.where, t.value, suggest.DidYouMean(t.value, names))
 		}
 		path := t.value
 		if isSpecPath(path) {
@@ -356,8 +362,8 @@ func (r *targetResolver) parse(targets, specFiles []setting, origin, base string
 	return set, nil
 }
 
-// moduleRoot is the directory of the go.mod that holds dir, or dir when
-// none does.
+// moduleRoot is the directory of the go.mod above dir, or dir when there
+// is none.
 func moduleRoot(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -1,10 +1,14 @@
 package analyzer
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
 // TestConfigErrors: every mistake in .bpfcompat.yaml is one line,
@@ -42,5 +46,64 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if !slices.Equal(cfg.Kernel, want.Kernel) || !slices.Equal(cfg.SpecFiles, want.SpecFiles) {
 		t.Errorf("parsed %+v, want %+v", *cfg, want)
+	}
+}
+
+// TestDriverSettingsRelativeToModule: paths in a driver's settings
+// (golangci-lint's) resolve against the root of the module it runs in,
+// from whichever of its directories: VS Code runs golangci-lint in the
+// package's directory.
+func TestDriverSettingsRelativeToModule(t *testing.T) {
+	mod := t.TempDir()
+	spec, err := os.ReadFile(filepath.Join("..", "testdata", "flagtarget", "rhel-8.10.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"go.mod":               []byte("module m\n"),
+		"fleet/rhel-8.10.yaml": spec,
+		"deep/pkg/p.go":        []byte("package pkg\n"),
+	} {
+		path := filepath.Join(mod, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := New()
+	if err := Configure(a, DriverSettings{Kernel: []string{"5.10", "rhel-8.10"}, SpecFiles: []string{"fleet/rhel-8.10.yaml"}, Origin: "bpfcompat settings"}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &targetResolver{flag: a.Flags.Lookup("kernel").Value.(*kernelFlag), specFiles: a.Flags.Lookup("spec-files").Value.(*specFilesFlag), db: db}
+	// Run in a package's directory, as VS Code does, and analyze a
+	// package elsewhere (a dependency, for its facts).
+	t.Chdir(filepath.Join(mod, "deep", "pkg"))
+	set, err := r.resolve(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, k := range set.kernels {
+		names = append(names, k.Name)
+	}
+	if !slices.Equal(names, []string{"5.10", "rhel-8.10"}) {
+		t.Errorf("targets %v", names)
+	}
+
+	// A path that is not there names the setting and the file.
+	a = New()
+	if err := Configure(a, DriverSettings{Kernel: []string{"fleet/none.yaml"}, Origin: "bpfcompat settings"}); err != nil {
+		t.Fatal(err)
+	}
+	r = &targetResolver{flag: a.Flags.Lookup("kernel").Value.(*kernelFlag), specFiles: a.Flags.Lookup("spec-files").Value.(*specFilesFlag), db: db}
+	_, err = r.resolve(filepath.Join(mod, "deep", "pkg"))
+	if want := "bpfcompat settings: kernel: "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), filepath.Join(mod, "fleet", "none.yaml")) {
+		t.Errorf("missing spec file: %v, want %q and the path", err, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/bpfcompat/bpfcompat/internal/suggest"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -26,7 +27,7 @@ func (c *checker) fileFloor(f *ast.File) kernelspec.Version {
 		for _, cm := range g.List {
 			verb, arg, ok := parseDirective(cm.Text)
 			if ok && !slices.Contains(directiveVerbs, verb) {
-				c.pass.ReportRangef(cm, "unknown directive //bpfcompat:%s%s (the directives are %s)", verb, didYouMean(verb, directiveVerbs), strings.Join(directiveVerbs, ", "))
+				c.pass.ReportRangef(cm, "unknown directive //bpfcompat:%s%s (the directives are %s)", verb, suggest.DidYouMean(verb, directiveVerbs), strings.Join(directiveVerbs, ", "))
 				continue
 			}
 			if !ok || verb != "kernel" {
