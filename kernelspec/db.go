@@ -126,10 +126,14 @@ func build(files []*specFile) (*DB, error) {
 }
 
 // changeKey identifies the kernel change that introduced f: its commit, or
-// the source that dates it (which names the mirrored commit).
+// the source that dates it (which names the mirrored commit). A kfunc's
+// source names the BTF that dates it, not a change: without a commit it
+// stands alone.
 func changeKey(f *Feature) string {
 	p := f.Introduced()
 	switch {
+	case f.Kind == Kfunc && p.Commit == "" && p.Subject == "":
+		return ""
 	case p.Subject != "":
 		return f.Since().String() + " " + p.Subject
 	case p.Commit != "":
