@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
 )
@@ -51,17 +52,17 @@ func TestAPIMapListsResolve(t *testing.T) {
 			entries = append(entries, listEntry{list, s, want})
 		}
 	}
-	add("exits", sortedKeys(m.exits), isFunc)
-	add("error_makers", sortedKeys(m.errorMakers), isFunc)
-	add("unsupported_errors", sortedKeys(m.unsupported), isError)
-	add("version_codes", sortedKeys(m.versionCodes), isFunc)
-	add("feature_tests", sortedKeys(m.featureTests), isFunc)
-	add("feature_tests types", sortedKeys(m.probeTypes), isStruct)
-	add("syscalls", sortedKeys(m.syscalls), isFunc)
+	add("exits", apimap.SortedKeys(m.Exits), isFunc)
+	add("error_makers", apimap.SortedKeys(m.ErrorMakers), isFunc)
+	add("unsupported_errors", apimap.SortedKeys(m.Unsupported), isError)
+	add("version_codes", apimap.SortedKeys(m.VersionCodes), isFunc)
+	add("feature_tests", apimap.SortedKeys(m.FeatureTests), isFunc)
+	add("feature_tests types", apimap.SortedKeys(m.ProbeTypes), isStruct)
+	add("syscalls", apimap.SortedKeys(m.Syscalls), isFunc)
 
 	var paths []string
 	for _, e := range entries {
-		if p, ok := symbolPackage(e.symbol); ok && !slices.Contains(paths, p) {
+		if p, ok := apimap.SymbolPackage(e.symbol); ok && !slices.Contains(paths, p) {
 			paths = append(paths, p)
 		}
 	}
@@ -72,9 +73,9 @@ func TestAPIMapListsResolve(t *testing.T) {
 	// library's syscall froze its numbers before bpf(2) on amd64: there is
 	// no syscall.SYS_BPF there, and the entries that lack it say so in
 	// their note, so that the gap is data a reader sees, not a silence.
-	for _, fn := range sortedKeys(m.syscalls) {
-		sc := m.syscalls[fn]
-		pkg, _ := symbolPackage(fn)
+	for _, fn := range apimap.SortedKeys(m.Syscalls) {
+		sc := m.Syscalls[fn]
+		pkg, _ := apimap.SymbolPackage(fn)
 		obj := lookupSymbol(pkgs, pkg+"."+sc.Number)
 		switch {
 		case obj == nil && !strings.Contains(sc.Note, "amd64"):
@@ -152,7 +153,7 @@ func lookupSymbol(pkgs map[string]*types.Package, symbol string) types.Object {
 		}
 		return nil
 	}
-	pkgPath, ok := symbolPackage(symbol)
+	pkgPath, ok := apimap.SymbolPackage(symbol)
 	if !ok || pkgs[pkgPath] == nil {
 		return nil
 	}
