@@ -54,22 +54,23 @@ func TestAttrFieldsOfTheirCommand(t *testing.T) {
 	}
 }
 
-// BTF enums of 4 bytes hold the low 32 bits of a value.
+// BTF_KIND_ENUM holds the low 32 bits of a value, whatever the enum's size.
 func TestEnumValueTruncated(t *testing.T) {
-	enum32 := &btf.Enum{Size: 4}
-	signed32 := &btf.Enum{Size: 4, Signed: true}
-	enum64 := &btf.Enum{Size: 8}
+	enum := &btf.Enum{Size: 8}
+	signed := &btf.Enum{Size: 4, Signed: true}
 	for _, c := range []struct {
 		e           *btf.Enum
 		inBTF, want uint64
 		same        bool
 	}{
-		{enum32, 0, 0xfffff00000000, true},       // BPF_F_CTXLEN_MASK in 5.10
-		{signed32, ^uint64(0), ^uint64(0), true}, // BPF_F_CURRENT_NETNS = -1
-		{enum32, 0x80, 0x80, true},               // BPF_F_IPV6
-		{enum32, 0x40, 0x80, false},              // a different value
-		{enum64, 0, 0xfffff00000000, false},      // ENUM64 holds it all
-		{enum64, 0xfffff00000000, 0xfffff00000000, true},
+		{enum, 0, 0xfffff00000000, true}, // BPF_F_CTXLEN_MASK in 5.10
+		{enum, 0xfffff00000000, 0xfffff00000000, true},
+		{signed, ^uint64(0), ^uint64(0), true}, // BPF_F_CURRENT_NETNS = -1
+		{enum, 0x80, 0x80, true},               // BPF_F_IPV6
+		{enum, 0x40, 0x80, false},              // a different value
+		{enum, 0x100000000, 0xfffff00000000, false},
+		{signed, 0xffffffff80000000, 0x7fffffff80000000, true},
+		{enum, 0x80000000, 0x7fffffff80000000, true},
 	} {
 		if got := sameValue(c.e, c.inBTF, c.want); got != c.same {
 			t.Errorf("sameValue(size %d, %#x, %#x) = %v, want %v", c.e.Size, c.inBTF, c.want, got, c.same)

@@ -8,40 +8,34 @@ import (
 	"github.com/cilium/ebpf/asm"
 )
 
-// haveV4ISA loads a program of ISA v4 instructions the verifier decodes
-// the same way in every release: a sign-extending move (MOVSX: a register
-// move with off 8) and a signed division (off 1). Before 6.6 the verifier
-// rejects a non-zero off in either ("uses reserved fields").
-//
-// cilium/ebpf's features.HaveV4ISA loads a 32-bit-offset jump (gotol,
-// BPF_JMP32|BPF_JA) instead, which kernels before 6.6 do not all reject:
-// Debian's 6.1.192 loads it, decoding it as a conditional jump that falls
-// through, so that probe claims v4 on a kernel without it.
+// haveV4ISA runs a sign-extending move (MOVSX, ISA v4: a register move
+// with off 8) of 200 and checks that the result is -56. Kernels before 6.6
+// do not reject the instruction: they ignore its off and move 200. Nor do
+// they all reject cilium/ebpf's features.HaveV4ISA program, a 32-bit
+// offset jump (gotol): Debian's 6.1.192 loads it, so that probe claims v4
+// on a kernel without it. Only running the instruction tells.
 func haveV4ISA() error {
-	movsx := asm.Mov.Reg(asm.R0, asm.R1)
-	movsx.Offset = 8 // sign-extend from 8 bits
-	sdiv := asm.Div.Imm(asm.R0, 3)
-	sdiv.Offset = 1 // signed
+	movsx := asm.MovSX8.Reg(asm.R0, asm.R1) // encoded as a move with off 8
 	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
 		Type: ebpf.SocketFilter, License: "MIT",
-		Instructions: asm.Instructions{
-			asm.Mov.Imm(asm.R1, 200),
-			movsx,
-			sdiv,
-			asm.Mov.Imm(asm.R0, 0),
-			asm.Return(),
-		},
+		Instructions: asm.Instructions{asm.Mov.Imm(asm.R1, 200), movsx, asm.Return()},
 	})
-	if errors.Is(err, ebpf.ErrNotSupported) {
-		return err
-	}
 	if err != nil {
 		var ve *ebpf.VerifierError
 		if errors.As(err, &ve) {
-			return fmt.Errorf("%w: sign-extending move and signed division rejected (%v)", ebpf.ErrNotSupported, err)
+			return fmt.Errorf("%w: a sign-extending move is rejected (%v)", ebpf.ErrNotSupported, err)
 		}
 		return err
 	}
-	prog.Close()
-	return nil
+	defer prog.Close()
+	ret, err := prog.Run(&ebpf.RunOptions{Data: make([]byte, 14)})
+	switch {
+	case err != nil:
+		return err
+	case int32(ret) == -56:
+		return nil
+	case ret == 200:
+		return fmt.Errorf("%w: the kernel runs a sign-extending move of 200 from 8 bits as a plain move (ISA v4 sign extension ignored)", ebpf.ErrNotSupported)
+	}
+	return fmt.Errorf("a sign-extending move of 200 from 8 bits gave %d", int32(ret))
 }

@@ -325,29 +325,37 @@ func (r *Result) probeFlags(db *kernelspec.DB, spec *btf.Spec) {
 	for _, f := range db.Features(kernelspec.Flag) {
 		if m, ok := inBTF[f.Name]; ok {
 			how := fmt.Sprintf("kernel BTF: an enum defines %s = %#x", f.Name, m.value)
-			if truncated(m.enum, f.Value) {
-				how += fmt.Sprintf(" (%#x in an enum of %d bytes)", f.Value, m.enum.Size)
+			if truncated(m.enum, m.value, f.Value) {
+				how += fmt.Sprintf(" (%#x, cut to 32 bits by a BTF_KIND_ENUM)", f.Value)
 			}
 			r.add(f, sameValue(m.enum, m.value, f.Value), how)
 		}
 	}
 }
 
-// sameValue compares an enum member's value in BTF with the uAPI value. An
-// enum of 4 bytes (BTF_KIND_ENUM; 64-bit values need BTF_KIND_ENUM64, 6.0)
-// holds only the low 32 bits: the 5.10 BTF says BPF_F_CTXLEN_MASK, whose
-// value is 0xfffff00000000, is 0.
+// sameValue compares an enum member's value in BTF with the uAPI value.
+// BTF_KIND_ENUM holds 32-bit values, whatever the enum's size; 64-bit
+// values need BTF_KIND_ENUM64 (6.0), so the 5.10 BTF says
+// BPF_F_CTXLEN_MASK, 0xfffff00000000 in an enum of 8 bytes, is 0. A value
+// equal to the low 32 bits of a wider one is that value, truncated.
 func sameValue(e *btf.Enum, inBTF, want uint64) bool {
-	if truncated(e, want) {
-		mask := uint64(1)<<(8*e.Size) - 1
-		return inBTF&mask == want&mask
+	if inBTF == want {
+		return true
 	}
-	return inBTF == want
+	return truncated(e, inBTF, want)
 }
 
-// truncated reports whether the enum is too small for the value.
-func truncated(e *btf.Enum, value uint64) bool {
-	return e.Size > 0 && e.Size < 8 && value>>(8*e.Size) != 0
+// truncated reports whether inBTF is want cut to 32 bits (sign-extended
+// where the enum is signed).
+func truncated(e *btf.Enum, inBTF, want uint64) bool {
+	if want>>32 == 0 || want>>31 == 1<<33-1 {
+		return false // fits in 32 bits, or its sign extension
+	}
+	low := want & (1<<32 - 1)
+	if e.Signed && low>>31 == 1 {
+		low |= ^uint64(1<<32 - 1)
+	}
+	return inBTF == low
 }
 
 // probeFunctional asks cilium/ebpf's feature probes whether map types,
