@@ -99,6 +99,9 @@ type specFile struct {
 	BaseLine int
 	Added    []entry
 	Removed  []entry
+	// ProgramHelpers (user specs) lists, per program type, the helpers
+	// a program of that type may call, as a probe found them.
+	ProgramHelpers map[string]namesAt
 }
 
 // posError is an error at a place in a spec file.
@@ -169,6 +172,8 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 			f.Added, err = parseSection(path, v, false)
 		case k.Value == "removed":
 			f.Removed, err = parseSection(path, v, true)
+		case k.Value == "program_helpers" && !mainline:
+			f.ProgramHelpers, err = parseProgramHelpers(path, v)
 		default:
 			err = errAt(path, k, "unknown key %q; a %s spec file has %s", k.Value, map[bool]string{true: "mainline", false: "kernel"}[mainline], topKeys(mainline))
 		}
@@ -189,7 +194,7 @@ func topKeys(mainline bool) string {
 	if mainline {
 		return "release, date, added, removed"
 	}
-	return "name, base, added, removed"
+	return "name, base, added, removed, program_helpers"
 }
 
 func scalar(path string, n *yaml.Node) (string, error) {
