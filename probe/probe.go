@@ -43,9 +43,11 @@ type Result struct {
 	Base      kernelspec.Version // its mainline release
 	Facts     []Fact             // one per feature the probe could decide
 	UnionSize int                // sizeof(union bpf_attr) per the kernel's BTF
-	// HelpersByProgramType counts, per program type, the helpers a program
-	// of that type may call.
-	HelpersByProgramType map[string]int
+	// ProgramHelpers lists, per program type, the helpers a program of
+	// that type may call (features.HaveProgramHelper). Program types whose
+	// programs need an attach target to load (tracing, LSM, extension,
+	// struct_ops) are left out: the probe cannot tell.
+	ProgramHelpers map[string][]string
 }
 
 // ErrNoBPF means the kernel refused bpf(2): not Linux, no privileges, or
@@ -411,9 +413,8 @@ func (r *Result) probeFunctional(db *kernelspec.DB) {
 }
 
 // probeHelpers asks, for each helper the kernel's BTF lists, which of the
-// working program types may call it (features.HaveProgramHelper). The
-// answer depends on the program type, which a kernel spec does not model:
-// it is recorded as evidence, and in HelpersByProgramType.
+// working program types may call it (features.HaveProgramHelper), and
+// records the answer in ProgramHelpers and as evidence.
 func (r *Result) probeHelpers() {
 	var progTypes []*kernelspec.Feature
 	for _, fact := range r.Facts {
@@ -421,7 +422,7 @@ func (r *Result) probeHelpers() {
 			progTypes = append(progTypes, fact.Feature)
 		}
 	}
-	r.HelpersByProgramType = map[string]int{}
+	r.ProgramHelpers = map[string][]string{}
 	for i := range r.Facts {
 		fact := &r.Facts[i]
 		f := fact.Feature
@@ -432,7 +433,7 @@ func (r *Result) probeHelpers() {
 		for _, pt := range progTypes {
 			if features.HaveProgramHelper(ebpf.ProgramType(pt.Value), asm.BuiltinFunc(f.Value)) == nil {
 				callable = append(callable, strings.TrimPrefix(pt.Name, "BPF_PROG_TYPE_"))
-				r.HelpersByProgramType[pt.Name]++
+				r.ProgramHelpers[pt.Name] = append(r.ProgramHelpers[pt.Name], f.Name)
 			}
 		}
 		if len(callable) > 0 {

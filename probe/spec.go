@@ -49,15 +49,16 @@ func (r *Result) WriteSpec(w io.Writer, db *kernelspec.DB, name string) error {
 	}
 	fmt.Fprintf(w, "# Kernel spec written by `bpfcompat-vet probe` on %s.\n", r.Release)
 	fmt.Fprintf(w, "# Use it as a target: -kernel=%s.yaml\n", name)
-	if len(r.HelpersByProgramType) > 0 {
-		fmt.Fprintf(w, "# Helpers callable per program type (features.HaveProgramHelper):\n")
-		for _, pt := range sortedKeys(r.HelpersByProgramType) {
-			fmt.Fprintf(w, "#   %-40s %d\n", pt, r.HelpersByProgramType[pt])
-		}
-	}
 	fmt.Fprintf(w, "name: %s\nbase: %q\n", name, r.Base.String())
 	writeSection(w, "added", d.OnlyProbe)
 	writeSection(w, "removed", d.OnlySpec)
+	if len(r.ProgramHelpers) > 0 {
+		fmt.Fprintf(w, "# The helpers a program of each type may call (features.HaveProgramHelper).\nprogram_helpers:\n")
+		for _, pt := range sortedKeys(r.ProgramHelpers) {
+			helpers := slices.Sorted(slices.Values(r.ProgramHelpers[pt]))
+			fmt.Fprintf(w, "  %s: [%s]\n", pt, strings.Join(helpers, ", "))
+		}
+	}
 	return nil
 }
 
@@ -93,7 +94,7 @@ func sectionKey(k kernelspec.Kind) string {
 	return strings.TrimSuffix(k.String(), "s") + "s"
 }
 
-func sortedKeys(m map[string]int) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
