@@ -93,7 +93,7 @@ func TestRequirements(t *testing.T) {
 			r.add(f, false, "probe: missing")
 		}
 	}
-	if err := r.explainConfig(db, Config{"CONFIG_BPF_LSM": "y"}); err != nil {
+	if err := r.applyRequirements(db, Config{"CONFIG_BPF_LSM": "y"}); err != nil {
 		t.Fatal(err)
 	}
 	lsm := map[*kernelspec.Feature]bool{}
@@ -106,6 +106,43 @@ func TestRequirements(t *testing.T) {
 		if fact.ConfiguredOut == lsm[fact.Feature] {
 			t.Errorf("%s: configured out %v with only CONFIG_BPF_LSM set: %s", fact.Feature.Name, fact.ConfiguredOut, fact.How)
 		}
+	}
+}
+
+// Features that need one build option stand or fall together, and a
+// configuration that leaves the option out decides what no probe used.
+func TestRequirementsDecide(t *testing.T) {
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	progType := db.Lookup(kernelspec.ProgramType, "BPF_PROG_TYPE_LIRC_MODE2")
+	attachType := db.Lookup(kernelspec.AttachType, "BPF_LIRC_MODE2")
+	override := db.Lookup(kernelspec.Helper, "bpf_override_return")
+	lsm := db.Lookup(kernelspec.ProgramType, "BPF_PROG_TYPE_LSM")
+	r := &Result{Facts: []Fact{
+		{Feature: progType, How: "probe: not supported", ConfiguredOut: true},
+		{Feature: attachType, Present: true, How: "kernel BTF"},
+		{Feature: override, Present: true, How: "kernel BTF"},
+		{Feature: lsm, Present: true, How: "kernel BTF", Confirmed: true},
+	}}
+	if err := r.applyRequirements(db, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f := r.fact(attachType); f.Present || !f.ConfiguredOut {
+		t.Errorf("BPF_LIRC_MODE2 with its program type configured out: %+v", f)
+	}
+	if f := r.fact(override); !f.Present {
+		t.Errorf("bpf_override_return without a configuration to tell: %+v", f)
+	}
+	if err := r.applyRequirements(db, Config{"CONFIG_X": "y"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := r.fact(override); f.Present || !f.ConfiguredOut {
+		t.Errorf("bpf_override_return without CONFIG_BPF_KPROBE_OVERRIDE: %+v", f)
+	}
+	if f := r.fact(lsm); !f.Present {
+		t.Errorf("a probe used the LSM program type; the configuration cannot take it away: %+v", f)
 	}
 }
 

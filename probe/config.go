@@ -110,21 +110,41 @@ func sectionKind(section string) (kernelspec.Kind, bool) {
 	return 0, false
 }
 
-// explainConfig notes, on each missing feature, the build options it needs
-// that the configuration does not set.
-func (r *Result) explainConfig(db *kernelspec.DB, c Config) error {
+// applyRequirements decides, by the build options features need, what
+// the kernel's BTF lists but only its build can tell. Features that need
+// the same option stand or fall together: where a probe found one
+// configured out, the others it could not use are out too (the lirc_mode2
+// attach type with its program type). With a configuration c, a feature
+// whose option c does not set is out unless a probe used it, and every
+// missing feature is annotated with the option it needs.
+func (r *Result) applyRequirements(db *kernelspec.DB, c Config) error {
 	reqs, err := Requirements(db)
 	if err != nil {
 		return err
 	}
 	for _, req := range reqs {
-		if _, set := c[req.Config]; set {
-			continue
-		}
+		var facts []*Fact
+		var out *Fact
 		for _, f := range req.Features {
-			if fact := r.fact(f); fact != nil && !fact.Present {
-				fact.How += fmt.Sprintf("; %s is not set (%s)", req.Config, req.Source)
+			if fact := r.fact(f); fact != nil {
+				facts = append(facts, fact)
+				if fact.ConfiguredOut && out == nil {
+					out = fact
+				}
+			}
+		}
+		_, set := c[req.Config]
+		for _, fact := range facts {
+			switch {
+			case c != nil && !set && fact.Present && !fact.Confirmed:
+				fact.Present, fact.ConfiguredOut = false, true
+				fact.How += fmt.Sprintf("; but %s is not set: configured out (%s)", req.Config, req.Source)
+			case c != nil && !set && !fact.Present:
 				fact.ConfiguredOut = true
+				fact.How += fmt.Sprintf("; %s is not set (%s)", req.Config, req.Source)
+			case out != nil && fact.Present && !fact.Confirmed:
+				fact.Present, fact.ConfiguredOut = false, true
+				fact.How += fmt.Sprintf("; but %s needs %s, which %s shows is not built in: configured out", fact.Feature.Name, req.Config, out.Feature.Name)
 			}
 		}
 	}

@@ -99,6 +99,7 @@ func (r *Result) probeLinks(db *kernelspec.DB) {
 			switch {
 			case err == nil:
 				fact.How += "; " + p.name + " succeeded"
+				fact.Confirmed = true
 			case errors.Is(err, ebpf.ErrNotSupported):
 				fact.Present, fact.ConfiguredOut = false, true
 				fact.How = fmt.Sprintf("%s: %v, although the kernel's BTF lists %s: configured out", p.name, err, fact.Feature.Name)

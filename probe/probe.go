@@ -35,6 +35,8 @@ type Fact struct {
 	// ConfiguredOut means the kernel's BTF knows the feature but its
 	// build does not offer it: a probe said so, or its configuration.
 	ConfiguredOut bool
+	// Confirmed means a probe used the feature, beyond finding its name.
+	Confirmed bool
 }
 
 // Result is what a probe found.
@@ -95,10 +97,8 @@ func RunWith(db *kernelspec.DB, opts Options) (*Result, error) {
 	if opts.Config == nil {
 		opts.Config = hostConfig()
 	}
-	if opts.Config != nil {
-		if err := r.explainConfig(db, opts.Config); err != nil {
-			return nil, err
-		}
+	if err := r.applyRequirements(db, opts.Config); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(r.Facts, func(a, b Fact) int {
 		if a.Feature.Kind != b.Feature.Kind {
@@ -387,6 +387,7 @@ func (r *Result) probeFunctional(db *kernelspec.DB) {
 			fact.How = fmt.Sprintf("%s: not supported (%v), although the kernel's BTF lists it: configured out", probe, err)
 		} else if err == nil {
 			fact.How += "; " + probe + " succeeded"
+			fact.Confirmed = true
 		}
 	}
 	r.probeLinks(db)
@@ -437,6 +438,7 @@ func (r *Result) probeHelpers() {
 			}
 		}
 		if len(callable) > 0 {
+			fact.Confirmed = true
 			fact.How += fmt.Sprintf("; features.HaveProgramHelper: callable from %d program types (%s)", len(callable), strings.Join(callable, ", "))
 		} else {
 			fact.How += "; features.HaveProgramHelper found no program type that loads a call of it (it may need an attach target the probe does not give)"
