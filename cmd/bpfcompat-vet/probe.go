@@ -85,6 +85,9 @@ func probeHost(name, config string) ([]byte, error) {
 // probeVM boots image under qemu with this program as the guest's init and
 // runs the probe there.
 func probeVM(stderr io.Writer, image, name, config string, verbose bool) ([]byte, error) {
+	if err := vm.HaveQemu(); err != nil {
+		return nil, err
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err

@@ -76,6 +76,14 @@ func (r *Result) Output(name string) (*Output, bool) {
 	return nil, false
 }
 
+// HaveQemu returns ErrNoQemu unless the emulator is installed.
+func HaveQemu() error {
+	if _, err := exec.LookPath(Qemu); err != nil {
+		return ErrNoQemu
+	}
+	return nil
+}
+
 // CheckStatic returns an error unless exe is a statically linked x86-64
 // ELF program, which is all a bare initramfs can run.
 func CheckStatic(exe []byte) error {
