@@ -18,6 +18,9 @@ type Kernel struct {
 	File    string
 	added   map[*Feature]Provenance
 	removed map[*Feature]Provenance
+	// helpers maps a program type to the helpers it may call, where the
+	// spec says (program_helpers).
+	helpers map[*Feature]map[*Feature]bool
 }
 
 // Has reports whether the kernel has feature f.
@@ -116,6 +119,9 @@ func (db *DB) ParseKernelSpec(path string, data []byte) (*Kernel, error) {
 				k.added[f] = p
 			}
 		}
+	}
+	if err := k.setProgramHelpers(db, path, sf.ProgramHelpers); err != nil {
+		return nil, err
 	}
 	return k, nil
 }

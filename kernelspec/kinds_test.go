@@ -154,9 +154,12 @@ func TestWriteKernelSpec(t *testing.T) {
 	op := db.MapOperation("BPF_MAP_TYPE_HASH", "BPF_MAP_LOOKUP_AND_DELETE_ELEM")
 	flag := db.Lookup(Flag, "BPF_F_NO_PREALLOC")
 	var b strings.Builder
-	err = WriteKernelSpec(&b, "host", MustParseVersion("6.8"),
-		[]SpecEntry{{call, `probe: "quoted"`}, {op, "probe"}, {tok, "probe"}},
-		[]SpecEntry{{kf, "probe"}, {flag, "probe"}})
+	err = WriteKernelSpec(&b, KernelSpecFile{
+		Name:    "host",
+		Base:    MustParseVersion("6.8"),
+		Added:   []SpecEntry{{call, `probe: "quoted"`}, {op, "probe"}, {tok, "probe"}},
+		Removed: []SpecEntry{{kf, "probe"}, {flag, "probe"}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +170,7 @@ func TestWriteKernelSpec(t *testing.T) {
 	if !k.Has(call) || !k.Has(op) || !k.Has(tok) || k.Has(kf) || k.Has(flag) || k.Name != "host" {
 		t.Errorf("the spec read back differs from what was written:\n%s", b.String())
 	}
-	if err := WriteKernelSpec(&b, "two words", MustParseVersion("6.8"), nil, nil); err == nil {
+	if err := WriteKernelSpec(&b, KernelSpecFile{Name: "two words", Base: MustParseVersion("6.8")}); err == nil {
 		t.Error("a name with a space was written")
 	}
 }

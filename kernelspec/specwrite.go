@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,17 +18,34 @@ type SpecEntry struct {
 	Source  string
 }
 
-// WriteKernelSpec writes the kernel spec of kernel name, based on mainline
-// release base, with the features it has beyond base (added) and those it
-// lacks (removed), grouped by kind. The output loads with ParseKernelSpec.
-func WriteKernelSpec(w io.Writer, name string, base Version, added, removed []SpecEntry) error {
-	if name == "" || strings.ContainsAny(name, " ,\t\n") {
-		return fmt.Errorf("kernel spec name %q: want a short name without spaces or commas", name)
+// KernelSpecFile is what a kernel spec file says: kernel Name, based on
+// mainline release Base, with the features it has beyond Base (Added), those
+// it lacks (Removed), and, where a probe found them, the helpers a program
+// of each type may call (ProgramHelpers, by program type name).
+type KernelSpecFile struct {
+	Name           string
+	Base           Version
+	Added, Removed []SpecEntry
+	ProgramHelpers map[string][]string
+}
+
+// WriteKernelSpec writes f, grouped by kind. The output loads with
+// ParseKernelSpec.
+func WriteKernelSpec(w io.Writer, f KernelSpecFile) error {
+	if f.Name == "" || strings.ContainsAny(f.Name, " ,\t\n") {
+		return fmt.Errorf("kernel spec name %q: want a short name without spaces or commas", f.Name)
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "name: %s\nbase: %q\n", name, base.String())
-	writeSpecSection(bw, "added", added)
-	writeSpecSection(bw, "removed", removed)
+	fmt.Fprintf(bw, "name: %s\nbase: %q\n", f.Name, f.Base.String())
+	writeSpecSection(bw, "added", f.Added)
+	writeSpecSection(bw, "removed", f.Removed)
+	if len(f.ProgramHelpers) > 0 {
+		fmt.Fprintf(bw, "# The helpers a program of each type may call (features.HaveProgramHelper).\nprogram_helpers:\n")
+		for _, pt := range slices.Sorted(maps.Keys(f.ProgramHelpers)) {
+			helpers := slices.Sorted(slices.Values(f.ProgramHelpers[pt]))
+			fmt.Fprintf(bw, "  %s: [%s]\n", pt, strings.Join(helpers, ", "))
+		}
+	}
 	return bw.Flush()
 }
 

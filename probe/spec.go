@@ -47,13 +47,13 @@ func (r *Result) WriteSpec(w io.Writer, db *kernelspec.DB, name string) error {
 	}
 	fmt.Fprintf(w, "# Kernel spec written by `bpfcompat-vet probe` on %s.\n", r.Release)
 	fmt.Fprintf(w, "# Use it as a target: -kernel=%s.yaml\n", name)
-	if len(r.HelpersByProgramType) > 0 {
-		fmt.Fprintf(w, "# Helpers callable per program type (features.HaveProgramHelper):\n")
-		for _, pt := range sortedKeys(r.HelpersByProgramType) {
-			fmt.Fprintf(w, "#   %-40s %d\n", pt, r.HelpersByProgramType[pt])
-		}
-	}
-	return kernelspec.WriteKernelSpec(w, name, r.Base, specEntries(d.OnlyProbe), specEntries(d.OnlySpec))
+	return kernelspec.WriteKernelSpec(w, kernelspec.KernelSpecFile{
+		Name:           name,
+		Base:           r.Base,
+		Added:          specEntries(d.OnlyProbe),
+		Removed:        specEntries(d.OnlySpec),
+		ProgramHelpers: r.ProgramHelpers,
+	})
 }
 
 // specEntries gives each fact's feature with how the probe proved it.
@@ -65,7 +65,7 @@ func specEntries(facts []Fact) []kernelspec.SpecEntry {
 	return out
 }
 
-func sortedKeys(m map[string]int) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
