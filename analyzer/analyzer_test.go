@@ -174,3 +174,15 @@ func TestImpliedByData(t *testing.T) {
 func TestCallersContext(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./callers")
 }
+
+// A bpf2go package's loaders are facts: calls in other packages, and calls
+// through loaders kept as values, load its object.
+func TestObjectLoadersAcrossPackages(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfuse")
+}
+
+// What cilium/ebpf rewrites for old kernels needs only its replacement
+// there; what it leaves out (BTF func info) needs nothing.
+func TestObjectLoadFixups(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfold")
+}

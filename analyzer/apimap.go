@@ -1,8 +1,13 @@
 package analyzer
 
 import (
+	"fmt"
+	"go/ast"
+	"go/types"
 	"io/fs"
 	"sync"
+
+	"golang.org/x/tools/go/analysis"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -24,3 +29,67 @@ func LoadAPIMap(fsys fs.FS, db *kernelspec.DB) (*APIMap, error) {
 var embeddedAPI = sync.OnceValues(func() (*apimap.Files, error) {
 	return apimap.Parse(specs.API())
 })
+
+// libraryVersionFact records, on a package of a mapped library's module,
+// the module version it was built from, so that code importing it can be
+// told when the API map describes another version.
+type libraryVersionFact struct {
+	Module, Version string
+}
+
+func (*libraryVersionFact) AFact() {}
+
+func (f *libraryVersionFact) String() string { return f.Module + "@" + f.Version }
+
+// exportLibraryVersion marks a package of a mapped library's module with
+// the module's version. It runs before the fast path: every package of the
+// module carries it, whatever it imports.
+func (s *state) exportLibraryVersion(pass *analysis.Pass) {
+	if pass.Module == nil || pass.Module.Version == "" {
+		return // the main module, a workspace or a replacement: no version to compare
+	}
+	if _, mapped := s.index.Modules[pass.Module.Path]; mapped {
+		pass.ExportPackageFact(&libraryVersionFact{Module: pass.Module.Path, Version: pass.Module.Version})
+	}
+}
+
+// checkLibraryVersions notes, once per package, an import of a mapped
+// library built from another version than its API map describes: what the
+// map says of its API (which calls need which features, what it fixes up
+// in objects) may not hold for that version.
+func (c *checker) checkLibraryVersions(modules map[string]string) {
+	noted := map[string]bool{}
+	for _, f := range c.pass.Files {
+		for _, spec := range f.Imports {
+			pkg := importedPackage(c.pass, spec)
+			if pkg == nil {
+				continue
+			}
+			var fact libraryVersionFact
+			if !c.pass.ImportPackageFact(pkg, &fact) || noted[fact.Module] {
+				continue
+			}
+			want := modules[fact.Module]
+			if want == "" || fact.Version == want {
+				continue
+			}
+			noted[fact.Module] = true
+			c.pass.Report(analysis.Diagnostic{Pos: spec.Pos(), End: spec.End(), Category: "api_version",
+				Message: fmt.Sprintf("the API map describes %s %s, but this package is built with %s: what it says of the library's calls and object fixups may not hold", fact.Module, want, fact.Version)})
+		}
+	}
+}
+
+// importedPackage is the package an import spec names.
+func importedPackage(pass *analysis.Pass, spec *ast.ImportSpec) *types.Package {
+	var obj types.Object
+	if spec.Name != nil {
+		obj = pass.TypesInfo.Defs[spec.Name]
+	} else {
+		obj = pass.TypesInfo.Implicits[spec]
+	}
+	if pn, ok := obj.(*types.PkgName); ok {
+		return pn.Imported()
+	}
+	return nil
+}

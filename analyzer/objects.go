@@ -108,14 +108,27 @@ func (c *checker) findObjectLoaders() {
 				}
 				ast.Inspect(fd.Body, func(n ast.Node) bool {
 					if call, ok := n.(*ast.CallExpr); ok {
-						if callee, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && c.objectFuncs[callee] != nil {
-							c.objectFuncs[fn] = c.objectFuncs[callee]
+						if callee, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && c.loaderOf(callee) != nil {
+							c.objectFuncs[fn] = c.loaderOf(callee)
 							changed = true
 							return false
 						}
 					}
 					return true
 				})
+			}
+		}
+	}
+	c.exportLoaders()
+	c.findObjectSites()
+}
+
+// checkObjectSites checks the objects loaded in f.
+func (c *checker) checkObjectSites(f *ast.File) {
+	for _, site := range c.objectSites {
+		if f.Pos() <= site.node.Pos() && site.node.End() <= f.End() {
+			for _, obj := range site.objects {
+				c.checkObjectLoad(site.node, obj)
 			}
 		}
 	}
@@ -220,9 +233,17 @@ var checkedAttachTypes = []string{
 func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 	var out []objectFeature
 	add := func(f *kernelspec.Feature, where string) {
-		if f != nil {
-			out = append(out, objectFeature{f, where})
+		if f == nil {
+			return
 		}
+		if fx := c.api.Fixups[f]; fx != nil {
+			if fx.Replacement == nil {
+				return // left out where the kernel lacks it
+			}
+			where += ": " + f.Name + ", rewritten by cilium/ebpf"
+			f = fx.Replacement
+		}
+		out = append(out, objectFeature{f, where})
 	}
 	byValue := func(k kernelspec.Kind, v uint64) *kernelspec.Feature {
 		if feats := linuxFeatures(c.db.ByValue(k, v)); len(feats) > 0 {
@@ -231,6 +252,9 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		return nil
 	}
 	capability := func(name string) *kernelspec.Feature { return c.db.Lookup(kernelspec.Capability, name) }
+	for _, kf := range btfKinds(spec.Types) {
+		add(capability(kf.capability), "BTF "+kf.name)
+	}
 	for _, name := range slices.Sorted(mapsKeys(spec.Maps)) {
 		m := spec.Maps[name]
 		where := "map " + name
@@ -301,6 +325,56 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 	return out
 }
 
+// btfKind is a BTF kind or attribute newer than BTF itself, and the first
+// type that has it.
+type btfKind struct{ capability, name string }
+
+// btfKinds lists the BTF kinds of an object that kernels learnt after BTF
+// (decl tags, type tags, 64-bit enums, global functions), each once.
+func btfKinds(spec *btf.Spec) []btfKind {
+	if spec == nil {
+		return nil
+	}
+	var out []btfKind
+	note := func(capability string, t btf.Type) {
+		if !slices.ContainsFunc(out, func(k btfKind) bool { return k.capability == capability }) {
+			out = append(out, btfKind{capability, t.TypeName()})
+		}
+	}
+	for t, err := range spec.All() {
+		if err != nil {
+			break
+		}
+		// cilium/ebpf folds decl tags into the Tags of what they tag.
+		tagged := false
+		switch t := t.(type) {
+		case *btf.TypeTag:
+			note("btf_type_tag", t)
+		case *btf.Enum:
+			if t.Size == 8 {
+				note("btf_enum64", t)
+			}
+		case *btf.Func:
+			if t.Linkage == btf.GlobalFunc {
+				note("btf_func_linkage", t)
+			}
+			tagged = len(t.Tags) > 0 || len(t.ParamTags) > 0
+		case *btf.Struct:
+			tagged = len(t.Tags) > 0 || slices.ContainsFunc(t.Members, func(m btf.Member) bool { return len(m.Tags) > 0 })
+		case *btf.Union:
+			tagged = len(t.Tags) > 0 || slices.ContainsFunc(t.Members, func(m btf.Member) bool { return len(m.Tags) > 0 })
+		case *btf.Typedef:
+			tagged = len(t.Tags) > 0
+		case *btf.Var:
+			tagged = len(t.Tags) > 0
+		}
+		if tagged {
+			note("btf_decl_tag", t)
+		}
+	}
+	return out
+}
+
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
@@ -312,19 +386,25 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // checkObjectLoad reports what an object loaded at node needs and the
-// target lacks: one diagnostic per program or map, for its newest missing
-// feature, at the Go expression that loads it.
+// target lacks: every distinct feature, once per load site, naming the
+// programs and maps that need it (the first instruction of each), so that
+// an old feature is not hidden behind a newer one of the same program.
 func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 	if obj.err != nil {
-		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
-			Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		key := fmt.Sprintf("%d:%s", node.Pos(), obj.path)
+		if !c.reportedObject[key] {
+			c.reportedObject[key] = true
+			c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
+				Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		}
 		return
 	}
 	proven := c.proven(node)
 	targets := c.targetsUnder(proven)
 	dropped := c.droppedOnFailure(node)
-	worst := map[string]objectFeature{} // per program or map
-	var order []string
+	var order []*kernelspec.Feature
+	wheres := map[*kernelspec.Feature][]string{} // first place in each owner
+	owners := map[*kernelspec.Feature][]string{}
 	for _, of := range obj.features {
 		if c.provenHas(proven, of.feature) {
 			continue
@@ -334,42 +414,44 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		if p, ok := dropped[owner]; ok && c.provenHas(p, of.feature) {
 			continue // removed from the spec when the probe for it fails
 		}
-		missing := false
-		for _, k := range targets {
-			missing = missing || !k.Has(of.feature)
-		}
-		if !missing {
+		if !slices.ContainsFunc(targets, func(k *kernelspec.Kernel) bool { return !k.Has(of.feature) }) {
 			continue
 		}
-		prev, seen := worst[owner]
-		if !seen {
-			order = append(order, owner)
+		if slices.Contains(owners[of.feature], owner) {
+			continue
 		}
-		if !seen || prev.feature.Since().Less(of.feature.Since()) {
-			worst[owner] = of
+		if len(owners[of.feature]) == 0 {
+			order = append(order, of.feature)
 		}
+		owners[of.feature] = append(owners[of.feature], owner)
+		wheres[of.feature] = append(wheres[of.feature], of.where)
 	}
 	if len(order) > 0 && c.hasFallback(node) {
 		return
 	}
-	for _, owner := range order {
-		of := worst[owner]
-		key := fmt.Sprintf("%d:%s", node.Pos(), owner)
+	for _, f := range order {
+		key := fmt.Sprintf("%d:%s", node.Pos(), f.Name)
 		if c.reportedObject[key] || c.ignored(node.Pos()) {
 			continue
 		}
 		c.reportedObject[key] = true
 		var lacking []string
 		for _, k := range targets {
-			if !k.Has(of.feature) {
+			if !k.Has(f) {
 				lacking = append(lacking, k.Name)
 			}
 		}
-		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s in %s)", of.feature.Name, of.feature.Since(), lacking[0], of.where, filepath.Base(obj.path))
-		if len(targets) > 1 {
-			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s in %s)", of.feature.Name, of.feature.Since(), strings.Join(lacking, ", "), of.where, filepath.Base(obj.path))
+		where := wheres[f]
+		const shown = 3
+		if len(where) > shown {
+			where = append(where[:shown:shown], fmt.Sprintf("%d more", len(wheres[f])-shown))
 		}
-		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: of.feature.Kind.String(), Message: msg, URL: commitURL(of.feature.Introduced())})
+		in := fmt.Sprintf("%s in %s", strings.Join(where, "; "), filepath.Base(obj.path))
+		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s)", f.Name, f.Since(), lacking[0], in)
+		if len(targets) > 1 {
+			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s)", f.Name, f.Since(), strings.Join(lacking, ", "), in)
+		}
+		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: f.Kind.String(), Message: msg, URL: commitURL(f.Introduced())})
 	}
 }
 
