@@ -288,9 +288,20 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 			op := ins.OpCode
 			switch {
 			case ins.IsBuiltinCall():
-				add(byValue(kernelspec.Helper, uint64(ins.Constant)), at)
+				helper := byValue(kernelspec.Helper, uint64(ins.Constant))
+				add(helper, at)
+				if helper != nil && pt != nil {
+					// Callable from this program type only later than
+					// the helper itself (when the data has the pair).
+					add(c.pairFeature("helper_call", pt.Name, helper.Name), at)
+				}
 			case ins.IsKfuncCall():
-				add(capability("kfuncs"), at)
+				// A kfunc dated by the data says more than kfuncs (5.13).
+				if kf := c.pairFeature("kfunc", "", ins.Reference()); kf != nil {
+					add(kf, at)
+				} else {
+					add(capability("kfuncs"), at)
+				}
 			case ins.IsFunctionCall():
 				add(capability("bpf_to_bpf_calls"), at)
 			}
@@ -298,6 +309,8 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 			case cls.IsJump():
 				jop := op.JumpOp()
 				switch {
+				case jop == asm.JCOND && ins.Src == asm.PseudoMayGoto:
+					add(capability("may_goto"), at)
 				case cls == asm.Jump32Class && jop == asm.Ja:
 					add(capability("isa_v4"), at) // gotol
 				case cls == asm.Jump32Class:
@@ -312,17 +325,56 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 				add(capability("isa_v4"), at) // sign-extending load
 			case cls.IsALU():
 				aop := op.ALUOp()
-				if (aop == asm.Div || aop == asm.Mod || aop == asm.Mov) && ins.Offset != 0 || aop == asm.Swap && cls == asm.ALU64Class {
+				switch {
+				case aop == asm.Mov && cls == asm.ALU64Class && ins.Offset == addrSpaceCast:
+					add(capability("arena"), at) // pointers between arena and kernel
+				case (aop == asm.Div || aop == asm.Mod || aop == asm.Mov) && ins.Offset != 0 || aop == asm.Swap && cls == asm.ALU64Class:
 					add(capability("isa_v4"), at) // sdiv, smod, movsx, bswap
 				}
 			case cls.IsStore() && op.Mode() == asm.AtomicMode:
-				if a := op.AtomicOp(); a != asm.AddAtomic && a != asm.InvalidAtomic {
+				switch a := op.AtomicOp(); a {
+				case asm.AddAtomic, asm.InvalidAtomic:
+				case loadAcquire, storeRelease:
+					// Not a read-modify-write: these came in 6.15, long
+					// after the atomics of 5.12 (when the data dates them).
+					if f := capability("load_acquire"); f != nil {
+						add(f, at)
+					} else {
+						add(capability("atomics"), at) // a lower bound until the data dates them
+					}
+				default:
 					add(capability("atomics"), at)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// Encodings cilium/ebpf's asm package has no exported name for.
+var (
+	loadAcquire  = asm.LoadAcquire(asm.R0, asm.R1, asm.Word, 0).OpCode.AtomicOp()
+	storeRelease = asm.StoreRelease(asm.R1, asm.R0, asm.Word, 0).OpCode.AtomicOp()
+)
+
+// addrSpaceCast is the offset that makes a 64-bit move BPF_ADDR_SPACE_CAST
+// (an arena pointer conversion) rather than movsx, whose offsets are the
+// widths 8, 16 and 32.
+const addrSpaceCast = 1
+
+// pairFeature looks up a feature of a kind the data may not have yet
+// (kfunc, helper_call): by name, or as "within.name" for a pair. It is nil
+// when the kind or the entry is unknown; the caller falls back to what the
+// data does have.
+func (c *checker) pairFeature(kind, within, name string) *kernelspec.Feature {
+	k, ok := kernelspec.ParseKind(kind)
+	if !ok || name == "" {
+		return nil
+	}
+	if within != "" {
+		name = within + "." + name
+	}
+	return c.db.Lookup(k, name)
 }
 
 // btfKind is a BTF kind or attribute newer than BTF itself, and the first
