@@ -186,3 +186,9 @@ func TestObjectLoadersAcrossPackages(t *testing.T) {
 func TestObjectLoadFixups(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfold")
 }
+
+// An operation that came to a map type later than the command itself is
+// checked where the map's type is known.
+func TestMapOperations(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops")
+}

@@ -38,6 +38,7 @@ type loadedObject struct {
 	path     string
 	err      error
 	features []objectFeature
+	maps     map[string]ebpf.MapType // by name, for operations that depend on it
 }
 
 // objectsOf finds, for the package, the functions that load an object
@@ -218,6 +219,7 @@ func (c *checker) parseObject(path string) *loadedObject {
 		return obj
 	}
 	obj.features = c.objectFeatures(spec)
+	obj.maps = mapTypes(spec)
 	return obj
 }
 
@@ -268,6 +270,9 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		if strings.HasPrefix(name, ".") {
 			add(capability("global_data"), where)
 		}
+		for _, capName := range mapValueCapabilities(m) {
+			add(capability(capName), where)
+		}
 	}
 	for _, name := range slices.Sorted(mapsKeys(spec.Programs)) {
 		p := spec.Programs[name]
@@ -304,6 +309,8 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 				}
 			case ins.IsFunctionCall():
 				add(capability("bpf_to_bpf_calls"), at)
+			case ins.IsLoadOfFunctionPointer():
+				add(capability("callbacks"), at) // a subprogram handed to bpf_loop and friends
 			}
 			switch cls := op.Class(); {
 			case cls.IsJump():
@@ -336,12 +343,8 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 				case asm.AddAtomic, asm.InvalidAtomic:
 				case loadAcquire, storeRelease:
 					// Not a read-modify-write: these came in 6.15, long
-					// after the atomics of 5.12 (when the data dates them).
-					if f := capability("load_acquire"); f != nil {
-						add(f, at)
-					} else {
-						add(capability("atomics"), at) // a lower bound until the data dates them
-					}
+					// after the atomics of 5.12.
+					add(capability("load_acquire_store_release"), at)
 				default:
 					add(capability("atomics"), at)
 				}
@@ -377,6 +380,66 @@ func (c *checker) pairFeature(kind, within, name string) *kernelspec.Feature {
 	return c.db.Lookup(k, name)
 }
 
+// Special fields of a map value, by the struct the kernel recognizes in
+// its BTF, and the capability that lets a map hold one.
+var mapValueFields = map[string]string{
+	"bpf_spin_lock": "spin_lock",
+	"bpf_list_head": "linked_lists",
+	"bpf_rb_root":   "rbtrees",
+}
+
+// kptrTags are the BTF type tags that make a pointer in a map value a kptr.
+var kptrTags = []string{"kptr", "kptr_untrusted", "kptr_ref", "percpu_kptr"}
+
+// mapValueCapabilities lists what a map's value type needs of the verifier
+// (locks, kptrs, linked lists, red-black trees) and a struct_ops map's
+// scheduler, from the map's BTF.
+func mapValueCapabilities(m *ebpf.MapSpec) []string {
+	var out []string
+	note := func(c string) {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if s, ok := btf.As[*btf.Struct](m.Value); ok && m.Type == ebpf.StructOpsMap && s.Name == "sched_ext_ops" {
+		note("sched_ext")
+	}
+	seen := map[btf.Type]bool{}
+	var walk func(t btf.Type)
+	walk = func(t btf.Type) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *btf.Struct:
+			if c, ok := mapValueFields[t.Name]; ok {
+				note(c)
+				return
+			}
+			for _, mb := range t.Members {
+				walk(mb.Type)
+			}
+		case *btf.Union:
+			for _, mb := range t.Members {
+				walk(mb.Type)
+			}
+		case *btf.Array:
+			walk(t.Type)
+		case *btf.Pointer:
+			for tt, ok := t.Target.(*btf.TypeTag); ok; tt, ok = tt.Type.(*btf.TypeTag) {
+				if slices.Contains(kptrTags, tt.Value) {
+					note("kptrs")
+				}
+			}
+		case *btf.Typedef, *btf.Volatile, *btf.Const, *btf.Restrict, *btf.TypeTag:
+			walk(btf.UnderlyingType(t))
+		}
+	}
+	walk(m.Value)
+	return out
+}
+
 // btfKind is a BTF kind or attribute newer than BTF itself, and the first
 // type that has it.
 type btfKind struct{ capability, name string }
@@ -402,6 +465,8 @@ func btfKinds(spec *btf.Spec) []btfKind {
 		switch t := t.(type) {
 		case *btf.TypeTag:
 			note("btf_type_tag", t)
+		case *btf.Float:
+			note("btf_float", t)
 		case *btf.Enum:
 			if t.Size == 8 {
 				note("btf_enum64", t)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
@@ -29,9 +30,9 @@ func TestObjectInstructions(t *testing.T) {
 		"may_goto":        {mayGoto, "may_goto", ""},
 		"addr_space_cast": {cast, "arena", "isa_v4"},
 		"movsx":           {movsx, "isa_v4", "arena"},
-		"load_acquire":    {asm.LoadAcquire(asm.R0, asm.R1, asm.Word, 0), "load_acquire", ""},
-		"store_release":   {asm.StoreRelease(asm.R1, asm.R0, asm.Word, 0), "load_acquire", ""},
-		"fetch_add":       {asm.FetchAdd.Mem(asm.R1, asm.R0, asm.Word, 0), "atomics", "load_acquire"},
+		"load_acquire":    {asm.LoadAcquire(asm.R0, asm.R1, asm.Word, 0), "load_acquire_store_release", "atomics"},
+		"store_release":   {asm.StoreRelease(asm.R1, asm.R0, asm.Word, 0), "load_acquire_store_release", "atomics"},
+		"fetch_add":       {asm.FetchAdd.Mem(asm.R1, asm.R0, asm.Word, 0), "atomics", "load_acquire_store_release"},
 	} {
 		spec := &ebpf.CollectionSpec{Programs: map[string]*ebpf.ProgramSpec{"p": {
 			Type:         ebpf.SocketFilter,
@@ -43,10 +44,7 @@ func TestObjectInstructions(t *testing.T) {
 		}
 		want := tc.want
 		if db.Lookup(kernelspec.Capability, want) == nil {
-			if want != "load_acquire" {
-				t.Fatalf("%s: the data has no capability %s", name, want)
-			}
-			want = "atomics" // the lower bound until the data dates load-acquire
+			t.Fatalf("%s: the data has no capability %s", name, want)
 		}
 		if !slices.Contains(got, want) {
 			t.Errorf("%s: got %v, want %s", name, got, want)
@@ -57,9 +55,9 @@ func TestObjectInstructions(t *testing.T) {
 	}
 }
 
-// TestObjectCallsDated: a kfunc call is dated by the kfunc where the data
-// has it (else by kfuncs, 5.13), and a helper by its program type where it
-// became callable from it later than it came.
+// TestObjectCallsDated: a kfunc call is dated by the kfunc (not by kfuncs,
+// 5.13), and a helper by its program type where it became callable from it
+// later than it came.
 func TestObjectCallsDated(t *testing.T) {
 	c := objectChecker(t)
 	db := c.db
@@ -77,18 +75,14 @@ func TestObjectCallsDated(t *testing.T) {
 		owner, _, _ := strings.Cut(of.where, ",")
 		got[owner] = append(got[owner], of.feature.Name)
 	}
-	wantKfunc := "kfuncs"
-	if c.pairFeature("kfunc", "", "bpf_rcu_read_lock") != nil {
-		wantKfunc = "bpf_rcu_read_lock"
+	if kf := got["program kf"]; !slices.Contains(kf, "bpf_rcu_read_lock") || slices.Contains(kf, "kfuncs") {
+		t.Errorf("kfunc call: got %v, want bpf_rcu_read_lock and not kfuncs", kf)
 	}
-	if kf := got["program kf"]; !slices.Contains(kf, wantKfunc) {
-		t.Errorf("kfunc call: got %v, want %s", kf, wantKfunc)
+	pair := c.pairFeature("helper_call", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", "bpf_get_cgroup_classid")
+	if pair == nil {
+		t.Fatal("the data does not date bpf_get_cgroup_classid for BPF_PROG_TYPE_CGROUP_SOCK_ADDR")
 	}
-	wantHelper := []string{"bpf_get_cgroup_classid"}
-	if pair := c.pairFeature("helper_call", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", "bpf_get_cgroup_classid"); pair != nil {
-		wantHelper = append(wantHelper, pair.Name)
-	}
-	for _, w := range wantHelper {
+	for _, w := range []string{"bpf_get_cgroup_classid", pair.Name} {
 		if h := got["program addr"]; !slices.Contains(h, w) {
 			t.Errorf("helper call: got %v, want %s", h, w)
 		}
@@ -112,4 +106,33 @@ func objectChecker(t *testing.T) *checker {
 		t.Fatal(err)
 	}
 	return &checker{db: db, api: api}
+}
+
+// TestMapValueCapabilities: what a map value's BTF holds (locks, kptrs,
+// lists, trees) and a sched_ext struct_ops map need of the kernel.
+func TestMapValueCapabilities(t *testing.T) {
+	u64 := &btf.Int{Name: "u64", Size: 8}
+	task := &btf.Struct{Name: "task_struct"}
+	value := &btf.Struct{Name: "value", Members: []btf.Member{
+		{Name: "lock", Type: &btf.Struct{Name: "bpf_spin_lock", Size: 4}},
+		{Name: "head", Type: &btf.Typedef{Name: "head_t", Type: &btf.Struct{Name: "bpf_list_head", Size: 16}}},
+		{Name: "task", Type: &btf.Pointer{Target: &btf.TypeTag{Value: "kptr", Type: task}}},
+		{Name: "n", Type: u64},
+	}}
+	for name, tc := range map[string]struct {
+		spec *ebpf.MapSpec
+		want []string
+	}{
+		"special fields": {&ebpf.MapSpec{Type: ebpf.Hash, Value: value}, []string{"spin_lock", "linked_lists", "kptrs"}},
+		"plain value":    {&ebpf.MapSpec{Type: ebpf.Hash, Value: &btf.Struct{Name: "v", Members: []btf.Member{{Name: "n", Type: u64}, {Name: "p", Type: &btf.Pointer{Target: task}}}}}, nil},
+		"sched_ext":      {&ebpf.MapSpec{Type: ebpf.StructOpsMap, Value: &btf.Struct{Name: "sched_ext_ops"}}, []string{"sched_ext"}},
+		"tree in array":  {&ebpf.MapSpec{Type: ebpf.Array, Value: &btf.Array{Type: &btf.Struct{Name: "bpf_rb_root"}, Nelems: 2}}, []string{"rbtrees"}},
+	} {
+		got := mapValueCapabilities(tc.spec)
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(tc.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", name, got, want)
+		}
+	}
 }

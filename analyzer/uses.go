@@ -229,6 +229,7 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		// missing, as a field is where its command is.
 		if !c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)}) {
 			c.checkParamsOf(call, fn)
+			c.checkMapOperations(call, fn, feats)
 		}
 		return
 	}

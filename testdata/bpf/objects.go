@@ -23,7 +23,7 @@ var loopsObject []byte
 // A bpf2go loader, called from hand-written code.
 func startHelpers() error {
 	var objs struct{}
-	return loadHelpersObjects(&objs, nil) // want `bpf_loop requires Linux 5.17, but the target is 5.4 \(program trace_open, instruction \d+ in helpers.o\)` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(map events in helpers.o\)` `bpf_ringbuf_output requires Linux 5.8, .*\(program trace_open, instruction \d+ in helpers.o\)`
+	return loadHelpersObjects(&objs, nil) // want `bpf_loop requires Linux 5.17, but the target is 5.4 \(program trace_open, instruction \d+ in helpers.o\)` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(map events in helpers.o\)` `bpf_ringbuf_output requires Linux 5.8, .*\(program trace_open, instruction \d+ in helpers.o\)` `callbacks requires Linux 5.13, .*\(program trace_open, instruction \d+ in helpers.o\)`
 }
 
 func maps() (*ebpf.CollectionSpec, error) {

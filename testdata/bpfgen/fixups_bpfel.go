@@ -30,5 +30,15 @@ func LoadFixupsObjects(obj any, opts *ebpf.CollectionOptions) error {
 	return spec.LoadAndAssign(obj, opts)
 }
 
+// FixupsObjects contains all objects after they have been loaded into the kernel.
+type FixupsObjects struct {
+	FixupsMaps
+}
+
+// FixupsMaps contains all maps after they have been loaded into the kernel.
+type FixupsMaps struct {
+	Pending *ebpf.Map `ebpf:"pending"`
+}
+
 //go:embed fixups.o
 var _FixupsBytes []byte

@@ -5,6 +5,14 @@
 // Built into ../../bpfgen, a bpf2go-style package loaded from other packages.
 #include "bpf.h"
 
+// A hash map: Map.LookupAndDelete on it needs 5.14, not the command's 4.20.
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u64);
+} pending SEC(".maps");
+
 static long nop(__u32 i, void *ctx)
 {
 	return 0;
@@ -23,7 +31,9 @@ int read_names(void *ctx)
 SEC("kprobe/do_sys_openat2")
 int boot_time(void *ctx)
 {
+	__u32 key = 0;
 	__u64 t = bpf_ktime_get_boot_ns();
+	bpf_map_lookup_elem(&pending, &key);
 	bpf_loop(4, nop, 0, 0);
 	return t > 0;
 }
