@@ -282,6 +282,12 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		if pt != nil && slices.Contains(checkedAttachTypes, pt.Name) && p.AttachType != ebpf.AttachNone {
 			add(byValue(kernelspec.AttachType, uint64(p.AttachType)), where)
 		}
+		for _, f := range c.flagsIn("BPF_PROG_LOAD.prog_flags", uint64(p.Flags)) {
+			add(f, where) // BPF_F_SLEEPABLE from a ".s" section, and the like
+		}
+		if tailCallFromSubprogram(p.Instructions) {
+			add(capability("tail_calls_in_subprograms"), where)
+		}
 		if len(p.Instructions) > 0 && btf.FuncMetadata(&p.Instructions[0]) != nil {
 			add(capability("btf_func"), where)
 		}
@@ -352,6 +358,49 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		}
 	}
 	return out
+}
+
+// objectCapabilities says, for every capability of the data, how objects
+// are checked for it: "" where objectFeatures finds it (or a fixup makes it
+// unneeded), else why it cannot be told from an object. A test holds it to
+// the data, so a new capability is decided here.
+var objectCapabilities = map[string]string{
+	"isa_v2": "", "jmp32": "", "isa_v4": "", "bounded_loops": "", "may_goto": "",
+	"bpf_to_bpf_calls": "", "tail_calls_in_subprograms": "", "callbacks": "",
+	"atomics": "", "load_acquire_store_release": "", "arena": "", "global_data": "",
+	"large_instructions": "", "kfuncs": "", "spin_lock": "", "kptrs": "",
+	"linked_lists": "", "rbtrees": "", "sched_ext": "", "btf_float": "",
+	"btf_func": "", "btf_line_info": "", "btf_func_linkage": "", "btf_decl_tag": "",
+	"btf_type_tag": "", "btf_enum64": "",
+	"allocated_objects":       "through its kfuncs (bpf_obj_new_impl, bpf_obj_drop_impl), each dated",
+	"open_coded_iterators":    "through its kfuncs (bpf_iter_*_new/next/destroy), each dated",
+	"exceptions":              "through its kfunc bpf_throw, dated",
+	"dynptrs":                 "through the dynptr helpers and kfuncs, each dated",
+	"kfuncs_module":           "the data does not say which kfuncs live in modules",
+	"ksyms_btf_id":            "cilium/ebpf resolves __ksym variables from /proc/kallsyms into plain immediates (resolveKsymReferences), never BPF_PSEUDO_BTF_ID",
+	"direct_packet_access":    "needs the verifier's pointer tracking to tell packet loads from others",
+	"raw_tracepoint_writable": "its program type, BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, is checked",
+	"sleepable_programs":      "its flag, BPF_F_SLEEPABLE, is checked in the program's flags",
+	"tail_calls":              "its helper, bpf_tail_call, is checked",
+	"bpf_cookie":              "its helper, bpf_get_attach_cookie, is checked; attaching with a cookie is Go code",
+	"mmapable_maps":           "its flag, BPF_F_MMAPABLE, is checked in map flags",
+	"trampolines":             "the tracing program types and attach types that use them are checked",
+	"kernel_btf":              "CO-RE relocations resolve in user space against the kernel's BTF or ProgramOptions.KernelTypes (BTFHub), so an object needs no kernel BTF for certain",
+	"syscall_wrappers":        "a matter of which kernel symbol a kprobe names, chosen in Go",
+	"btf_var_datasec":         "cilium/ebpf leaves Var and Datasec out of map BTF where the kernel lacks them (haveMapBTF in btf.MarshalMapKV); the global data that needs them is checked as global_data",
+	"btf":                     "cilium/ebpf leaves BTF out where the kernel has none (map BTF, ext infos)",
+	"bpf_links":               "attachments are made in Go, where link constructors are checked",
+	"bpf_token":               "delegation is set up in Go and the system, not in the object",
+	"uprobe_ref_ctr_offset":   "set in Go (link.UprobeOptions.RefCtrOffset), where it is checked",
+}
+
+// tailCallFromSubprogram reports whether a program both calls its own
+// subprograms and tail-calls: the mix the kernel allows from 5.10.
+func tailCallFromSubprogram(insns asm.Instructions) bool {
+	bpf2bpf := slices.ContainsFunc(insns, func(ins asm.Instruction) bool { return ins.IsFunctionCall() })
+	return bpf2bpf && slices.ContainsFunc(insns, func(ins asm.Instruction) bool {
+		return ins.IsBuiltinCall() && asm.BuiltinFunc(ins.Constant) == asm.FnTailCall
+	})
 }
 
 // Encodings cilium/ebpf's asm package has no exported name for.

@@ -136,3 +136,43 @@ func TestMapValueCapabilities(t *testing.T) {
 		}
 	}
 }
+
+// TestObjectProgramTraits: a sleepable program's flag, and tail calls from
+// a program that also calls its subprograms.
+func TestObjectProgramTraits(t *testing.T) {
+	c := objectChecker(t)
+	sub := asm.Instruction{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Src: asm.PseudoCall, Constant: 1}
+	tail := asm.FnTailCall.Call()
+	for name, tc := range map[string]struct {
+		prog      *ebpf.ProgramSpec
+		want, not string
+	}{
+		"sleepable":        {&ebpf.ProgramSpec{Type: ebpf.Kprobe, Flags: 0x10, Instructions: asm.Instructions{asm.Return()}}, "BPF_F_SLEEPABLE", ""},
+		"tail and bpf2bpf": {&ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: asm.Instructions{sub, tail, asm.Return(), asm.Return()}}, "tail_calls_in_subprograms", ""},
+		"tail call only":   {&ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: asm.Instructions{tail, asm.Return()}}, "bpf_tail_call", "tail_calls_in_subprograms"},
+	} {
+		var got []string
+		for _, of := range c.objectFeatures(&ebpf.CollectionSpec{Programs: map[string]*ebpf.ProgramSpec{"p": tc.prog}}) {
+			got = append(got, of.feature.Name)
+		}
+		if !slices.Contains(got, tc.want) || tc.not != "" && slices.Contains(got, tc.not) {
+			t.Errorf("%s: got %v, want %s and no %q", name, got, tc.want, tc.not)
+		}
+	}
+}
+
+// TestObjectCapabilitiesDecided: every capability of the data is either
+// found in objects or says why it cannot be.
+func TestObjectCapabilitiesDecided(t *testing.T) {
+	c := objectChecker(t)
+	for _, f := range c.db.Features(kernelspec.Capability) {
+		if _, ok := objectCapabilities[f.Name]; !ok {
+			t.Errorf("capability %s: not in objectCapabilities; detect it in objects or say why not", f.Name)
+		}
+	}
+	for name := range objectCapabilities {
+		if c.db.Lookup(kernelspec.Capability, name) == nil {
+			t.Errorf("objectCapabilities names %s, which the data does not have", name)
+		}
+	}
+}
