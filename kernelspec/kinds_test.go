@@ -1,6 +1,9 @@
 package kernelspec
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // newKinds adds the kinds that pair or qualify other features to the
 // fixture: a kfunc, a helper callable from a program type later than the
@@ -135,5 +138,39 @@ func TestInvariantErrors(t *testing.T) {
 			"commit 99c55f7d47c0 dates it 5.8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { wantLoadError(t, with(tc.file), tc.want) })
+	}
+}
+
+// TestWriteKernelSpec writes a kernel spec with entries of every shape and
+// reads it back.
+func TestWriteKernelSpec(t *testing.T) {
+	db, err := loadFixture(t, newKinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := db.HelperCall("BPF_PROG_TYPE_XDP", "bpf_map_lookup_elem")
+	tok := db.Lookup(AttrField, "BPF_MAP_CREATE.token_fd")
+	kf := db.Lookup(Kfunc, "bpf_obj_new_impl")
+	op := db.MapOperation("BPF_MAP_TYPE_HASH", "BPF_MAP_LOOKUP_AND_DELETE_ELEM")
+	flag := db.Lookup(Flag, "BPF_F_NO_PREALLOC")
+	var b strings.Builder
+	err = WriteKernelSpec(&b, KernelSpecFile{
+		Name:    "host",
+		Base:    MustParseVersion("6.8"),
+		Added:   []SpecEntry{{call, `probe: "quoted"`}, {op, "probe"}, {tok, "probe"}},
+		Removed: []SpecEntry{{kf, "probe"}, {flag, "probe"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := db.ParseKernelSpec("host.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if !k.Has(call) || !k.Has(op) || !k.Has(tok) || k.Has(kf) || k.Has(flag) || k.Name != "host" {
+		t.Errorf("the spec read back differs from what was written:\n%s", b.String())
+	}
+	if err := WriteKernelSpec(&b, KernelSpecFile{Name: "two words", Base: MustParseVersion("6.8")}); err == nil {
+		t.Error("a name with a space was written")
 	}
 }

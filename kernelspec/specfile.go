@@ -124,6 +124,9 @@ type specFile struct {
 	Added    []entry
 	Removed  []entry
 	Requires []entry
+	// ProgramHelpers (user specs) lists, per program type, the helpers
+	// a program of that type may call, as a probe found them.
+	ProgramHelpers map[string]namesAt
 }
 
 // SpecError is an error at a place in a spec file: every error Load,
@@ -195,6 +198,8 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 			f.Added, f.Requires, err = parseSection(path, v, false, mainline)
 		case k.Value == "removed":
 			f.Removed, _, err = parseSection(path, v, true, false)
+		case k.Value == "program_helpers" && !mainline:
+			f.ProgramHelpers, err = parseProgramHelpers(path, v)
 		default:
 			err = errAt(path, k, "unknown key %q; a %s spec file has %s", k.Value, map[bool]string{true: "mainline", false: "kernel"}[mainline], topKeys(mainline))
 		}
@@ -215,7 +220,7 @@ func topKeys(mainline bool) string {
 	if mainline {
 		return "release, date, added, removed"
 	}
-	return "name, base, added, removed"
+	return "name, base, added, removed, program_helpers"
 }
 
 func scalar(path string, n *yaml.Node) (string, error) {
@@ -427,4 +432,11 @@ func checkAdded(path string, e *entry) error {
 		return fail("capability %s has no description", e.Name)
 	}
 	return nil
+}
+
+// SectionKind is the kind whose entries a spec file lists under section
+// ("map_types", "attr_fields", ...).
+func SectionKind(section string) (Kind, bool) {
+	k, ok := sectionKeys[section]
+	return k, ok
 }
