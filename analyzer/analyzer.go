@@ -48,7 +48,7 @@ func New() *analysis.Analyzer {
 		URL:              "https://github.com/bpfcompat/bpfcompat",
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/types"
 	"io/fs"
+	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -53,12 +55,34 @@ func (s *state) exportLibraryVersion(pass *analysis.Pass) {
 	}
 }
 
-// checkLibraryVersions notes, once per package, an import of a mapped
-// library built from another version than its API map describes: what the
-// map says of its API (which calls need which features, what it fixes up
-// in objects) may not hold for that version.
+// versionNotedFact marks a package where, or below which, the version
+// note for these modules was given: packages above it are not told again.
+type versionNotedFact struct {
+	Modules []string
+}
+
+func (*versionNotedFact) AFact() {}
+
+func (f *versionNotedFact) String() string { return "noted " + strings.Join(f.Modules, ", ") }
+
+// checkLibraryVersions notes an import of a mapped library built from
+// another version than its API map describes: what the map says of its API
+// (which calls need which features, what it fixes up in objects) may not
+// hold for that version. The note is given once, at the first import, in
+// the lowest packages that import the module: a package one of whose
+// imports was told is not told again.
 func (c *checker) checkLibraryVersions(modules map[string]string) {
-	noted := map[string]bool{}
+	var noted []string
+	for _, imp := range c.pass.Pkg.Imports() {
+		var fact versionNotedFact
+		if c.pass.ImportPackageFact(imp, &fact) {
+			for _, m := range fact.Modules {
+				if !slices.Contains(noted, m) {
+					noted = append(noted, m)
+				}
+			}
+		}
+	}
 	for _, f := range c.pass.Files {
 		for _, spec := range f.Imports {
 			pkg := importedPackage(c.pass, spec)
@@ -66,17 +90,20 @@ func (c *checker) checkLibraryVersions(modules map[string]string) {
 				continue
 			}
 			var fact libraryVersionFact
-			if !c.pass.ImportPackageFact(pkg, &fact) || noted[fact.Module] {
+			if !c.pass.ImportPackageFact(pkg, &fact) || slices.Contains(noted, fact.Module) {
 				continue
 			}
 			want := modules[fact.Module]
-			if want == "" || fact.Version == want {
+			if want == "" || fact.Version == want || c.pass.Module != nil && c.pass.Module.Path == fact.Module {
 				continue
 			}
-			noted[fact.Module] = true
+			noted = append(noted, fact.Module)
 			c.pass.Report(analysis.Diagnostic{Pos: spec.Pos(), End: spec.End(), Category: "api_version",
 				Message: fmt.Sprintf("the API map describes %s %s, but this package is built with %s: what it says of the library's calls and object fixups may not hold", fact.Module, want, fact.Version)})
 		}
+	}
+	if len(noted) > 0 {
+		c.pass.ExportPackageFact(&versionNotedFact{Modules: noted})
 	}
 }
 

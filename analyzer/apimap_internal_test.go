@@ -28,5 +28,5 @@ func TestLibraryVersionNoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, dir, a, "./apiversion")
+	analysistest.Run(t, dir, a, "./apiversion", "./apiversionup")
 }

@@ -1,4 +1,4 @@
-// Package apiversion imports cilium/ebpf built from another version than
+// Package apiversion imports cilium/ebpf built from another version than // want package:"noted github.com/cilium/ebpf"
 // the API map the test gives the analyzer describes: one note, at the
 // first import of the module.
 package apiversion
