@@ -80,6 +80,11 @@ var configPattern = regexp.MustCompile(`^CONFIG_[A-Z0-9_]+$`)
 
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{12,40}$`)
 
+// syncSubject matches subjects of commits that copy the uAPI header to
+// tools/ or change libbpf, bpftool or selftests: none introduces a feature,
+// so none is the subject an entry's provenance may give.
+var syncSubject = regexp.MustCompile(`(?i)^(libbpf|selftests|tools|bpftool)\b|^(bpf: )?(sync|synch|synchronise)\b|\bsync(hronise)? (bpf\.h|uapi|\{btf, bpf\}\.h)|sync with latest bpf-next`)
+
 // entry is one item of an added or removed section, as written.
 type entry struct {
 	Kind        Kind     `yaml:"-"`
@@ -399,6 +404,9 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 func checkProvenance(path string, n *yaml.Node, e *entry) error {
 	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
 		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
+	}
+	if syncSubject.MatchString(e.Subject) {
+		return errAt(path, n, "%s %s: subject %q is that of a header sync or tooling change, not of the kernel commit that introduced it; give that commit's subject, or only a source", e.Kind, e.Name, e.Subject)
 	}
 	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {
 		return errAt(path, n, "%s %s: a commit needs both its id and subject (or a source)", e.Kind, e.Name)
