@@ -236,7 +236,12 @@ func (r *targetResolver) parse(targets, specFiles []string, origin, base string)
 			continue
 		}
 		if isKernelName(t) {
-			return nil, fmt.Errorf("%s: target %q is neither a kernel version, a spec file, nor the name of a kernel in the spec files", origin, t)
+			k, err := r.db.Target(t)
+			if err != nil {
+				return nil, fmt.Errorf("%s: target %q is neither a kernel version, a spec file, the name of a kernel in the spec files, nor a built-in target (%s)", origin, t, strings.Join(kernelspec.Targets(), ", "))
+			}
+			set.kernels = append(set.kernels, k)
+			continue
 		}
 		if isSpecPath(t) {
 			t = rel(t)
