@@ -47,13 +47,13 @@ func (k *Kernel) setProgramHelpers(db *DB, path string, byType map[string]namesA
 	for name, list := range byType {
 		pt := db.Lookup(ProgramType, name)
 		if pt == nil || !k.Has(pt) {
-			return &posError{path, list.line, fmt.Sprintf("program_helpers: the kernel has no program type %s", name)}
+			return &SpecError{path, list.line, fmt.Sprintf("program_helpers: the kernel has no program type %s", name)}
 		}
 		set := map[*Feature]bool{}
 		for _, h := range list.names {
 			f := db.Lookup(Helper, h)
 			if f == nil || !k.Has(f) {
-				return &posError{path, list.line, fmt.Sprintf("program_helpers: %s: the kernel has no helper %s", name, h)}
+				return &SpecError{path, list.line, fmt.Sprintf("program_helpers: %s: the kernel has no helper %s", name, h)}
 			}
 			set[f] = true
 		}

@@ -84,7 +84,7 @@ func Requirements(db *kernelspec.DB) ([]Requirement, error) {
 		}
 		req := Requirement{Config: e.Config, Source: e.Source}
 		for section, names := range e.Features {
-			kind, ok := sectionKind(section)
+			kind, ok := kernelspec.SectionKind(section)
 			if !ok {
 				return nil, fmt.Errorf("probe/configs.yaml: %s: unknown section %q", e.Config, section)
 			}
@@ -99,15 +99,6 @@ func Requirements(db *kernelspec.DB) ([]Requirement, error) {
 		out = append(out, req)
 	}
 	return out, nil
-}
-
-func sectionKind(section string) (kernelspec.Kind, bool) {
-	for _, k := range kernelspec.Kinds {
-		if sectionKey(k) == section {
-			return k, true
-		}
-	}
-	return 0, false
 }
 
 // applyRequirements decides, by the build options features need, what

@@ -176,7 +176,7 @@ func readBackports(t *testing.T, db *kernelspec.DB) map[string]map[*kernelspec.F
 			out[b.Series] = map[*kernelspec.Feature]bool{}
 		}
 		for section, names := range b.Features {
-			kind, ok := sectionKind(section)
+			kind, ok := kernelspec.SectionKind(section)
 			if !ok {
 				t.Fatalf("testdata/backports.yaml: unknown section %s", section)
 			}
@@ -218,7 +218,7 @@ func checkAgainstData(t *testing.T, k matrixKernel, spec []byte, backports map[s
 		}
 	}
 	for section, entries := range s.Added {
-		kind, _ := sectionKind(section)
+		kind, _ := kernelspec.SectionKind(section)
 		for _, e := range entries {
 			name := e.Name
 			if kind == kernelspec.AttrField && len(e.Commands) == 1 {
