@@ -193,14 +193,10 @@ func checkAgainstConfig(t *testing.T, db *kernelspec.DB, k matrixKernel, kernel 
 	if err != nil {
 		t.Fatal(err)
 	}
-	reqs, err := Requirements(db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	gated := map[*kernelspec.Feature][]string{}
-	for _, req := range reqs {
+	for _, req := range Requirements(db, kernel.Base) {
 		for _, f := range req.Features {
-			gated[f] = append(gated[f], req.Config)
+			gated[f] = append(gated[f], req.Config...)
 		}
 	}
 	for f, options := range gated {

@@ -41,14 +41,14 @@ type Fact struct {
 
 // Result is what a probe found.
 type Result struct {
-	Release   string             // uname release, e.g. 6.18.44-fc-v657
+	Release string // uname release, e.g. 6.18.44-fc-v657
 	// Base is the version the kernel is held against: its mainline release
 	// and, where the version has a patch level, what its stable series
 	// backported by then (specs/stable). Distribution releases such as
 	// 6.1.0-57-amd64 carry none; Options.Base gives the real one.
-	Base kernelspec.Version
-	Facts     []Fact             // one per feature the probe could decide
-	UnionSize int                // sizeof(union bpf_attr) per the kernel's BTF
+	Base      kernelspec.Version
+	Facts     []Fact // one per feature the probe could decide
+	UnionSize int    // sizeof(union bpf_attr) per the kernel's BTF
 	// ProgramHelpers lists, per program type, the helpers a program of
 	// that type may call (features.HaveProgramHelper). Program types whose
 	// programs need an attach target to load (tracing, LSM, extension,
@@ -110,9 +110,7 @@ func RunWith(db *kernelspec.DB, opts Options) (*Result, error) {
 	if opts.Config == nil {
 		opts.Config = hostConfig()
 	}
-	if err := r.applyRequirements(db, opts.Config); err != nil {
-		return nil, err
-	}
+	r.applyRequirements(db, opts.Config)
 	slices.SortFunc(r.Facts, func(a, b Fact) int {
 		if a.Feature.Kind != b.Feature.Kind {
 			return int(a.Feature.Kind) - int(b.Feature.Kind)
