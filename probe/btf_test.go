@@ -139,6 +139,10 @@ func TestRequirementsDecide(t *testing.T) {
 	if f := r.fact(lsm); !f.Present {
 		t.Errorf("a probe used the LSM program type; the configuration cannot take it away: %+v", f)
 	}
+	// sched_ext no probe decides: the configuration does.
+	if f := r.fact(db.Lookup(kernelspec.Capability, "sched_ext")); f == nil || f.Present || !f.ConfiguredOut {
+		t.Errorf("sched_ext without CONFIG_SCHED_CLASS_EXT: %+v", f)
+	}
 }
 
 func TestParseConfig(t *testing.T) {

@@ -125,6 +125,12 @@ func (r *Result) applyRequirements(db *kernelspec.DB, c Config) {
 		for i, f := range req.Features {
 			fact := r.fact(f)
 			if fact == nil {
+				// No probe decided it (sched_ext, kfuncs): the
+				// configuration does, where there is one.
+				if c != nil && !set && f.InRelease(r.Base) {
+					r.add(f, false, fmt.Sprintf("%s is not set: configured out (%s)", options, req.Sources[i]))
+					r.Facts[len(r.Facts)-1].ConfiguredOut = true
+				}
 				continue
 			}
 			switch {

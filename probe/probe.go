@@ -188,6 +188,12 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 	for _, cmd := range db.Features(kernelspec.Command) {
 		fields := db.AttrFields(cmd.Name)
 		groups := commandGroups(fields, leaves)
+		if knownCommand[cmd.Name] && len(groups) == 0 {
+			// None of the fields of a command the kernel knows is in the
+			// union: they are in a struct of their own (BPF_COMMON_ATTRS's
+			// struct bpf_common_attr), which the probe does not read.
+			continue
+		}
 		for _, f := range fields {
 			if !knownCommand[cmd.Name] {
 				// The union's members are not tied to commands in BTF: a
