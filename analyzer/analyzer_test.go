@@ -74,6 +74,17 @@ func TestKernelFlagWithSeveralTargets(t *testing.T) {
 	analysistest.Run(t, testdata(t), a, "./flagtarget")
 }
 
+// TestBuiltinTarget: -kernel=debian-12 is the spec probed from Debian's
+// 6.1 kernel package (specs/targets), which lacks what its configuration
+// leaves out.
+func TestBuiltinTarget(t *testing.T) {
+	a := analyzer.New()
+	if err := a.Flags.Set("kernel", "debian-12"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata(t), a, "./builtintarget")
+}
+
 func TestBadKernelFlag(t *testing.T) {
 	for bad, want := range map[string]string{
 		"5.x":            `invalid kernel version "5.x"`,

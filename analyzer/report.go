@@ -155,6 +155,10 @@ func (c *checker) report(u use) bool {
 		return true
 	}
 	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", worst.Name, worst.Since(), missing[0])
+	lacks, builtWithout := missing[0].Lacks(worst)
+	if builtWithout {
+		msg = fmt.Sprintf("%s requires Linux %s and a kernel built with it, but the target is %s (%s), built without it", worst.Name, worst.Since(), missing[0], missing[0].Base)
+	}
 	if len(targets) > 1 {
 		names := make([]string, len(missing))
 		for i, k := range missing {
@@ -169,7 +173,7 @@ func (c *checker) report(u use) bool {
 	if via != "" {
 		msg += " (via " + via + ")"
 	}
-	c.pass.Report(analysis.Diagnostic{
+	d := analysis.Diagnostic{
 		Pos:            pos,
 		End:            u.node.End(),
 		Category:       worst.Kind.String(),
@@ -181,7 +185,12 @@ func (c *checker) report(u use) bool {
 			End:     u.node.End(),
 			Message: fmt.Sprintf("%s was added in Linux %s: %s", worst.Name, worst.Since(), worst.Introduced()),
 		}},
-	})
+	}
+	if builtWithout {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, End: u.node.End(),
+			Message: fmt.Sprintf("%s lacks it (%s): %s", missing[0], lacks.Position(), lacks)})
+	}
+	c.pass.Report(d)
 	return true
 }
 
