@@ -191,3 +191,21 @@ func TestImpliedByData(t *testing.T) {
 func TestCallersContext(t *testing.T) {
 	runShared(t)
 }
+
+// A bpf2go package's loaders are facts: calls in other packages, and calls
+// through loaders kept as values, load its object.
+func TestObjectLoadersAcrossPackages(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfuse")
+}
+
+// What cilium/ebpf rewrites for old kernels needs only its replacement
+// there; what it leaves out (BTF func info) needs nothing.
+func TestObjectLoadFixups(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfold")
+}
+
+// An operation that came to a map type later than the command itself is
+// checked where the map's type is known.
+func TestMapOperations(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops")
+}

@@ -65,6 +65,8 @@ type checker struct {
 	objects        map[string]*loadedObject
 	objectCalls    map[*ast.CallExpr]*loadedObject
 	objectFuncs    map[*types.Func]*loadedObject
+	objectSites    []objectSite // sorted by position
+	exportsLoaders bool         // objectLoaderFacts were exported: importers are relevant
 	reportedObject map[string]bool
 
 	// Memos for the walk's hot lookups.
@@ -115,5 +117,6 @@ func (c *checker) checkFile(f *ast.File) {
 	c.floor = c.fileFloor(f)
 	c.ignores = c.collectIgnores(f)
 	ast.Inspect(f, c.visitor())
+	c.checkObjectSites(f)
 	c.reportIgnores()
 }
