@@ -227,6 +227,7 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"semantics in lib":   {lib + "exits:\n  - os.Exit\n", "keep them in a file without module"},
 		"fixup not older":    {lib + "load_fixups:\n  - {features: [bpf_probe_read], replaced_by: bpf_probe_read_kernel, func: example.com/lib.fix, uses: [example.com/lib.x]}\n", "bpf_probe_read_kernel is no older than bpf_probe_read"},
 		"fixup both ways":    {lib + "load_fixups:\n  - {features: [btf_func], replaced_by: btf, dropped: true, func: example.com/lib.fix, uses: [example.com/lib.x]}\n", "either replaced_by or dropped"},
+		"numbers in lib":     {lib + "bpf_syscall_numbers: {amd64: 321}\n", "keep them in a file without module"},
 		"syscall number 0":   {"bpf_syscall_numbers: {amd64: 0}\n", "bpf_syscall_numbers: amd64: want bpf(2)'s number, not 0"},
 		"syscall unnumbered": {"syscalls:\n  - {func: example.com/lib.Syscall, number: SYS_BPF, trap_arg: 0, cmd_arg: 1, attr_arg: 2}\n", "no file gives bpf_syscall_numbers"},
 		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
