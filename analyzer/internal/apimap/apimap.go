@@ -43,7 +43,9 @@ type file struct {
 	Implies  []apiImplied `yaml:"implies"`
 	Probes   []apiProbe   `yaml:"probes"`
 	Syscalls []Syscall    `yaml:"syscalls"`
-	Exits    []string     `yaml:"exits"`
+	// BPFNumbers is bpf(2)'s number on each architecture, by GOARCH.
+	BPFNumbers map[string]uint64 `yaml:"bpf_syscall_numbers"`
+	Exits      []string          `yaml:"exits"`
 	// ErrorMakers lists functions that make a new error (fmt.Errorf):
 	// returning one from a failure branch gives up, it does not fall back.
 	ErrorMakers []string `yaml:"error_makers"`
@@ -97,9 +99,13 @@ type apiFeatureTest struct {
 	Note       string `yaml:"note"`
 }
 
-// Syscall describes a raw system call entry point: its first argument
-// (TrapArg) selects bpf(2) when it equals the constant Number of the
-// callee's own package, so the check follows the architecture analyzed.
+// Syscall describes a raw system call entry point: its trap argument
+// (TrapArg) selects bpf(2) when its constant value is bpf(2)'s number on
+// the architecture analyzed, wherever that constant comes from. Number
+// names the callee package's own constant for it (unix.SYS_BPF), which
+// the analyzer prefers where the package, as type-checked for this build,
+// has one; elsewhere (the standard library's syscall on amd64 froze its
+// numbers before bpf(2)) Map.BPFNumbers says.
 type Syscall struct {
 	Func    string `yaml:"func"`
 	Number  string `yaml:"number"`
@@ -203,12 +209,13 @@ type Map struct {
 	Implies      map[string][]*kernelspec.Feature // "pkgpath.Name" of a constant: equal values assume these
 	Probes       map[string]*ProbeRule
 	Syscalls     map[string]*Syscall
-	Exits        map[string]bool // functions that never return: early exits
-	ErrorMakers  map[string]bool // functions that make a new error
-	Unsupported  map[string]bool // errors that mean the kernel lacks a feature
-	VersionCodes map[string]bool // functions returning LINUX_VERSION_CODE
-	FeatureTests map[string]int  // feature-test constructors: version argument
-	ProbeTypes   map[string]bool // structs whose function-valued fields are probes
+	BPFNumbers   map[string]uint64 // GOARCH: bpf(2)'s number there
+	Exits        map[string]bool   // functions that never return: early exits
+	ErrorMakers  map[string]bool   // functions that make a new error
+	Unsupported  map[string]bool   // errors that mean the kernel lacks a feature
+	VersionCodes map[string]bool   // functions returning LINUX_VERSION_CODE
+	FeatureTests map[string]int    // feature-test constructors: version argument
+	ProbeTypes   map[string]bool   // structs whose function-valued fields are probes
 	Fixups       map[*kernelspec.Feature]*Fixup
 	Unmapped     map[string]string // "pkgpath.Type.Field": why it selects nothing
 	// packages lists the library packages the map mentions (the fast
@@ -269,6 +276,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Implies:      map[string][]*kernelspec.Feature{},
 		Probes:       map[string]*ProbeRule{},
 		Syscalls:     map[string]*Syscall{},
+		BPFNumbers:   map[string]uint64{},
 		Exits:        map[string]bool{},
 		ErrorMakers:  map[string]bool{},
 		Unsupported:  map[string]bool{},
@@ -279,10 +287,17 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Unmapped:     map[string]string{},
 		Packages:     map[string]bool{},
 	}
+	syscallsIn := ""
 	for i, f := range files.files {
 		if err := m.add(files.names[i], f, db); err != nil {
 			return nil, err
 		}
+		if len(f.Syscalls) > 0 && syscallsIn == "" {
+			syscallsIn = files.names[i]
+		}
+	}
+	if syscallsIn != "" && len(m.BPFNumbers) == 0 {
+		return nil, fmt.Errorf("%s: syscalls, but no file gives bpf_syscall_numbers: no raw call could be recognised as bpf(2)", syscallsIn)
 	}
 	return m, nil
 }
@@ -298,12 +313,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
 		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.UnmappedFields) > 0
-	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls) > 0
+	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers) > 0
 	switch {
 	case library && (f.Module == "" || f.Version == ""):
 		return errf("a library's API needs the module and version it describes")
 	case semantics && f.Module != "":
-		return errf("exits, error_makers and syscalls are Go's semantics, not %s's: keep them in a file without module", f.Module)
+		return errf("exits, error_makers, syscalls and bpf_syscall_numbers are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
 	}
 	m.module = f.Module
 	lookup := func(where string, names []string) ([]*kernelspec.Feature, error) {
@@ -497,6 +512,16 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 			return errf("syscall %s: want number and three distinct argument indices", sc.Func)
 		}
 		m.Syscalls[sc.Func] = sc
+	}
+	for _, arch := range SortedKeys(f.BPFNumbers) {
+		n := f.BPFNumbers[arch]
+		if _, dup := m.BPFNumbers[arch]; dup {
+			return errf("bpf_syscall_numbers: %s is given twice", arch)
+		}
+		if n == 0 {
+			return errf("bpf_syscall_numbers: %s: want bpf(2)'s number, not 0", arch)
+		}
+		m.BPFNumbers[arch] = n
 	}
 	return nil
 }
