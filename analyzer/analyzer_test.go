@@ -65,6 +65,7 @@ func TestGeneratedFilesSkipped(t *testing.T) {
 }
 
 func TestKernelFlagWithSeveralTargets(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	a := analyzer.New()
 	spec := filepath.Join(testdata(t), "flagtarget", "rhel-8.10.yaml")
 	if err := a.Flags.Set("kernel", "5.10,6.1,"+spec); err != nil {
@@ -89,6 +90,7 @@ func TestBadKernelFlag(t *testing.T) {
 }
 
 func TestBadConfigFile(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	results := analysistest.Run(nopT{t}, testdata(t), analyzer.New(), "./badconfig")
 	if len(results) == 0 || results[0].Err == nil || !strings.HasSuffix(results[0].Err.Error(), `badconfig/.bpfcompat.yaml:2: unknown key "kernels"; did you mean "kernel"? (the keys are kernel, spec-files)`) {
 		t.Errorf("want an error naming the config file and the bad key, got %v", results)
@@ -122,10 +124,12 @@ func TestRequirementsAcrossPackages(t *testing.T) {
 }
 
 func TestSuggestedFixes(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.New(), "./fixes")
 }
 
 func TestKernelNamesFromSpecFiles(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	a := analyzer.New()
 	spec := filepath.Join(testdata(t), "flagtarget", "rhel-8.10.yaml")
 	for flag, value := range map[string]string{"spec-files": spec, "kernel": "5.10,6.1,rhel-8.10"} {
@@ -146,6 +150,7 @@ func TestKernelNamesFromSpecFiles(t *testing.T) {
 // any diagnostic not wanted; the package must also fail to type-check in
 // exactly the ways it was written to, or it would test nothing.
 func TestTypeErrors(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	dir := filepath.Join(testdata(t), "broken")
 	results := analysistest.Run(t, dir, analyzer.New(), ".")
 	if len(results) != 1 {

@@ -21,6 +21,7 @@ import (
 // ((*testing.common).Skip, cilium/ebpf/internal.NewFeatureTest): a
 // misspelt entry would otherwise match nothing, silently.
 func TestAPIMapListsResolve(t *testing.T) {
+	t.Parallel()
 	db, err := kernelspec.Embedded()
 	if err != nil {
 		t.Fatal(err)
