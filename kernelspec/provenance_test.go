@@ -19,7 +19,7 @@ var withoutCommit = map[Kind]int{
 	AttachType:   3,
 	LinkType:     2,
 	Helper:       1,
-	AttrField:    12,
+	AttrField:    9,
 	Flag:         19,
 	Capability:   1,
 	Kfunc:        340,
