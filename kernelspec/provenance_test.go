@@ -20,7 +20,7 @@ var withoutCommit = map[Kind]int{
 	LinkType:     2,
 	Helper:       1,
 	AttrField:    9,
-	Flag:         19,
+	Flag:         18,
 	Capability:   1,
 	Kfunc:        340,
 	HelperCall:   1,
