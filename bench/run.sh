@@ -7,7 +7,13 @@
 # warm-up run, and the ratios bpfcompat / no-op. Then the go vet -vettool
 # route: cold build cache, and warm after a one-file change.
 #
-# Usage: bench/run.sh [package set ...]   (sets: std cilium examples)
+# bpfcompat runs twice: as shipped (-load=fast: only packages that can
+# carry a fact from source) and with -load=full (everything from source,
+# what any fact-using go/analysis driver does).
+#
+# Usage: bench/run.sh [package set ...]   (sets: std cilium examples large)
+# "large" is the module in $BENCH_LARGE (module@version, fetched through
+# the module proxy into the module cache), analyzed as ./... from its root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -25,16 +31,36 @@ patterns() {
     std) echo std ;;
     cilium) echo github.com/cilium/ebpf/... ;;
     examples) echo ./examples/... ;;
+    large) echo ./... ;;
     *) echo "$1" ;;
   esac
 }
 
-# measure TOOL PATTERN: prints "wall cpu rss_mb" medians over $runs runs.
+# The large project runs from its own module root.
+dir_for() {
+  if [[ $1 == large ]]; then
+    : "${BENCH_LARGE:?set BENCH_LARGE=module@version for the large set}"
+    go mod download -json "$BENCH_LARGE" | awk -F'"' '/"Dir"/ {print $4}'
+  else
+    pwd
+  fi
+}
+
+# command TOOL: the binary and its flags.
+command_for() {
+  case $1 in
+    bpfcompat-full) echo "$bin/bpfcompat -load=full" ;;
+    *) echo "$bin/$1" ;;
+  esac
+}
+
+# measure TOOL PATTERN DIR: prints "wall cpu rss_mb" medians over $runs runs.
 measure() {
-  local tool=$1 pattern=$2 samples=()
-  "$bin/$tool" -test=false "$pattern" >/dev/null 2>&1 || true # warm-up
+  local tool=$1 pattern=$2 dir=$3 samples=() cmd
+  cmd=$(command_for "$tool")
+  (cd "$dir" && $cmd -test=false "$pattern" >/dev/null 2>&1) || true # warm-up
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f "%e %U %S %M" -o "$bin/t" "$bin/$tool" -test=false "$pattern" >/dev/null 2>&1 || true
+    (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$bin/t" $cmd -test=false "$pattern" >/dev/null 2>&1) || true
     read -r wall user sys rss < <(tail -n 1 "$bin/t")
     samples+=("$(awk -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN { printf "%.2f %.2f %.0f", w, u + s, r / 1024 }')")
   done
@@ -49,14 +75,15 @@ measure() {
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(go version | cut -d' ' -f3)"
 echo "runs: $runs, medians after a warm-up run"
-printf '%-9s %-13s %8s %8s %8s\n' set tool wall_s cpu_s rss_mb
+printf '%-9s %-14s %8s %8s %8s\n' set tool wall_s cpu_s rss_mb
 for set in "${sets[@]}"; do
   pattern=$(patterns "$set")
+  dir=$(dir_for "$set")
   declare -A r=()
-  for tool in noop-nofacts noop-facts bpfcompat; do
-    r[$tool]=$(measure "$tool" "$pattern")
+  for tool in noop-nofacts noop-facts bpfcompat-full bpfcompat; do
+    r[$tool]=$(measure "$tool" "$pattern" "$dir")
     read -r w c m <<<"${r[$tool]}"
-    printf '%-9s %-13s %8s %8s %8s\n' "$set" "$tool" "$w" "$c" "$m"
+    printf '%-9s %-14s %8s %8s %8s\n' "$set" "$tool" "$w" "$c" "$m"
   done
   read -r bw bc bm <<<"${r[bpfcompat]}"
   read -r nw nc nm <<<"${r[noop-facts]}"
