@@ -86,30 +86,21 @@ func vetFlags(stdout io.Writer) int {
 }
 
 // checkTargetFlags sets -kernel and -spec-files on a fresh analyzer, which
-// validates versions and files as the real run will, and checks that each
-// kernel named by name is one of the spec files', which the analyzer
-// would find only when it first analyzes a package.
+// validates versions and files as the real run will, then checks what
+// Set cannot (checkKernelNames).
 func checkTargetFlags(args []string) error {
 	a := analyzer.New()
+	_, targets := targetFlags(args)
 	var kernels, specFiles []string
-	for i := 0; i < len(args); i++ {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		f := a.Flags.Lookup(name)
-		if f == nil || !strings.HasPrefix(args[i], "-") {
-			continue
+	for _, t := range targets {
+		if err := a.Flags.Lookup(t.name).Value.Set(t.value); err != nil {
+			return fmt.Errorf("invalid value %q for flag -%s: %v", t.value, t.name, err)
 		}
-		if !hasValue && i+1 < len(args) {
-			i++
-			value = args[i]
-		}
-		if err := f.Value.Set(value); err != nil {
-			return fmt.Errorf("invalid value %q for flag -%s: %v", value, name, err)
-		}
-		switch name {
+		switch t.name {
 		case "kernel":
-			kernels = strings.Split(value, ",")
+			kernels = strings.Split(t.value, ",")
 		case "spec-files":
-			specFiles = strings.Split(value, ",")
+			specFiles = strings.Split(t.value, ",")
 		}
 	}
 	return checkKernelNames(kernels, specFiles)
@@ -149,33 +140,41 @@ func checkKernelNames(kernels, specFiles []string) error {
 	return nil
 }
 
-// specFlags are the flags whose values may name spec files.
-var specFlags = map[string]bool{"kernel": true, "spec-files": true}
+// targetFlag is a -kernel or -spec-files flag on a command line.
+type targetFlag struct{ name, value string }
 
-// resolveSpecArgs rewrites relative spec paths in -kernel and -spec-files
-// as resolveSpecPath does, into -name=value form.
-func resolveSpecArgs(args []string) []string {
-	wd, _ := os.Getwd()
-	root := moduleRoot(wd)
-	var out []string
+// targetFlags splits a command line into the target flags (-kernel=X,
+// -kernel X, --spec-files=Y) and the rest.
+func targetFlags(args []string) (rest []string, targets []targetFlag) {
 	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		if !strings.HasPrefix(arg, "-") || !specFlags[name] {
-			out = append(out, arg)
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || name != "kernel" && name != "spec-files" {
+			rest = append(rest, args[i])
 			continue
 		}
 		if !hasValue && i+1 < len(args) {
 			i++
 			value = args[i]
 		}
-		parts := strings.Split(value, ",")
+		targets = append(targets, targetFlag{name, value})
+	}
+	return rest, targets
+}
+
+// resolveSpecArgs rewrites relative spec paths in -kernel and -spec-files
+// as resolveSpecPath does, into -name=value form.
+func resolveSpecArgs(args []string) []string {
+	wd, _ := os.Getwd()
+	root := moduleRoot(wd)
+	out, targets := targetFlags(args)
+	for _, t := range targets {
+		parts := strings.Split(t.value, ",")
 		for j, p := range parts {
 			if p = strings.TrimSpace(p); isSpecPath(p) {
 				parts[j] = resolveSpecPath(p, wd, root)
 			}
 		}
-		out = append(out, "-"+name+"="+strings.Join(parts, ","))
+		out = append(out, "-"+t.name+"="+strings.Join(parts, ","))
 	}
 	return out
 }
@@ -184,16 +183,9 @@ func resolveSpecArgs(args []string) []string {
 // values in a command line.
 func specPathsInArgs(args []string) []string {
 	var out []string
-	for i := 0; i < len(args); i++ {
-		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		if !strings.HasPrefix(args[i], "-") || !specFlags[name] {
-			continue
-		}
-		if !hasValue && i+1 < len(args) {
-			i++
-			value = args[i]
-		}
-		for _, p := range strings.Split(value, ",") {
+	_, targets := targetFlags(args)
+	for _, t := range targets {
+		for _, p := range strings.Split(t.value, ",") {
 			if p = strings.TrimSpace(p); isSpecPath(p) {
 				out = append(out, p)
 			}
