@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -174,7 +175,7 @@ func (c *checker) proven(node ast.Node) proof {
 			// The body of a function the API map describes is how its
 			// features are done: callers are checked for them.
 			if ok {
-				if feats, mapped := c.api.funcs[c.key(fn)]; mapped {
+				if feats, mapped := c.api.Funcs[c.key(fn)]; mapped {
 					proven = proven.union(assuming(feats...))
 				}
 				proven = proven.union(c.receiverAssumes(fn))
@@ -219,14 +220,14 @@ func (c *checker) proven(node ast.Node) proof {
 // some types exist only where features do (the API map's values).
 func (c *checker) receiverAssumes(fn *types.Func) proof {
 	recv := fn.Signature().Recv()
-	if recv == nil || len(c.api.values) == 0 {
+	if recv == nil || len(c.api.Values) == 0 {
 		return proofOf()
 	}
 	named, ok := types.Unalias(deref(recv.Type())).(*types.Named)
 	if !ok || named.Obj().Pkg() == nil {
 		return proofOf()
 	}
-	return assuming(c.api.values[named.Obj().Pkg().Path()+"."+named.Obj().Name()]...)
+	return assuming(c.api.Values[named.Obj().Pkg().Path()+"."+named.Obj().Name()]...)
 }
 
 // caseAssumes is what a case of a switch on a value assumes: the feature
@@ -260,9 +261,9 @@ func (c *checker) namesFeature(e ast.Expr) proof {
 	if feats, _, ok := c.constantFeatures(e); ok {
 		return assuming(feats...)
 	}
-	if id := identOf(e); id != nil && len(c.api.implies) > 0 {
+	if id := identOf(e); id != nil && len(c.api.Implies) > 0 {
 		if k, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Const); ok && k.Pkg() != nil {
-			return assuming(c.api.implies[k.Pkg().Path()+"."+k.Name()]...)
+			return assuming(c.api.Implies[k.Pkg().Path()+"."+k.Name()]...)
 		}
 	}
 	return proofOf()
@@ -296,10 +297,10 @@ func (c *checker) fieldSetAssumes(e ast.Expr) proof {
 	if rule == nil {
 		return c.writtenFieldAssumes(e)
 	}
-	if rule.helperCall != nil {
+	if rule.HelperCall != nil {
 		return proofOf()
 	}
-	return assuming(rule.features...)
+	return assuming(rule.Features...)
 }
 
 // writtenFieldAssumes is what attr.F != 0 assumes when attr is what a
@@ -445,7 +446,7 @@ func (c *checker) terminates(s ast.Stmt) bool {
 		case *types.Builtin:
 			return fn.Name() == "panic"
 		case *types.Func:
-			return c.api.exits[c.key(fn)]
+			return c.api.Exits[c.key(fn)]
 		}
 	}
 	return false
@@ -549,13 +550,13 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if !ok {
 		return proofOf()
 	}
-	if rule := c.api.probes[c.key(fn)]; rule != nil {
+	if rule := c.api.Probes[c.key(fn)]; rule != nil {
 		return c.probed(rule, call)
 	}
 	// Trying is probing: a call that selects features and returned no
 	// error proves the kernel has them (pwru's HaveBPFLinkKprobeMulti
 	// attaches a kretprobe_multi link and reports whether it worked).
-	if feats, ok := c.api.funcs[c.key(fn)]; ok {
+	if feats, ok := c.api.Funcs[c.key(fn)]; ok {
 		return proofOf(feats...)
 	}
 	if req := c.requiresOf(fn); req != nil {
@@ -601,9 +602,9 @@ type condAfter struct {
 }
 
 // probed is the set of features a probe call tests for.
-func (c *checker) probed(rule *probeRule, call *ast.CallExpr) proof {
-	out := proofOf(rule.features...)
-	for _, i := range rule.args {
+func (c *checker) probed(rule *apimap.ProbeRule, call *ast.CallExpr) proof {
+	out := proofOf(rule.Features...)
+	for _, i := range rule.Args {
 		if i >= len(call.Args) {
 			continue
 		}
@@ -742,7 +743,7 @@ const ObsoleteGuardCategory = "obsolete_guard"
 
 // checkObsoleteProbe reports a probe whose answer the targets fix in
 // advance: its fallback path is dead code on every supported kernel.
-func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *probeRule) {
+func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *apimap.ProbeRule) {
 	probed := c.probed(rule, call)
 	if len(probed.features) == 0 {
 		return

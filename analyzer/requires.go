@@ -90,6 +90,14 @@ func (c *checker) findRequires() {
 					c.pass.ReportRangef(cm, "bad //bpfcompat:requires directive: %v", err)
 					continue
 				}
+				// Several directives add up: the newest version, and
+				// every feature each names.
+				if prev := c.requires[fn]; prev != nil {
+					fact.Features = append(prev.Features, fact.Features...)
+					if v := maxVersion(c.versionOf(prev), c.versionOf(fact)); !v.IsZero() {
+						fact.Version = v.String()
+					}
+				}
 				c.requires[fn] = fact
 			}
 		}
@@ -191,7 +199,7 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 // noteUnguarded records, for the exported function around node, the
 // features a use selects without a guard: its inferred requirement.
 func (c *checker) noteUnguarded(u use, proven proof) {
-	if c.api.packages[c.pass.Pkg.Path()] {
+	if c.api.Packages[c.pass.Pkg.Path()] {
 		return // cilium/ebpf itself: its API is in the map
 	}
 	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())

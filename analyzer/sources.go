@@ -4,7 +4,7 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/bpfcompat/bpfcompat/specs"
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 )
 
 // FactSources says which packages can be the origin of a bpfcompat fact,
@@ -25,16 +25,17 @@ type FactSources struct {
 
 // LoadFactSources reads the embedded API map's index.
 func LoadFactSources() (*FactSources, error) {
-	idx, err := loadAPIIndex(specs.API())
+	files, err := embeddedAPI()
 	if err != nil {
 		return nil, err
 	}
-	src := &FactSources{Libraries: maps.Clone(idx.libraries), LowLevel: map[string]map[string]bool{}}
-	for pkg := range idx.lowLevel {
+	idx := files.Index()
+	src := &FactSources{Libraries: maps.Clone(idx.Libraries), LowLevel: map[string]map[string]bool{}}
+	for pkg := range idx.LowLevel {
 		src.LowLevel[pkg] = map[string]bool{}
 	}
-	for fn := range idx.syscalls {
-		if pkg, ok := symbolPackage(fn); ok {
+	for fn := range idx.Syscalls {
+		if pkg, ok := apimap.SymbolPackage(fn); ok {
 			src.LowLevel[pkg][strings.TrimPrefix(fn, pkg+".")] = true
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/bpfcompat/bpfcompat/analyzer"
+	"github.com/bpfcompat/bpfcompat/internal/suggest"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
 )
@@ -40,8 +41,8 @@ func explain(stdout, stderr io.Writer, args []string) int {
 		}
 		if !x.explain(stdout, name) {
 			msg := fmt.Sprintf("bpfcompat-vet: %q is neither a kernel feature in the specs nor a Go symbol in the API map", name)
-			if near := x.nearest(name); len(near) > 0 {
-				msg += "; did you mean " + strings.Join(near, ", ") + "?"
+			if near, ok := x.nearest(name); ok {
+				msg += "; did you mean " + near + "?"
 			}
 			fmt.Fprintln(stderr, msg)
 			code = 1
@@ -147,7 +148,8 @@ func (x *explainer) explainProbe(w io.Writer, name string) bool {
 		if p != name && shortName(p) != name {
 			continue
 		}
-		feats, argTypes, _ := x.api.Probe(p)
+		r := x.api.Probes[p]
+		feats, argTypes := r.Features, r.ArgTypes
 		fmt.Fprintf(w, "%s is a probe: a nil error (or true) proves", p)
 		switch {
 		case len(feats) > 0:
@@ -188,7 +190,16 @@ func (x *explainer) explainConstant(w io.Writer, name string) bool {
 		if !exact || !isNamed || named.Obj().Pkg() == nil {
 			continue
 		}
-		feats := x.api.ConstantFeatures(x.db, named.Obj().Pkg().Path()+"."+named.Obj().Name(), v)
+		rule := x.api.Types[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
+		if rule == nil {
+			continue
+		}
+		var feats []*kernelspec.Feature
+		for _, f := range x.db.ByValue(rule.Kind, v) {
+			if rule.Names(f) {
+				feats = append(feats, f)
+			}
+		}
 		if len(feats) == 0 {
 			continue
 		}
@@ -226,8 +237,8 @@ func (x *explainer) packagesNamed(qual string) []string {
 	return out
 }
 
-// nearest lists up to three known names closest to a misspelt one.
-func (x *explainer) nearest(name string) []string {
+// nearest is the known name closest to a misspelt one, if one is close.
+func (x *explainer) nearest(name string) (string, bool) {
 	var cands []string
 	for _, k := range kernelspec.Kinds {
 		for _, f := range x.db.Features(k) {
@@ -244,45 +255,7 @@ func (x *explainer) nearest(name string) []string {
 		}
 	}
 	slices.Sort(cands)
-	cands = slices.Compact(cands)
-	best := max(2, len(name)/4)
-	type scored struct {
-		name string
-		d    int
-	}
-	var found []scored
-	for _, c := range cands {
-		if d := distance(strings.ToLower(name), strings.ToLower(c)); d <= best {
-			found = append(found, scored{c, d})
-		}
-	}
-	slices.SortStableFunc(found, func(a, b scored) int { return a.d - b.d })
-	var out []string
-	for _, s := range found[:min(3, len(found))] {
-		out = append(out, s.name)
-	}
-	return out
-}
-
-// distance is the Levenshtein distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Nearest(name, slices.Compact(cands))
 }
 
 func (x *explainer) describe(w io.Writer, f *kernelspec.Feature) {

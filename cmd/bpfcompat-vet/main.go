@@ -8,6 +8,7 @@
 //	bpfcompat-vet explain <feature or Go symbol>...     where a feature comes from
 //	bpfcompat-vet specs [-json]                         the releases and what each added
 //	bpfcompat-vet probe [-o host.yaml]                  a kernel spec of the running kernel
+//	bpfcompat-vet probe -vm=vmlinuz [-o k.yaml]         a kernel spec of a kernel image, booted under qemu
 //	bpfcompat-vet version                               the tool's and the data's version
 //
 // Exit status: 0 clean, 3 findings remain, 1 errors (bad flags, bad
@@ -19,9 +20,14 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/bpfcompat/bpfcompat/probe/vm"
 )
 
 func main() {
+	if vm.IsGuest() {
+		vm.Guest() // init of the VM that `probe -vm` boots
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -65,7 +71,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage: bpfcompat-vet [flags] packages
        bpfcompat-vet explain NAME...     what a feature is, where it came from, the API that selects it
        bpfcompat-vet specs [-json]       the kernel releases in the data and what each added
-       bpfcompat-vet probe [-o FILE]     write a kernel spec of the running kernel (root or CAP_BPF)
+       bpfcompat-vet probe [-o FILE]     write a kernel spec of the running kernel (root or CAP_BPF),
+                                         or with -vm=vmlinuz of a kernel image booted under qemu
        bpfcompat-vet version             the tool's version and the data's newest release
 
 Reports Linux BPF features (bpf(2) commands, map, program, attach and link
