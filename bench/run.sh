@@ -115,7 +115,7 @@ for set in "${vet_sets[@]}"; do
   pattern=$(patterns "$set")
   dir=$(dir_for "$set")
   file=$(cd "$dir" && go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pattern" | tail -n 1)
-  vet() { (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$bin/t" go vet -vettool="$1" "$pattern" >/dev/null 2>&1) || true; awk '{ printf "%.2fs cpu %.2fs rss %.0fMB", $1, $2 + $3, $4 / 1024 }' "$bin/t"; }
+  vet() { (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$bin/t" go vet -vettool="$1" "$pattern" >/dev/null 2>&1) || true; tail -n 1 "$bin/t" | awk '{ printf "%.2fs cpu %.2fs rss %.0fMB", $1, $2 + $3, $4 / 1024 }'; }
   for tool in noop-facts bpfcompat; do
     cold=$(GOCACHE="$bin/cache-$tool-$set" vet "$bin/$tool")
     GOCACHE="$bin/cache-$tool-$set" vet "$bin/$tool" >/dev/null

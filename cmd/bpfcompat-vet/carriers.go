@@ -167,10 +167,6 @@ func usesLowLevel(name string, data []byte, lowLevel map[string]lowLevelImport) 
 	file := fset.AddFile(name, -1, len(data))
 	s.Init(file, data, nil, 0)
 	// X . Sel, with X a local name of a low-level package.
-	type tok struct {
-		t   token.Token
-		lit string
-	}
 	next := func() tok {
 		_, t, lit := s.Scan()
 		return tok{t, lit}
@@ -188,17 +184,63 @@ func usesLowLevel(name string, data []byte, lowLevel map[string]lowLevelImport) 
 		case strings.HasPrefix(sel, "BPF_") || sel == "SYS_BPF" || isVersionSource(sel):
 			return true
 		case sys[sel]:
-			// unix.Syscall(unix.SYS_READ, ...: the one shape that rules
-			// a raw system call out.
-			a := []tok{next(), next(), next(), next(), next()}
-			if a[0].t != token.LPAREN || a[1].t != token.IDENT || local[a[1].lit] == nil || a[2].t != token.PERIOD ||
-				a[3].t != token.IDENT || !strings.HasPrefix(a[3].lit, "SYS_") || a[3].lit == "SYS_BPF" || a[4].t != token.COMMA {
+			// unix.Syscall(unix.SYS_READ, ...) or (uintptr(unix.SYS_READ), ...:
+			// the shapes that rule a raw system call out.
+			if !otherSyscall(next, local) {
 				return true
 			}
-			t = a[4]
 		}
 	}
 	return false
+}
+
+// otherSyscall reads a call's first argument from next, having read the
+// function's name, and reports whether it is another system call's
+// number: X.SYS_Y with Y not BPF and X a low-level package, possibly in
+// integer conversions.
+func otherSyscall(next func() tok, local map[string]map[string]bool) bool {
+	if next().t != token.LPAREN {
+		return false
+	}
+	depth, selectors := 0, 0
+	var prev2, prev tok
+	for t := next(); ; prev2, prev, t = prev, t, next() {
+		switch t.t {
+		case token.LPAREN:
+			depth++
+		case token.RPAREN:
+			if depth--; depth < 0 {
+				return selectors == 1
+			}
+		case token.COMMA:
+			if depth == 0 {
+				return selectors == 1
+			}
+		case token.PERIOD:
+		case token.IDENT:
+			if prev.t == token.PERIOD && prev2.t == token.IDENT && local[prev2.lit] != nil {
+				if !strings.HasPrefix(t.lit, "SYS_") || t.lit == "SYS_BPF" {
+					return false
+				}
+				selectors++
+				continue
+			}
+			if !conversions[t.lit] && !(local[t.lit] != nil) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+}
+
+// conversions are the integer types a system call number is converted to.
+var conversions = map[string]bool{"uintptr": true, "int": true, "int32": true, "int64": true, "uint": true, "uint32": true, "uint64": true}
+
+// tok is a scanned token.
+type tok struct {
+	t   token.Token
+	lit string
 }
 
 func isVersionSource(name string) bool {

@@ -9,6 +9,8 @@ import (
 	"go/types"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -43,6 +45,14 @@ func loadFast(cfg *packages.Config, patterns ...string) ([]*packages.Package, er
 		return nil, err
 	}
 	source := src.set(roots)
+	if os.Getenv("BPFCOMPAT_DEBUG_LOAD") != "" {
+		var ids []string
+		for pkg := range source {
+			ids = append(ids, pkg.ID)
+		}
+		slices.Sort(ids)
+		fmt.Fprintf(os.Stderr, "bpfcompat-vet: %d packages from source:\n\t%s\n", len(ids), strings.Join(ids, "\n\t"))
+	}
 	l := &typer{
 		fset:     token.NewFileSet(),
 		source:   source,
