@@ -9,17 +9,19 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
 // toolVersion is the module version the binary was built at (go install
 // ...@v1.2.3, go get -tool), else the VCS revision of the checkout it was
-// built from, else "unknown".
+// built from, else (-buildvcs=false, a copied tree) "build-" and a hash of
+// the binary, which at least tells two builds apart.
 func toolVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "unknown"
+		return unstamped()
 	}
 	if v := bi.Main.Version; v != "" && v != "(devel)" {
 		return v
@@ -36,9 +38,16 @@ func toolVersion() string {
 		}
 	}
 	if rev == "" {
-		return "unknown"
+		return unstamped()
 	}
 	return rev[:min(len(rev), 12)] + modified
+}
+
+func unstamped() string {
+	if h, err := executableHash(); err == nil {
+		return "build-" + h
+	}
+	return "unknown"
 }
 
 // dataVersion is the newest kernel release in the embedded specs.
@@ -80,7 +89,8 @@ func versionFull(stdout, stderr io.Writer) int {
 	return 0
 }
 
-func executableHash() (string, error) {
+// executableHash is a hash of the running binary, read once.
+var executableHash = sync.OnceValues(func() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
@@ -91,7 +101,7 @@ func executableHash() (string, error) {
 	}
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:8]), nil
-}
+})
 
 // configHash hashes the inputs named in versionFull's doc that exist.
 // go vet runs -V=full in its own working directory, so the module root is

@@ -234,12 +234,15 @@ func noFactsPossible(cfg *unitchecker.Config) (map[string]*vetxEntry, bool) {
 		deps[path] = e
 		facts = facts || len(e.facts) > 0
 	}
-	c, err := newCarriers()
-	if err != nil || facts {
+	if facts {
 		return deps, false
 	}
 	if cfg.Module == nil && cfg.ModulePath == "" && !strings.Contains(strings.SplitN(cfg.ImportPath, "/", 2)[0], ".") {
-		return deps, true // the standard library
+		return deps, true // the standard library: no need to read the API map
+	}
+	c, err := newCarriers()
+	if err != nil {
+		return deps, false
 	}
 	if c.src.Libraries[cfg.ImportPath] {
 		return deps, false
