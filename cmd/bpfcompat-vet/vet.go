@@ -42,15 +42,22 @@ func vetMain(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bpfcompat-vet: %s: %v\n", cfgFile, err)
 		return 1
 	}
-	flagErr := checkTargetFlags(flags)
+	var flagErr error
 	if cfg.VetxOnly && cfg.VetxOutput != "" {
+		// Most dependencies need neither the flags nor the specs: keep
+		// their runs to a parse and a declarations-only type check.
 		deps, ok := noFactsPossible(&cfg)
+		if !ok {
+			flagErr = checkTargetFlags(flags)
+		}
 		// With a bad flag, a dependency passes its types on and stays
 		// quiet: go vet prints a line for every failed run, and the
 		// packages the user named report the error.
 		if (ok || flagErr != nil) && writeTypesOnlyVetx(&cfg, deps) {
 			return 0
 		}
+	} else {
+		flagErr = checkTargetFlags(flags)
 	}
 	if flagErr != nil {
 		fmt.Fprintln(stderr, "bpfcompat-vet:", oneLine(flagErr))
@@ -89,8 +96,11 @@ func vetFlags(stdout io.Writer) int {
 // validates versions and files as the real run will, then checks what
 // Set cannot (checkKernelNames).
 func checkTargetFlags(args []string) error {
-	a := analyzer.New()
 	_, targets := targetFlags(args)
+	if len(targets) == 0 {
+		return nil // the default or .bpfcompat.yaml: the analyzer reports those
+	}
+	a := analyzer.New()
 	var kernels, specFiles []string
 	for _, t := range targets {
 		if err := a.Flags.Lookup(t.name).Value.Set(t.value); err != nil {
