@@ -17,7 +17,8 @@
 # modules, cilium/ebpf v0.17.3 among them through containerd/cgroups),
 # fetched through the module proxy, copied to $BENCH_WORK and vendored
 # (module zips leave vendor/ out), and analyzed as ./... from its root.
-# VET_SETS (default "examples large") are the sets the go vet route runs on.
+# VET_SETS (default "examples large"; "none" for none) are the sets the go
+# vet route runs on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -113,6 +114,7 @@ done
 # then a new tool on a warm build cache (every package vetted again, none
 # compiled).
 vet_sets=(${VET_SETS:-examples large})
+[[ ${VET_SETS-} == none ]] && vet_sets=()
 for set in "${vet_sets[@]}"; do
   pattern=$(patterns "$set")
   dir=$(dir_for "$set")
