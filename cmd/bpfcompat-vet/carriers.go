@@ -27,8 +27,9 @@ import (
 //     cilium/ebpf's internal/unix) and names, through that import, a
 //     constant spelled BPF_* or SYS_BPF, a kernel-version source (Uname),
 //     or a raw system call whose trap number is anything but another
-//     system call's SYS_* constant (the analyzer proves bpf(2) by the
-//     constant's value, so only SYS_READ and the like rule a call out).
+//     system call's SYS_* constant, bare or in integer conversions (the
+//     analyzer proves bpf(2) by the constant's value, so only
+//     unix.SYS_READ and the like rule a call out; a literal 321 does not).
 //
 // A package may carry a fact when it is a seed or imports one, directly or
 // not: facts flow from callee to caller (wrappers of wrappers, callers of
