@@ -7,7 +7,18 @@
 # warm-up run, and the ratios bpfcompat / no-op. Then the go vet -vettool
 # route: cold build cache, and warm after a one-file change.
 #
-# Usage: bench/run.sh [package set ...]   (sets: std cilium examples)
+# bpfcompat runs twice: as shipped (-load=fast: only packages that can
+# carry a fact from source) and with -load=full (everything from source,
+# what any fact-using go/analysis driver does).
+#
+# Usage: bench/run.sh [package set ...]   (sets: std cilium examples large)
+# "large" is the module in $BENCH_LARGE (module@version, default
+# github.com/containerd/containerd/v2@v2.4.2: 277 packages, 152 vendored
+# modules, cilium/ebpf v0.17.3 among them through containerd/cgroups),
+# fetched through the module proxy, copied to $BENCH_WORK and vendored
+# (module zips leave vendor/ out), and analyzed as ./... from its root.
+# VET_SETS (default "examples large"; "none" for none) are the sets the go
+# vet route runs on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -25,16 +36,44 @@ patterns() {
     std) echo std ;;
     cilium) echo github.com/cilium/ebpf/... ;;
     examples) echo ./examples/... ;;
+    large) echo ./... ;;
     *) echo "$1" ;;
   esac
 }
 
-# measure TOOL PATTERN: prints "wall cpu rss_mb" medians over $runs runs.
+# The large project runs from its own module root, vendored once.
+large=${BENCH_LARGE:-github.com/containerd/containerd/v2@v2.4.2}
+work=${BENCH_WORK:-${TMPDIR:-/tmp}/bpfcompat-bench}
+dir_for() {
+  if [[ $1 != large ]]; then
+    pwd
+    return
+  fi
+  local dir="$work/${large//[\/@]/_}"
+  if [[ ! -d $dir/vendor ]]; then
+    local src
+    src=$(go mod download -json "$large" | awk -F'"' '/"Dir"/ {print $4}')
+    rm -rf "$dir" && mkdir -p "$work" && cp -r "$src" "$dir" && chmod -R u+w "$dir"
+    (cd "$dir" && go mod vendor) >&2
+  fi
+  echo "$dir"
+}
+
+# command TOOL: the binary and its flags.
+command_for() {
+  case $1 in
+    bpfcompat-full) echo "$bin/bpfcompat -load=full" ;;
+    *) echo "$bin/$1" ;;
+  esac
+}
+
+# measure TOOL PATTERN DIR: prints "wall cpu rss_mb" medians over $runs runs.
 measure() {
-  local tool=$1 pattern=$2 samples=()
-  "$bin/$tool" -test=false "$pattern" >/dev/null 2>&1 || true # warm-up
+  local tool=$1 pattern=$2 dir=$3 samples=() cmd
+  cmd=$(command_for "$tool")
+  (cd "$dir" && $cmd -test=false "$pattern" >/dev/null 2>&1) || true # warm-up
   for ((i = 0; i < runs; i++)); do
-    /usr/bin/time -f "%e %U %S %M" -o "$bin/t" "$bin/$tool" -test=false "$pattern" >/dev/null 2>&1 || true
+    (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$bin/t" $cmd -test=false "$pattern" >/dev/null 2>&1) || true
     read -r wall user sys rss < <(tail -n 1 "$bin/t")
     samples+=("$(awk -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN { printf "%.2f %.2f %.0f", w, u + s, r / 1024 }')")
   done
@@ -49,31 +88,49 @@ measure() {
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r), $(go version | cut -d' ' -f3)"
 echo "runs: $runs, medians after a warm-up run"
-printf '%-9s %-13s %8s %8s %8s\n' set tool wall_s cpu_s rss_mb
+printf '%-9s %-14s %8s %8s %8s\n' set tool wall_s cpu_s rss_mb
 for set in "${sets[@]}"; do
   pattern=$(patterns "$set")
+  dir=$(dir_for "$set")
   declare -A r=()
-  for tool in noop-nofacts noop-facts bpfcompat; do
-    r[$tool]=$(measure "$tool" "$pattern")
+  for tool in noop-nofacts noop-facts bpfcompat-full bpfcompat; do
+    r[$tool]=$(measure "$tool" "$pattern" "$dir")
     read -r w c m <<<"${r[$tool]}"
-    printf '%-9s %-13s %8s %8s %8s\n' "$set" "$tool" "$w" "$c" "$m"
+    printf '%-9s %-14s %8s %8s %8s\n' "$set" "$tool" "$w" "$c" "$m"
   done
   read -r bw bc bm <<<"${r[bpfcompat]}"
   read -r nw nc nm <<<"${r[noop-facts]}"
   read -r fw fc fm <<<"${r[noop-nofacts]}"
-  awk -v set="$set" -v bw="$bw" -v bc="$bc" -v bm="$bm" -v nw="$nw" -v nc="$nc" -v nm="$nm" -v fw="$fw" -v fc="$fc" -v fm="$fm" 'BEGIN {
+  read -r uw uc um <<<"${r[bpfcompat-full]}"
+  awk -v set="$set" -v bw="$bw" -v bc="$bc" -v bm="$bm" -v nw="$nw" -v nc="$nc" -v nm="$nm" -v fw="$fw" -v fc="$fc" -v fm="$fm" -v uw="$uw" -v uc="$uc" -v um="$um" 'BEGIN {
+    printf "%-9s -load=full vs no-op without facts: wall %.3f  cpu %.3f  rss %.3f\n", set, uw / fw, uc / fc, um / fm
     printf "%-9s ratio vs no-op with facts:    wall %.3f  cpu %.3f  rss %.3f\n", set, bw / nw, bc / nc, bm / nm
     printf "%-9s ratio vs no-op without facts: wall %.3f  cpu %.3f  rss %.3f\n", set, bw / fw, bc / fc, bm / fm
   }'
 done
 
-# go vet -vettool: a cold build cache, then warm after a one-file change.
-vet() { /usr/bin/time -f "%e" -o "$bin/t" go vet -vettool="$1" ./examples/... >/dev/null 2>&1 || true; tail -n 1 "$bin/t"; }
-for tool in noop-facts bpfcompat; do
-  cold=$(GOCACHE="$bin/cache-$tool" vet "$bin/$tool")
-  vet "$bin/$tool" >/dev/null
-  echo "// bench: touched" >>examples/agent/main.go
-  warm=$(vet "$bin/$tool")
-  sed -i '$ d' examples/agent/main.go
-  printf 'go vet -vettool %-11s cold %6ss   warm after a one-file change %6ss\n' "$tool" "$cold" "$warm"
+# go vet -vettool: a cold build cache, then warm after a one-file change
+# (the package set's last package's first Go file gets a comment line),
+# then a new tool on a warm build cache (every package vetted again, none
+# compiled).
+vet_sets=(${VET_SETS:-examples large})
+[[ ${VET_SETS-} == none ]] && vet_sets=()
+for set in "${vet_sets[@]}"; do
+  pattern=$(patterns "$set")
+  dir=$(dir_for "$set")
+  file=$(cd "$dir" && go list -f '{{.Dir}}/{{index .GoFiles 0}}' "$pattern" | tail -n 1)
+  vet() { (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$bin/t" go vet -vettool="$1" "$pattern" >/dev/null 2>&1) || true; tail -n 1 "$bin/t" | awk '{ printf "%.2fs cpu %.2fs rss %.0fMB", $1, $2 + $3, $4 / 1024 }'; }
+  for tool in noop-facts bpfcompat; do
+    cold=$(GOCACHE="$bin/cache-$tool-$set" vet "$bin/$tool")
+    GOCACHE="$bin/cache-$tool-$set" vet "$bin/$tool" >/dev/null
+    cp "$file" "$bin/saved.go"
+    echo "// bench: touched" >>"$file"
+    warm=$(GOCACHE="$bin/cache-$tool-$set" vet "$bin/$tool")
+    cp "$bin/saved.go" "$file"
+    # The tool's results cold, the build warm: a copy of the binary with
+    # other bytes has another identity (-V=full), as after an upgrade.
+    cp "$bin/$tool" "$bin/new-$tool" && head -c 16 /dev/urandom >>"$bin/new-$tool"
+    fresh=$(GOCACHE="$bin/cache-$tool-$set" vet "$bin/new-$tool")
+    printf 'go vet %-9s -vettool %-11s cold %s   warm after a one-file change %s   new tool, build warm %s\n' "$set" "$tool" "$cold" "$warm" "$fresh"
+  done
 done

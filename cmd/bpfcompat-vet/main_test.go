@@ -13,18 +13,18 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// The tests build the real binary and run it the ways users do: on its
+// The tests build the real vetBinary and run it the ways users do: on its
 // own, as go vet's and go fix's tool, with -json, -fix and -sarif.
 
-var binary string
+var vetBinary string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "bpfcompat-vet")
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "bpfcompat-vet")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	vetBinary = filepath.Join(dir, "bpfcompat-vet")
+	if out, err := exec.Command("go", "build", "-o", vetBinary, ".").CombinedOutput(); err != nil {
 		panic(string(out))
 	}
 	code := m.Run()
@@ -43,7 +43,7 @@ func repo(t *testing.T) string {
 }
 
 // run runs a command in dir and returns its output and exit code.
-func run(t *testing.T, dir string, name string, args ...string) (string, int) {
+func runCmd(t *testing.T, dir string, name string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
@@ -79,27 +79,52 @@ func wantFindings(t *testing.T, out string, want []string) {
 }
 
 func TestStandalone(t *testing.T) {
-	out, code := run(t, repo(t), binary, "-kernel=5.4", "./examples/...")
+	out, code := runCmd(t, repo(t), vetBinary, "-kernel=5.4", "./examples/...")
 	if code != 3 {
 		t.Errorf("exit %d, want 3 (findings)", code)
 	}
 	wantFindings(t, out, agentFindings)
 
-	out, code = run(t, repo(t), binary, "-kernel=6.6", "./examples/...")
+	out, code = runCmd(t, repo(t), vetBinary, "-kernel=6.6", "./examples/...")
 	if code != 0 || out != "" {
 		t.Errorf("on 6.6: exit %d, output %q; want 0 and nothing", code, out)
 	}
 }
 
-func TestBadFlags(t *testing.T) {
-	for _, tc := range []struct{ flag, want string }{
-		{"-kernel=5.x", `invalid value "5.x" for flag -kernel: invalid kernel version "5.x"`},
-		{"-kernel=9.1", "kernel 9.1 is newer than the newest release in the specs"},
-		{"-kernel=./nope.yaml", "nope.yaml: no such file"},
+// TestBadKernel: a bad target is one line and exit 1 in every mode.
+func TestBadKernel(t *testing.T) {
+	modes := [][]string{
+		{vetBinary},
+		{vetBinary, "-json"},
+		{vetBinary, "-sarif=" + filepath.Join(t.TempDir(), "out.sarif")},
+		{vetBinary, "-fix"},
+	}
+	goVet := append(modes, []string{"go", "vet", "-vettool=" + vetBinary})
+	// go vet runs the tool on every dependency, anew for each flag value
+	// (flags key its cache): two values, one per way a target fails.
+	for _, tc := range []struct {
+		kernel, want string
+		modes        [][]string
+	}{
+		{"abc", `"abc" is neither a kernel version`, goVet},
+		{"5.x", `invalid kernel version "5.x"`, modes},
+		{"99.0", "kernel 99.0 is newer than the newest release in the specs", modes},
+		{"3.10", "Linux 3.10 predates bpf(2), which came in 3.18", modes},
+		{"./nope.yaml", "nope.yaml: no such file", goVet},
+		{"./testdata/go.mod", "testdata/go.mod", modes},
 	} {
-		out, code := run(t, repo(t), binary, tc.flag, "./examples/...")
-		if code == 0 || code == 3 || !strings.Contains(out, tc.want) {
-			t.Errorf("%s: exit %d, output %q; want an error containing %q", tc.flag, code, out, tc.want)
+		for _, mode := range tc.modes {
+			args := append(append([]string{}, mode[1:]...), "-kernel="+tc.kernel, "./examples/agent")
+			out, code := runCmd(t, repo(t), mode[0], args...)
+			var lines []string
+			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+				if !strings.HasPrefix(l, "# ") { // go vet's package header
+					lines = append(lines, l)
+				}
+			}
+			if code != 1 || len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Errorf("%v -kernel=%s: exit %d, output:\n%s\nwant exit 1 and one line containing %q", mode, tc.kernel, code, out, tc.want)
+			}
 		}
 	}
 }
@@ -107,7 +132,7 @@ func TestBadFlags(t *testing.T) {
 // TestGoVet runs the tool the way go vet does, which is also how VS Code's
 // Go extension runs it on save with "go.vetFlags": ["-vettool=..."].
 func TestGoVet(t *testing.T) {
-	out, code := run(t, repo(t), "go", "vet", "-vettool="+binary, "-kernel=5.4", "./examples/agent")
+	out, code := runCmd(t, repo(t), "go", "vet", "-vettool="+vetBinary, "-kernel=5.4", "./examples/agent")
 	if code == 0 {
 		t.Errorf("go vet exited 0 with findings")
 	}
@@ -116,14 +141,12 @@ func TestGoVet(t *testing.T) {
 		"examples/agent/main.go:36:15: BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4",
 		"examples/agent/main.go:92:18: BPF_LINK_TYPE_TCX requires Linux 6.6",
 	})
-	out, code = run(t, repo(t), "go", "vet", "-vettool="+binary, "-kernel=6.6", "./examples/agent")
-	if code != 0 {
-		t.Errorf("go vet on 6.6: exit %d\n%s", code, out)
-	}
+	// A clean result under go vet: TestGoVetFollowsConfig (each flag value
+	// makes go vet run the tool on every dependency again).
 }
 
 func TestJSON(t *testing.T) {
-	out, _ := run(t, repo(t), binary, "-json", "./examples/...")
+	out, _ := runCmd(t, repo(t), vetBinary, "-json", "./examples/...")
 	// {"pkg": {"bpfcompat": [{"posn": ..., "message": ...}]}}
 	var tree map[string]map[string][]struct {
 		Posn     string `json:"posn"`
@@ -183,19 +206,19 @@ const guarded = "if features.HaveMapType(ebpf.RingBuf) == nil {"
 
 func TestFix(t *testing.T) {
 	dir := fixModule(t)
-	out, _ := run(t, dir, binary, "-fix", "./...")
+	out, _ := runCmd(t, dir, vetBinary, "-fix", "./...")
 	got := string(mustRead(t, filepath.Join(dir, "fixmod.go")))
 	if !strings.Contains(got, guarded) || !strings.Contains(got, `"github.com/cilium/ebpf/features"`) {
 		t.Errorf("-fix did not guard the use:\n%s\n%s", out, got)
 	}
-	if out, code := run(t, dir, "go", "build", "./..."); code != 0 {
+	if out, code := runCmd(t, dir, "go", "build", "./..."); code != 0 {
 		t.Errorf("the fixed module does not build: %s", out)
 	}
 }
 
 func TestGoFix(t *testing.T) {
 	dir := fixModule(t)
-	out, code := run(t, dir, "go", "fix", "-fixtool="+binary, "./...")
+	out, code := runCmd(t, dir, "go", "fix", "-fixtool="+vetBinary, "./...")
 	got := string(mustRead(t, filepath.Join(dir, "fixmod.go")))
 	if !strings.Contains(got, guarded) {
 		t.Errorf("go fix -fixtool did not guard the use (exit %d):\n%s\n%s", code, out, got)
@@ -203,7 +226,7 @@ func TestGoFix(t *testing.T) {
 }
 
 func TestExplain(t *testing.T) {
-	out, code := run(t, repo(t), binary, "explain", "BPF_MAP_TYPE_RINGBUF")
+	out, code := runCmd(t, repo(t), vetBinary, "explain", "BPF_MAP_TYPE_RINGBUF")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -214,15 +237,15 @@ func TestExplain(t *testing.T) {
 		"selected by: golang.org/x/sys/unix.BPF_MAP_TYPE_RINGBUF",
 		"guarded by:  github.com/cilium/ebpf/features.HaveMapType",
 	})
-	out, _ = run(t, repo(t), binary, "explain", "link.AttachTCX")
+	out, _ = runCmd(t, repo(t), vetBinary, "explain", "link.AttachTCX")
 	wantFindings(t, out, []string{"github.com/cilium/ebpf/link.AttachTCX selects:", "BPF_LINK_TYPE_TCX (link_type)"})
-	if out, code := run(t, repo(t), binary, "explain", "nonsense"); code != 1 || !strings.Contains(out, `"nonsense" is neither`) {
+	if out, code := runCmd(t, repo(t), vetBinary, "explain", "nonsense"); code != 1 || !strings.Contains(out, `"nonsense" is neither`) {
 		t.Errorf("explain nonsense: exit %d, %s", code, out)
 	}
 }
 
 func TestSpecs(t *testing.T) {
-	out, code := run(t, repo(t), binary, "specs", "-json")
+	out, code := runCmd(t, repo(t), vetBinary, "specs", "-json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -248,7 +271,7 @@ func TestSpecs(t *testing.T) {
 // ships it) and names in BPFCOMPAT_SARIF_SCHEMA.
 func TestSARIF(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.sarif")
-	out, code := run(t, repo(t), binary, "-sarif="+path, "./examples/...")
+	out, code := runCmd(t, repo(t), vetBinary, "-sarif="+path, "./examples/...")
 	if code != 3 {
 		t.Errorf("exit %d, want 3:\n%s", code, out)
 	}
@@ -301,7 +324,7 @@ func TestSARIF(t *testing.T) {
 
 func TestProbeCommand(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "host.yaml")
-	out, code := run(t, repo(t), binary, "probe", "-o", path, "-name", "host")
+	out, code := runCmd(t, repo(t), vetBinary, "probe", "-o", path, "-name", "host")
 	if code != 0 {
 		if strings.Contains(out, "bpf(2) refused") || strings.Contains(out, "no BTF") {
 			t.Skipf("cannot probe this kernel: %s", out)
@@ -309,7 +332,7 @@ func TestProbeCommand(t *testing.T) {
 		t.Fatalf("probe: exit %d\n%s", code, out)
 	}
 	// The spec it wrote is a target.
-	out, code = run(t, repo(t), binary, "-kernel=5.4,"+path, "./examples/...")
+	out, code = runCmd(t, repo(t), vetBinary, "-kernel=5.4,"+path, "./examples/...")
 	if code != 3 || !strings.Contains(out, "BPF_MAP_TYPE_RINGBUF requires Linux 5.8; missing on 5.4") || strings.Contains(out, "missing on 5.4, host") {
 		t.Errorf("with the probed kernel as a second target: exit %d\n%s", code, out)
 	}
@@ -325,19 +348,189 @@ func TestProbeWithoutPrivileges(t *testing.T) {
 	if data, _ := os.ReadFile("/proc/sys/kernel/unprivileged_bpf_disabled"); strings.TrimSpace(string(data)) == "0" {
 		t.Skip("unprivileged BPF is enabled on this kernel: nobody may probe")
 	}
-	// The binary must be reachable by nobody.
+	// The vetBinary must be reachable by nobody.
 	dir, err := os.MkdirTemp("", "probe-nobody")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "bpfcompat-vet")
-	if err := os.WriteFile(bin, mustRead(t, binary), 0o755); err != nil {
+	if err := os.WriteFile(bin, mustRead(t, vetBinary), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o755)
-	out, code := run(t, dir, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--", bin, "probe")
+	out, code := runCmd(t, dir, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--", bin, "probe")
 	if code != 1 || !strings.Contains(out, "bpf(2) refused") || !strings.Contains(out, "needs root or CAP_BPF") {
 		t.Errorf("probe as nobody: exit %d\n%s", code, out)
+	}
+}
+
+// TestExitCodes: findings that remain exit 3 in every output mode.
+func TestExitCodes(t *testing.T) {
+	for _, args := range [][]string{
+		{"-kernel=5.4", "./examples/..."},
+		{"-json", "-kernel=5.4", "./examples/..."},
+		{"-c=1", "-kernel=5.4", "./examples/..."},
+		{"-sarif=-", "-kernel=5.4", "./examples/..."},
+	} {
+		if out, code := runCmd(t, repo(t), vetBinary, args...); code != 3 {
+			t.Errorf("%v: exit %d, want 3\n%s", args, code, out)
+		}
+	}
+}
+
+// TestOneLinePerFinding: one file:line:col: line per finding, the commit
+// behind -v, context once, and no repeat for a package's test variant
+// (examples/agent has a test file).
+func TestOneLinePerFinding(t *testing.T) {
+	for _, mode := range [][]string{{vetBinary}, {vetBinary, "-c=0"}, {"go", "vet", "-vettool=" + vetBinary}} {
+		args := append(append([]string{}, mode[1:]...), "-kernel=5.4", "./examples/agent")
+		out, _ := runCmd(t, repo(t), mode[0], args...)
+		positioned := 0
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "examples/agent/main.go:") {
+				positioned++
+			}
+		}
+		if positioned != len(agentFindings) {
+			t.Errorf("%v: %d positioned lines, want %d:\n%s", mode, positioned, len(agentFindings), out)
+		}
+	}
+	out, _ := runCmd(t, repo(t), vetBinary, "-v", "-c=0", "-kernel=5.4", "./examples/agent")
+	if !strings.Contains(out, "\tBPF_MAP_TYPE_RINGBUF was added in Linux 5.8: commit 457f44363a88") || strings.Count(out, "36\t\t\tType:       ebpf.RingBuf,") != 1 {
+		t.Errorf("-v -c=0: want the commit once, indented, and the line once:\n%s", out)
+	}
+}
+
+// TestSARIFOnly: -sarif=- writes SARIF and nothing else to stdout, and a
+// package with type errors still gets its log, the errors in it.
+func TestSARIFOnly(t *testing.T) {
+	cmd := exec.Command(vetBinary, "-sarif=-", "-kernel=5.4", "./examples/...")
+	cmd.Dir = repo(t)
+	out, _ := cmd.Output()
+	var log map[string]any
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatalf("stdout is not only SARIF: %v\n%s", err, out)
+	}
+
+	dir := filepath.Join(repo(t), "testdata", "broken")
+	path := filepath.Join(t.TempDir(), "broken.sarif")
+	_, code := runCmd(t, dir, vetBinary, "-sarif", path, "./...")
+	var broken struct {
+		Runs []struct {
+			Invocations []struct {
+				ExecutionSuccessful        bool `json:"executionSuccessful"`
+				ToolExecutionNotifications []struct {
+					Message struct{ Text string } `json:"message"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(mustRead(t, path), &broken); err != nil {
+		t.Fatal(err)
+	}
+	inv := broken.Runs[0].Invocations[0]
+	if code != 1 || inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) == 0 {
+		t.Errorf("type errors: exit %d, invocation %+v; want exit 1 and the errors as notifications", code, inv)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"-V"}, {"-V=full"}} {
+		out, code := runCmd(t, repo(t), vetBinary, args...)
+		if code != 0 || !strings.HasPrefix(out, "bpfcompat-vet version ") || strings.Contains(out, "devel") || !strings.Contains(out, "7.") {
+			t.Errorf("%v: exit %d, %q", args, code, out)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	out, code := runCmd(t, repo(t), vetBinary, "help")
+	for _, want := range []string{"Usage: bpfcompat-vet", "explain", "specs", "probe", "-sarif", "-kernel", "go tool bpfcompat-vet"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("help lacks %q (exit %d):\n%s", want, code, out)
+		}
+	}
+}
+
+// TestGoVetFollowsConfig edits .bpfcompat.yaml, then a spec file named by
+// -kernel, between two go vet runs: go vet caches the tool's output keyed
+// on -V=full, which hashes both, so the second run must see the edit.
+// (The shared build cache: a fresh one would compile std and cilium/ebpf.)
+func TestGoVetFollowsConfig(t *testing.T) {
+	dir := fixModule(t)
+	vet := func(args ...string) (string, int) {
+		t.Helper()
+		return runCmd(t, dir, "go", append([]string{"vet", "-vettool=" + vetBinary}, append(args, "./...")...)...)
+	}
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Clean, findings, clean: whichever result go vet cached last is the
+	// stale one the next run must not reuse. (Each edit changes -V=full,
+	// so go vet runs the tool on every dependency again.)
+	check := func(what string, findings bool, args ...string) {
+		t.Helper()
+		out, code := vet(args...)
+		if got := strings.Contains(out, "BPF_MAP_TYPE_RINGBUF requires Linux 5.8"); got != findings || (code == 0) == findings {
+			t.Errorf("%s: exit %d, want findings %v\n%s", what, code, findings, out)
+		}
+	}
+	for _, v := range []string{"5.8", "5.4", "5.8"} {
+		write(".bpfcompat.yaml", "kernel: "+v+"\n")
+		check(".bpfcompat.yaml says "+v, v == "5.4")
+	}
+
+	// A spec file on the command line, relative to the module root.
+	os.Mkdir(filepath.Join(dir, "fleet"), 0o755)
+	for _, v := range []string{"5.8", "5.4", "5.8"} {
+		write("fleet/host.yaml", "name: host\nbase: \""+v+"\"\n")
+		check("a spec file based on "+v, v == "5.4", "-kernel=./fleet/host.yaml")
+	}
+}
+
+// TestGoTool runs the go tool route: go get -tool with a replace to this
+// checkout, then go tool bpfcompat-vet.
+func TestGoTool(t *testing.T) {
+	dir := fixModule(t)
+	if out, code := runCmd(t, dir, "go", "mod", "edit", "-require=github.com/bpfcompat/bpfcompat@v0.0.0-00010101000000-000000000000", "-replace=github.com/bpfcompat/bpfcompat="+repo(t)); code != 0 {
+		t.Fatalf("go mod edit: exit %d\n%s", code, out)
+	}
+	// Offline: the module proxy does not know this checkout's module, and
+	// go get asks it whether cmd/bpfcompat-vet is a module of its own.
+	get := exec.Command("go", "get", "-tool", "github.com/bpfcompat/bpfcompat/cmd/bpfcompat-vet")
+	get.Dir = dir
+	get.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOPROXY=off")
+	if out, err := get.CombinedOutput(); err != nil {
+		t.Fatalf("go get -tool: %v\n%s", err, out)
+	}
+	out, code := runCmd(t, dir, "go", "tool", "bpfcompat-vet", "-kernel=5.4", "./...")
+	if code != 3 || !strings.Contains(out, "fixmod.go:10:10: BPF_MAP_TYPE_RINGBUF requires Linux 5.8") {
+		t.Errorf("go tool bpfcompat-vet: exit %d\n%s", code, out)
+	}
+}
+
+// TestREADMEExamples: each "$ go run ./cmd/bpfcompat-vet ARGS" block in the
+// README shows what the tool prints for ARGS, exactly.
+func TestREADMEExamples(t *testing.T) {
+	readme := string(mustRead(t, filepath.Join(repo(t), "README.md")))
+	const prompt = "$ go run ./cmd/bpfcompat-vet "
+	n := 0
+	for _, block := range strings.Split(readme, "```")[1:] {
+		head, body, ok := strings.Cut(strings.TrimPrefix(block, "\n"), "\n")
+		if !ok || !strings.HasPrefix(head, prompt) {
+			continue
+		}
+		n++
+		out, _ := runCmd(t, repo(t), vetBinary, strings.Fields(strings.TrimPrefix(head, prompt))...)
+		if out != body {
+			t.Errorf("README shows for %q:\n%s\nthe tool prints:\n%s", head, body, out)
+		}
+	}
+	if n == 0 {
+		t.Error("no examples found in the README")
 	}
 }

@@ -4,78 +4,24 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"unicode/utf16"
-
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 
 	"github.com/bpfcompat/bpfcompat/analyzer"
 )
 
-// runSARIF analyzes packages with x/tools' checker and writes the findings
-// as SARIF 2.1.0 to path ("-": standard output), printing them as text too.
-// GitHub code scanning reads it: repository-relative paths, one rule per
-// finding category, stable fingerprints.
-func runSARIF(stdout, stderr io.Writer, path string, args []string) int {
-	a := analyzer.New()
-	fs := flag.NewFlagSet("bpfcompat-vet", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	a.Flags.VisitAll(func(f *flag.Flag) { fs.Var(f.Value, f.Name, f.Usage) })
-	tests := fs.Bool("test", true, "analyze tests too")
-	if err := fs.Parse(args); err != nil {
-		return 1
-	}
-	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Tests: *tests}
-	pkgs, err := packages.Load(cfg, fs.Args()...)
-	if err != nil {
-		fmt.Fprintln(stderr, "bpfcompat-vet:", err)
-		return 1
-	}
-	if n := packages.PrintErrors(pkgs); n > 0 {
-		return 1
-	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, "bpfcompat-vet:", err)
-		return 1
-	}
-	if err := graph.PrintText(stdout, -1); err != nil {
-		fmt.Fprintln(stderr, "bpfcompat-vet:", err)
-		return 1
-	}
-	log, findings, failed := buildSARIF(graph, repoRoot())
-	out := stdout
-	if path != "-" {
-		f, err := os.Create(path)
-		if err != nil {
-			fmt.Fprintln(stderr, "bpfcompat-vet:", err)
-			return 1
-		}
-		defer f.Close()
-		out = f
-	}
-	enc := json.NewEncoder(out)
+// writeSARIF writes the findings as SARIF 2.1.0, which GitHub code
+// scanning reads: repository-relative paths, one rule per finding
+// category, stable fingerprints. Load and type errors are tool execution
+// notifications, so that a CI upload step always finds the file.
+func writeSARIF(w io.Writer, res *result) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(log); err != nil {
-		fmt.Fprintln(stderr, "bpfcompat-vet:", err)
-		return 1
-	}
-	switch {
-	case failed:
-		return 1
-	case findings > 0:
-		return 3
-	}
-	return 0
+	return enc.Encode(buildSARIF(res, repoRoot()))
 }
 
 // repoRoot is the git work tree's top, else the working directory: SARIF
@@ -113,9 +59,20 @@ type sarifLog struct {
 
 type sarifRun struct {
 	Tool               sarifTool                   `json:"tool"`
+	Invocations        []sarifInvocation           `json:"invocations"`
 	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds"`
 	Results            []sarifResult               `json:"results"`
 	ColumnKind         string                      `json:"columnKind"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string       `json:"level"`
+	Message sarifMessage `json:"message"`
 }
 
 type sarifTool struct {
@@ -124,6 +81,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -172,11 +130,15 @@ type sarifRegion struct {
 
 const helpURI = "https://github.com/bpfcompat/bpfcompat#what-it-finds"
 
-// buildSARIF converts the root actions' diagnostics; it reports how many
-// findings there are and whether any analysis failed.
-func buildSARIF(graph *checker.Graph, root string) (sarifLog, int, bool) {
+// buildSARIF converts the findings and errors of a run.
+func buildSARIF(res *result, root string) sarifLog {
+	inv := sarifInvocation{ExecutionSuccessful: len(res.errors) == 0}
+	for _, e := range res.errors {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "error", Message: sarifMessage{e}})
+	}
 	run := sarifRun{
-		Tool:               sarifTool{Driver: sarifDriver{Name: "bpfcompat", InformationURI: "https://github.com/bpfcompat/bpfcompat"}},
+		Tool:               sarifTool{Driver: sarifDriver{Name: "bpfcompat", InformationURI: "https://github.com/bpfcompat/bpfcompat", Version: toolVersion()}},
+		Invocations:        []sarifInvocation{inv},
 		OriginalURIBaseIDs: map[string]sarifArtifactLoc{"SRCROOT": {URI: "file://" + filepath.ToSlash(root) + "/"}},
 		Results:            []sarifResult{},
 		ColumnKind:         "utf16CodeUnits",
@@ -188,85 +150,54 @@ func buildSARIF(graph *checker.Graph, root string) (sarifLog, int, bool) {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, r)
 		index[c.id] = i
 	}
-	failed := false
-	seen := map[string]bool{}
 	lines := map[string][]string{}
-	for act := range graph.All() {
-		if act.Err != nil {
-			failed = true
+	for _, f := range res.findings {
+		d, start, end := f.diag, f.posn, f.end
+		if !end.IsValid() {
+			end = start
 		}
-		if !act.IsRoot {
-			continue
+		rel, err := filepath.Rel(root, start.Filename)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = start.Filename
 		}
-		for _, d := range act.Diagnostics {
-			fset := act.Package.Fset
-			start, end := fset.Position(d.Pos), fset.Position(d.End)
-			if !end.IsValid() {
-				end = start
-			}
-			rel, err := filepath.Rel(root, start.Filename)
-			if err != nil || strings.HasPrefix(rel, "..") {
-				rel = start.Filename
-			}
-			rel = filepath.ToSlash(rel)
-			key := fmt.Sprintf("%s:%d:%d:%s", rel, start.Line, start.Column, d.Message)
-			if seen[key] {
-				continue // a file in both foo and foo.test
-			}
-			seen[key] = true
-			cat := d.Category
-			if _, ok := index[cat]; !ok {
-				cat = "directive"
-			}
-			text := lineText(lines, start.Filename, start.Line)
-			r := sarifResult{
-				RuleID:    "bpfcompat/" + cat,
-				RuleIndex: index[cat],
-				Level:     "warning",
-				Message:   sarifMessage{d.Message},
-				PartialFingerprints: map[string]string{
-					// The rule, the file and the line's text, not its number:
-					// the same finding keeps its identity when code moves.
-					"bpfcompat/v1": fingerprint(cat, rel, strings.TrimSpace(text), d.Message),
-				},
-			}
-			var loc sarifLocation
-			loc.PhysicalLocation.ArtifactLocation = sarifArtifactLoc{URI: rel, URIBaseID: "SRCROOT"}
-			loc.PhysicalLocation.Region = sarifRegion{
-				StartLine:   start.Line,
-				StartColumn: utf16Column(text, start.Column),
-				EndLine:     end.Line,
-				EndColumn:   utf16Column(lineText(lines, end.Filename, end.Line), end.Column),
-			}
-			r.Locations = []sarifLocation{loc}
-			run.Results = append(run.Results, r)
+		rel = filepath.ToSlash(rel)
+		cat := d.Category
+		if _, ok := index[cat]; !ok {
+			cat = "directive"
 		}
+		text := lineText(lines, start.Filename, start.Line)
+		r := sarifResult{
+			RuleID:    "bpfcompat/" + cat,
+			RuleIndex: index[cat],
+			Level:     "warning",
+			Message:   sarifMessage{d.Message},
+			PartialFingerprints: map[string]string{
+				// The rule, the file and the line's text, not its number:
+				// the same finding keeps its identity when code moves.
+				"bpfcompat/v1": fingerprint(cat, rel, strings.TrimSpace(text), d.Message),
+			},
+		}
+		var loc sarifLocation
+		loc.PhysicalLocation.ArtifactLocation = sarifArtifactLoc{URI: rel, URIBaseID: "SRCROOT"}
+		loc.PhysicalLocation.Region = sarifRegion{
+			StartLine:   start.Line,
+			StartColumn: utf16Column(text, start.Column),
+			EndLine:     end.Line,
+			EndColumn:   utf16Column(lineText(lines, end.Filename, end.Line), end.Column),
+		}
+		r.Locations = []sarifLocation{loc}
+		run.Results = append(run.Results, r)
 	}
-	slices.SortFunc(run.Results, func(a, b sarifResult) int {
-		la, lb := a.Locations[0].PhysicalLocation, b.Locations[0].PhysicalLocation
-		if c := strings.Compare(la.ArtifactLocation.URI, lb.ArtifactLocation.URI); c != 0 {
-			return c
-		}
-		return la.Region.StartLine*1000 + la.Region.StartColumn - (lb.Region.StartLine*1000 + lb.Region.StartColumn)
-	})
 	return sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
 		Runs:    []sarifRun{run},
-	}, len(run.Results), failed
+	}
 }
 
 func lineText(cache map[string][]string, file string, line int) string {
-	ls, ok := cache[file]
-	if !ok {
-		data, _ := os.ReadFile(file)
-		ls = strings.Split(string(data), "\n")
-		cache[file] = ls
-	}
-	if line < 1 || line > len(ls) {
-		return ""
-	}
-	return ls[line-1]
+	text, _ := sourceLine(cache, file, line)
+	return text
 }
 
 // utf16Column converts a 1-based byte column into SARIF's default unit.

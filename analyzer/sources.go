@@ -1,0 +1,43 @@
+package analyzer
+
+import (
+	"maps"
+	"strings"
+
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
+)
+
+// FactSources says which packages can be the origin of a bpfcompat fact,
+// from the API map alone, for drivers that load everything else from
+// export data instead of type-checking it (cmd/bpfcompat-vet). A package
+// can export a fact only if run finds it relevant: it imports a mapped
+// library or a package that exports facts itself, or it names one of the
+// low-level packages' feature constants or raw system calls.
+type FactSources struct {
+	// Libraries are the packages whose importers are relevant
+	// (github.com/cilium/ebpf/...).
+	Libraries map[string]bool
+	// LowLevel maps each low-level package (x/sys/unix, syscall) to the
+	// names of its raw system call functions; an importer is relevant
+	// only where it uses one of them or a constant named BPF_*.
+	LowLevel map[string]map[string]bool
+}
+
+// LoadFactSources reads the embedded API map's index.
+func LoadFactSources() (*FactSources, error) {
+	files, err := embeddedAPI()
+	if err != nil {
+		return nil, err
+	}
+	idx := files.Index()
+	src := &FactSources{Libraries: maps.Clone(idx.Libraries), LowLevel: map[string]map[string]bool{}}
+	for pkg := range idx.LowLevel {
+		src.LowLevel[pkg] = map[string]bool{}
+	}
+	for fn := range idx.Syscalls {
+		if pkg, ok := apimap.SymbolPackage(fn); ok {
+			src.LowLevel[pkg][strings.TrimPrefix(fn, pkg+".")] = true
+		}
+	}
+	return src, nil
+}
