@@ -92,7 +92,7 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 	var all alternatives
 	args := map[*types.Var]*alternatives{}
 	for _, call := range calls {
-		c.file = c.fileOf(call)
+		c.file = c.fileOf(call.Pos())
 		p := c.proven(call)
 		all.add(p)
 		ctx.fallback = ctx.fallback && c.hasFallback(call)

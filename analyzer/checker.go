@@ -31,9 +31,10 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
-	// condsAfter lists, by position, the conditions of ifs that follow an
-	// assignment, for reachingValue.
-	condsAfter []condAfter
+	// The flow engine: each function's graph and analysis, built on the
+	// first question about it, and the functions that never return.
+	flows    map[ast.Node]*funcFlow
+	noReturn map[*types.Func]bool
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
@@ -80,6 +81,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *ta
 		wrappers:       map[*types.Func]*wrapperFact{},
 		reported:       map[token.Pos]bool{},
 		callerCtx:      map[*types.Func]*callerContext{},
+		flows:          map[ast.Node]*funcFlow{},
 		results:        map[resultKey]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},

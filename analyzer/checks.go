@@ -249,6 +249,15 @@ func (c *checker) isVersionCode(e ast.Expr, depth int) bool {
 	switch e := e.(type) {
 	case *ast.Ident:
 		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok && depth < maxGuardDepth {
+			if r, ok := c.reachingAt(e.Pos(), v); ok {
+				// Every value that reaches the read is a version code.
+				for _, d := range r.defs {
+					if !c.isVersionCode(c.valueOf(d.Node(), v), depth+1) {
+						return false
+					}
+				}
+				return len(r.defs) > 0 && !r.entry
+			}
 			if def := c.singleValue(v); def != nil {
 				return c.isVersionCode(def, depth+1)
 			}
@@ -386,7 +395,7 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	}
 	isBool := !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
 	saved := c.file
-	c.file = c.fileOf(fd)
+	c.file = c.fileOf(fd.Pos())
 	defer func() { c.file = saved }()
 	var total *proof
 	ok := true
@@ -480,13 +489,4 @@ func (c *checker) isAlwaysError(e ast.Expr) bool {
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	return ok && (fn.FullName() == "errors.New" || fn.FullName() == "fmt.Errorf")
-}
-
-func (c *checker) fileOf(n ast.Node) *ast.File {
-	for _, f := range c.pass.Files {
-		if f.FileStart <= n.Pos() && n.Pos() < f.FileEnd {
-			return f
-		}
-	}
-	return nil
 }

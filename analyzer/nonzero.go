@@ -132,7 +132,7 @@ func (c *checker) resultProof(call *ast.CallExpr, index, depth int) proof {
 		return proofOf()
 	}
 	saved := c.file
-	c.file = c.fileOf(fd)
+	c.file = c.fileOf(fd.Pos())
 	defer func() { c.file = saved }()
 	n := fn.Signature().Results().Len()
 	var out alternatives

@@ -489,7 +489,7 @@ func (c *checker) byBoolParameter(u use) bool {
 		if index >= len(call.Args) {
 			return false
 		}
-		c.file = c.fileOf(call)
+		c.file = c.fileOf(call.Pos())
 		if c.stillMissing(u, c.proves(call.Args[index], true, 0).union(c.proven(call))) {
 			return false
 		}
