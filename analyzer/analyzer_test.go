@@ -174,3 +174,9 @@ func TestImpliedByData(t *testing.T) {
 func TestCallersContext(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./callers")
 }
+
+// TestIdioms is the matrix of guards: each guarded form beside its
+// unguarded twin.
+func TestIdioms(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./idioms")
+}

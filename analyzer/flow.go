@@ -74,8 +74,9 @@ type edgeKey struct {
 }
 
 type valueKey struct {
-	node ast.Node
-	v    *types.Var
+	node  ast.Node
+	v     *types.Var
+	field string
 }
 
 // reaching is what a read of a variable may see: the assignments that
@@ -84,6 +85,14 @@ type reaching struct {
 	defs  []flow.Loc
 	entry bool
 	known bool // false: some assignment is out of sight
+}
+
+// forgetFlows drops what was found with the summaries known so far,
+// for a round that knows more.
+func (c *checker) forgetFlows() {
+	clear(c.flows)
+	clear(c.callerCtx)
+	clear(c.results)
 }
 
 // mayReturn reports whether a call in statement position may return.
@@ -378,10 +387,11 @@ func (c *checker) entryProof(ff *funcFlow) proof {
 	return proofOf()
 }
 
-// reachingAt returns the assignments of v that reach pos, in the
-// function holding pos; known is false when v is not that function's own
-// or some assignment of it is out of sight.
-func (c *checker) reachingAt(pos token.Pos, v *types.Var) (*flowDefs, bool) {
+// reachingAt returns the assignments of v (or of its field, for a
+// struct value) that reach pos, in the function holding pos; ok is false
+// when v is not that function's own or some assignment of it is out of
+// sight.
+func (c *checker) reachingAt(pos token.Pos, v *types.Var, field string) (*flowDefs, bool) {
 	ff := c.flowAt(pos)
 	if ff == nil {
 		return nil, false
@@ -391,7 +401,7 @@ func (c *checker) reachingAt(pos token.Pos, v *types.Var) (*flowDefs, bool) {
 		// Captured from around a literal called where it is written:
 		// what reaches the call, unless the literal assigns it.
 		if lit, ok := ff.node.(*ast.FuncLit); ok && ff.called && !c.assignsVar(lit.Body, v) {
-			return c.reachingAt(lit.Pos(), v)
+			return c.reachingAt(lit.Pos(), v, field)
 		}
 		return nil, false
 	}
@@ -402,10 +412,10 @@ func (c *checker) reachingAt(pos token.Pos, v *types.Var) (*flowDefs, bool) {
 	if !ok {
 		return nil, false
 	}
-	key := valueKey{l.Node(), v}
+	key := valueKey{l.Node(), v, field}
 	r := ff.values[key]
 	if r == nil {
-		defs, entry := g.Reaching(l, func(n ast.Node) bool { return c.defines(ff, n, v) })
+		defs, entry := g.Reaching(l, func(n ast.Node) bool { return c.defines(ff, n, v, field) })
 		r = &reaching{defs: defs, entry: entry, known: true}
 		ff.values[key] = r
 	}
@@ -435,13 +445,14 @@ func (c *checker) assignsVar(body ast.Node, v *types.Var) bool {
 	return found
 }
 
-// defines reports whether the graph node n assigns v.
-func (c *checker) defines(ff *funcFlow, n ast.Node, v *types.Var) bool {
+// defines reports whether the graph node n assigns v, or v.field: an
+// assignment to the field, or to the whole value.
+func (c *checker) defines(ff *funcFlow, n ast.Node, v *types.Var, field string) bool {
 	info := c.pass.TypesInfo
 	switch n := n.(type) {
 	case *ast.AssignStmt:
 		for _, lhs := range n.Lhs {
-			if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && info.ObjectOf(id) == v {
+			if c.isTarget(lhs, v, "") || field != "" && c.isTarget(lhs, v, field) {
 				return true
 			}
 		}
@@ -452,22 +463,38 @@ func (c *checker) defines(ff *funcFlow, n ast.Node, v *types.Var) bool {
 			}
 		}
 	case *ast.IncDecStmt:
-		id, ok := ast.Unparen(n.X).(*ast.Ident)
-		return ok && info.ObjectOf(id) == v
+		return c.isTarget(n.X, v, field)
 	case ast.Expr:
 		if ff.ranged[n] {
-			id, ok := ast.Unparen(n).(*ast.Ident)
-			return ok && info.ObjectOf(id) == v
+			return c.isTarget(n, v, "")
 		}
 	}
 	return false
 }
 
-// valueOf is the expression the assignment at n gives v: nil when it
-// gives it no expression of its own (x++, a range key, the middle
-// result of a call). A call with several results stands for its first
-// and its last: code, err := features.LinuxVersionCode().
-func (c *checker) valueOf(n ast.Node, v *types.Var) ast.Expr {
+// isTarget reports whether e is v (field "") or v.field.
+func (c *checker) isTarget(e ast.Expr, v *types.Var, field string) bool {
+	e = ast.Unparen(e)
+	if field != "" {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != field {
+			return false
+		}
+		e = ast.Unparen(sel.X)
+	}
+	id, ok := e.(*ast.Ident)
+	return ok && c.pass.TypesInfo.ObjectOf(id) == v
+}
+
+// zeroValue stands for the value a declaration without one gives, or a
+// composite literal gives a field it leaves out.
+var zeroValue ast.Expr = &ast.BadExpr{}
+
+// valueOf is the expression the assignment at n gives v (or v.field):
+// nil when it gives it no expression of its own (x++, a range key, the
+// middle result of a call). A call with several results stands for its
+// first and its last: code, err := features.LinuxVersionCode().
+func (c *checker) valueOf(n ast.Node, v *types.Var, field string) ast.Expr {
 	info := c.pass.TypesInfo
 	switch n := n.(type) {
 	case *ast.AssignStmt:
@@ -475,31 +502,62 @@ func (c *checker) valueOf(n ast.Node, v *types.Var) ast.Expr {
 			return nil
 		}
 		for i, lhs := range n.Lhs {
-			id, ok := ast.Unparen(lhs).(*ast.Ident)
-			if !ok || info.ObjectOf(id) != v {
+			whole := c.isTarget(lhs, v, "")
+			if !whole && (field == "" || !c.isTarget(lhs, v, field)) {
 				continue
 			}
+			var val ast.Expr
 			switch {
 			case len(n.Rhs) == len(n.Lhs):
-				return n.Rhs[i]
+				val = n.Rhs[i]
 			case len(n.Rhs) == 1 && (i == 0 || i == len(n.Lhs)-1):
-				return n.Rhs[0]
+				val = n.Rhs[0]
 			}
+			if whole && field != "" {
+				return fieldOfLiteral(val, field)
+			}
+			return val
 		}
 	case *ast.ValueSpec:
 		for i, id := range n.Names {
 			if info.Defs[id] != v {
 				continue
 			}
+			var val ast.Expr
 			switch {
+			case len(n.Values) == 0:
+				return zeroValue
 			case len(n.Values) == len(n.Names):
-				return n.Values[i]
+				val = n.Values[i]
 			case len(n.Values) == 1 && (i == 0 || i == len(n.Names)-1):
-				return n.Values[0]
+				val = n.Values[0]
 			}
+			if field != "" {
+				return fieldOfLiteral(val, field)
+			}
+			return val
 		}
 	}
 	return nil
+}
+
+// fieldOfLiteral is the value a struct literal gives a field by key:
+// zeroValue if it leaves it out, nil if e is no keyed literal.
+func fieldOfLiteral(e ast.Expr, field string) ast.Expr {
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			return nil
+		}
+		if id, ok := kv.Key.(*ast.Ident); ok && id.Name == field {
+			return kv.Value
+		}
+	}
+	return zeroValue
 }
 
 // throughValues is what a read of v at id proves, through the
@@ -508,14 +566,14 @@ func (c *checker) valueOf(n ast.Node, v *types.Var) ast.Expr {
 // cannot be the one tested (never, below) takes no path there. entry is
 // what v's value on entry proves. handled is false when the reads are
 // not the function's own to follow.
-func (c *checker) throughValues(id *ast.Ident, v *types.Var, of func(ast.Expr) proof, never func(ast.Expr) bool, entry func() proof) (p proof, handled bool) {
-	r, ok := c.reachingAt(id.Pos(), v)
+func (c *checker) throughValues(id *ast.Ident, v *types.Var, field string, of func(ast.Expr) proof, never func(ast.Expr) bool, entry func() proof) (p proof, handled bool) {
+	r, ok := c.reachingAt(id.Pos(), v, field)
 	if !ok {
 		return proofOf(), false
 	}
 	var out alternatives
 	for _, d := range r.defs {
-		val := c.valueOf(d.Node(), v)
+		val := c.valueOf(d.Node(), v, field)
 		if val == nil {
 			return proofOf(), true
 		}

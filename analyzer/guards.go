@@ -354,9 +354,9 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		}
 	case *ast.Ident:
 		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok {
-			p, handled := c.throughValues(e, v,
+			p, handled := c.throughValues(e, v, "",
 				func(val ast.Expr) proof { return c.proves(val, truth, depth+1) },
-				func(val ast.Expr) bool { return c.isConstBool(val, !truth) },
+				func(val ast.Expr) bool { return c.isConstBool(val, !truth) || truth && val == zeroValue },
 				func() proof {
 					if truth && c.isParamOf(v, e) {
 						return c.parameterProof(v, e) // a guard passed down
@@ -368,6 +368,21 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			}
 			if def := c.singleValue(v); def != nil {
 				return c.proves(def, truth, depth+1)
+			}
+		}
+	case *ast.SelectorExpr:
+		// A field of a local struct value: caps.ring = probe() == nil.
+		if sel := c.pass.TypesInfo.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
+			if id, ok := ast.Unparen(e.X).(*ast.Ident); ok {
+				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+					if _, isStruct := v.Type().Underlying().(*types.Struct); isStruct {
+						p, _ := c.throughValues(id, v, e.Sel.Name,
+							func(val ast.Expr) proof { return c.proves(val, truth, depth+1) },
+							func(val ast.Expr) bool { return c.isConstBool(val, !truth) || truth && val == zeroValue },
+							func() proof { return proofOf() })
+						return p
+					}
+				}
 			}
 		}
 	case *ast.CallExpr:
@@ -395,7 +410,7 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	e = ast.Unparen(e)
 	if id, ok := e.(*ast.Ident); ok {
 		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && depth < maxGuardDepth {
-			p, handled := c.throughValues(id, v,
+			p, handled := c.throughValues(id, v, "",
 				func(val ast.Expr) proof { return c.probeResult(val, depth+1) },
 				func(val ast.Expr) bool { return c.isAlwaysError(val) },
 				func() proof { return proofOf() })
@@ -412,7 +427,7 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if !ok {
 		return proofOf()
 	}
-	if chk := c.checkOf(call); chk != nil && chk.result {
+	if chk := c.checkOf(call); chk != nil && chk.result && !boolFirst(c.pass.TypesInfo.TypeOf(call)) {
 		return chk.proof // a check function, or a feature-test variable
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)

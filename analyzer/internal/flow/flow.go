@@ -159,38 +159,51 @@ func lastDef(b *cfg.Block, before int, defines func(ast.Node) bool) (Loc, bool) 
 	return Loc{}, false
 }
 
-// Reaches reports whether some path leads from the edge (b, succ) to a
-// node for which stop is true, not passing a node for which cut is true
-// first. It is the question of a fallback: is there a path from the
-// failure edge that hands the error on, not passing a reassignment.
-// follow says which edges of a conditional block a path may take.
-func (g *Graph) Reaches(b *cfg.Block, succ int, follow func(b *cfg.Block, succ int) bool, visit func(n ast.Node) (stop, cut bool)) bool {
-	seen := map[*cfg.Block]bool{}
-	stack := []*cfg.Block{b.Succs[succ]}
+// Search explores the paths that leave at (from the node after it),
+// carrying a state along each: visit sees each node with the state it is
+// reached in and returns the state after it, or ends the search (found)
+// or the path (cut); branch says whether a path takes the succ'th edge
+// out of a conditional block, and in which state. Each block is explored
+// once per state. Search reports whether some path found what it looks
+// for: lostcancel's question, "is there a path from here that ...".
+func Search[S comparable](g *Graph, at Loc, start S, visit func(n ast.Node, s S) (next S, found, cut bool), branch func(b *cfg.Block, succ int, s S) (next S, ok bool)) bool {
+	type item struct {
+		b     *cfg.Block
+		from  int
+		state S
+	}
+	type key struct {
+		b     *cfg.Block
+		state S
+	}
+	seen := map[key]bool{}
+	stack := []item{{at.Block, at.Index + 1, start}}
 	for len(stack) > 0 {
-		b := stack[len(stack)-1]
+		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if seen[b] {
-			continue
-		}
-		seen[b] = true
-		cut := false
-		for _, n := range b.Nodes {
-			stop, c := visit(n)
-			if stop {
+		s, ended := it.state, false
+		for _, n := range it.b.Nodes[it.from:] {
+			next, found, cut := visit(n, s)
+			if found {
 				return true
 			}
-			if c {
-				cut = true
+			if cut {
+				ended = true
 				break
 			}
+			s = next
 		}
-		if cut {
+		if ended {
 			continue
 		}
-		for i, s := range b.Succs {
-			if follow(b, i) {
-				stack = append(stack, s)
+		for i, succ := range it.b.Succs {
+			next, ok := s, true
+			if len(it.b.Succs) == 2 {
+				next, ok = branch(it.b, i, s)
+			}
+			if ok && !seen[key{succ, next}] {
+				seen[key{succ, next}] = true
+				stack = append(stack, item{succ, 0, next})
 			}
 		}
 	}
