@@ -180,3 +180,7 @@ func TestCallersContext(t *testing.T) {
 func TestIdioms(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./idioms")
 }
+
+func TestOrder(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./order")
+}

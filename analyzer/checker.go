@@ -43,6 +43,7 @@ type checker struct {
 	inferred map[*types.Func]*requiresFact
 	// What functions need when an argument is non-zero.
 	params         map[*types.Func]*paramFact
+	paramsAdded    int                        // features added to params so far: a worklist's change test
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 
 	reported map[token.Pos]bool // one diagnostic per use

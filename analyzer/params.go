@@ -83,6 +83,9 @@ func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via s
 
 // addParamEntry adds to fn's requirement on argument param at path.
 func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []*kernelspec.Feature, via string) {
+	if strings.Count(path, ".") >= maxGuardDepth {
+		return // a recursive type forwarded into itself: no end to the paths
+	}
 	fact := c.params[fn]
 	if fact == nil {
 		fact = &paramFact{}
@@ -96,6 +99,7 @@ func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []
 	for _, f := range feats {
 		if !slices.Contains(fact.Entries[i].Features, f.Name) {
 			fact.Entries[i].Features = append(fact.Entries[i].Features, f.Name)
+			c.paramsAdded++
 		}
 	}
 }
@@ -334,23 +338,47 @@ func (c *checker) findParamRequirements() {
 			return true
 		})
 	}
-	// Forwarding: func B(o Opts) { A(o) } needs what A needs. Each round
-	// adds at least one feature or stops; the bound guards against cycles
-	// that keep re-adding nothing.
-	for range maxGuardDepth {
-		before := c.paramFeatureCount()
-		for _, fc := range calls {
-			c.file = fc.file
-			if fact := c.paramRequiresOf(fc.fn); fact != nil {
-				for _, e := range fact.Entries {
-					if e.Param < len(fc.call.Args) {
-						c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+	// Forwarding: func B(o Opts) { A(o) } needs what A needs. A worklist
+	// over the calls: when a function needs more, the calls of it are
+	// looked at again, until nothing changes, in whatever order the
+	// functions are declared.
+	byCallee := map[*types.Func][]fileCall{}
+	for _, fc := range calls {
+		byCallee[fc.fn.Origin()] = append(byCallee[fc.fn.Origin()], fc)
+	}
+	queue := slices.Clone(calls)
+	queued := make(map[*ast.CallExpr]bool, len(calls))
+	for _, fc := range calls {
+		queued[fc.call] = true
+	}
+	for len(queue) > 0 {
+		fc := queue[0]
+		queue = queue[1:]
+		queued[fc.call] = false
+		fact := c.paramRequiresOf(fc.fn)
+		if fact == nil {
+			continue
+		}
+		c.file = fc.file
+		for _, e := range fact.Entries {
+			if e.Param >= len(fc.call.Args) {
+				continue
+			}
+			changed := c.paramsAdded
+			c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+			if c.paramsAdded == changed {
+				continue
+			}
+			// The function around the call needs more: look again at
+			// the calls of it.
+			if caller, _, _, ok := c.parameterOf(fc.call.Args[e.Param]); ok {
+				for _, next := range byCallee[caller] {
+					if !queued[next.call] {
+						queued[next.call] = true
+						queue = append(queue, next)
 					}
 				}
 			}
-		}
-		if c.paramFeatureCount() == before {
-			break
 		}
 	}
 }
@@ -414,16 +442,6 @@ func (c *checker) featuresNamed(names []string) []*kernelspec.Feature {
 		}
 	}
 	return feats
-}
-
-func (c *checker) paramFeatureCount() int {
-	n := 0
-	for _, fact := range c.params {
-		for _, e := range fact.Entries {
-			n += len(e.Features)
-		}
-	}
-	return n
 }
 
 // exportParamRequirements exports this package's parameter requirements,
