@@ -14,8 +14,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
-	"github.com/bpfcompat/bpfcompat/specs"
 )
 
 const doc = `report Linux BPF features newer than the target kernel
@@ -64,11 +64,11 @@ type state struct {
 
 	loadOnce sync.Once
 	db       *kernelspec.DB
-	api      *APIMap
+	api      *apimap.Map
 	loadErr  error
 
 	indexOnce sync.Once
-	index     *apiIndex
+	index     *apimap.Index
 	indexErr  error
 }
 
@@ -80,8 +80,11 @@ func (s *state) load() error {
 			return
 		}
 		s.resolver.db = s.db
-		s.api, s.loadErr = LoadAPIMap(specs.API(), s.db)
-		if s.loadErr != nil {
+		files, err := embeddedAPI()
+		if err == nil {
+			s.api, err = files.Resolve(s.db)
+		}
+		if s.loadErr = err; s.loadErr != nil {
 			s.loadErr = fmt.Errorf("loading API map: %w", s.loadErr)
 		}
 	})
@@ -89,7 +92,13 @@ func (s *state) load() error {
 }
 
 func (s *state) run(pass *analysis.Pass) (any, error) {
-	s.indexOnce.Do(func() { s.index, s.indexErr = loadAPIIndex(specs.API()) })
+	s.indexOnce.Do(func() {
+		files, err := embeddedAPI()
+		if err == nil {
+			s.index = files.Index()
+		}
+		s.indexErr = err
+	})
 	if s.indexErr != nil {
 		return nil, fmt.Errorf("loading API map: %w", s.indexErr)
 	}
@@ -130,27 +139,27 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 func (s *state) relevant(pass *analysis.Pass) bool {
 	lowLevel := false
 	for _, imp := range pass.Pkg.Imports() {
-		if s.index.libraries[imp.Path()] || pass.ImportPackageFact(imp, new(packageFact)) {
+		if s.index.Libraries[imp.Path()] || pass.ImportPackageFact(imp, new(packageFact)) {
 			return true
 		}
-		lowLevel = lowLevel || s.index.lowLevel[imp.Path()]
+		lowLevel = lowLevel || s.index.LowLevel[imp.Path()]
 	}
 	if !lowLevel {
 		return false
 	}
 	for _, obj := range pass.TypesInfo.Uses {
-		if obj.Pkg() == nil || !s.index.lowLevel[obj.Pkg().Path()] {
+		if obj.Pkg() == nil || !s.index.LowLevel[obj.Pkg().Path()] {
 			continue
 		}
 		switch obj := obj.(type) {
 		case *types.Const:
 			// Feature constants are all spelled BPF_...: a cheap test that
 			// keeps the specs unloaded for the rest of x/sys's users.
-			if s.index.constPkgs[obj.Pkg().Path()] && strings.HasPrefix(obj.Name(), "BPF_") {
+			if s.index.ConstPkgs[obj.Pkg().Path()] && strings.HasPrefix(obj.Name(), "BPF_") {
 				return true
 			}
 		case *types.Func:
-			if s.index.syscalls[obj.FullName()] {
+			if s.index.Syscalls[obj.FullName()] {
 				return true
 			}
 		}

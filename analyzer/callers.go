@@ -81,7 +81,7 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 		return ctx
 	}
 	calls := c.callSites()[fn]
-	if len(calls) == 0 || fn.Exported() || c.api.funcs[c.key(fn)] != nil {
+	if len(calls) == 0 || fn.Exported() || c.api.Funcs[c.key(fn)] != nil {
 		return nil
 	}
 	c.callerCtx[fn] = nil // a recursive call knows nothing more

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -14,7 +15,7 @@ import (
 type checker struct {
 	pass     *analysis.Pass
 	db       *kernelspec.DB
-	api      *APIMap
+	api      *apimap.Map
 	targets  *targetSet
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
@@ -69,11 +70,11 @@ type checker struct {
 	reportedObject map[string]bool
 
 	// Memos for the walk's hot lookups.
-	typeRules map[*types.TypeName]*typeRule
+	typeRules map[*types.TypeName]*apimap.TypeRule
 	funcKeys  map[*types.Func]string
 }
 
-func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *targetSet) *checker {
+func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets *targetSet) *checker {
 	return &checker{
 		pass:           pass,
 		db:             db,
@@ -86,7 +87,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *APIMap, targets *ta
 		results:        map[resultKey]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
-		typeRules:      map[*types.TypeName]*typeRule{},
+		typeRules:      map[*types.TypeName]*apimap.TypeRule{},
 		objects:        map[string]*loadedObject{},
 		reportedObject: map[string]bool{},
 		funcKeys:       map[*types.Func]string{},

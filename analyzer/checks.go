@@ -103,7 +103,7 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 // featureTestCheck resolves a call of a variable made by a feature-test
 // constructor: cilium/ebpf's own `haveBPFLink()` proves Linux 5.7.
 func (c *checker) featureTestCheck(v *types.Var) *check {
-	if len(c.api.featureTests) == 0 || v.Pkg() != c.pass.Pkg {
+	if len(c.api.FeatureTests) == 0 || v.Pkg() != c.pass.Pkg {
 		return nil
 	}
 	def, ok := ast.Unparen(c.singleValueOrNil(v)).(*ast.CallExpr)
@@ -114,7 +114,7 @@ func (c *checker) featureTestCheck(v *types.Var) *check {
 	if !ok {
 		return nil
 	}
-	arg, ok := c.api.featureTests[c.key(fn)]
+	arg, ok := c.api.FeatureTests[c.key(fn)]
 	if !ok || arg >= len(def.Args) {
 		return nil
 	}
@@ -264,7 +264,7 @@ func (c *checker) isVersionCode(e ast.Expr, depth int) bool {
 		}
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, e).(*types.Func)
-		return ok && c.api.versionCodes[funcKey(fn)]
+		return ok && c.api.VersionCodes[funcKey(fn)]
 	}
 	return false
 }
@@ -473,7 +473,7 @@ func (c *checker) mayProve(body *ast.BlockStmt) bool {
 			return true
 		}
 		key := funcKey(fn)
-		if c.api.probes[key] != nil || c.api.versionCodes[key] || c.api.funcs[key] != nil {
+		if c.api.Probes[key] != nil || c.api.VersionCodes[key] || c.api.Funcs[key] != nil {
 			found = true
 			return false
 		}

@@ -294,7 +294,7 @@ func (c *checker) isUnsupportedValue(e ast.Expr) bool {
 	case *ast.SelectorExpr:
 		obj = c.pass.TypesInfo.Uses[t.Sel]
 	}
-	return obj != nil && obj.Pkg() != nil && c.api.unsupported[obj.Pkg().Path()+"."+obj.Name()]
+	return obj != nil && obj.Pkg() != nil && c.api.Unsupported[obj.Pkg().Path()+"."+obj.Name()]
 }
 
 // isZero recognises the 0 an errno is compared with.
@@ -325,7 +325,7 @@ func (c *checker) isNewError(e ast.Expr) bool {
 		return isVar
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, e).(*types.Func)
-		return ok && c.api.errorMakers[c.key(fn)]
+		return ok && c.api.ErrorMakers[c.key(fn)]
 	}
 	return false
 }
@@ -361,7 +361,7 @@ func (c *checker) mentions(n ast.Node, v *types.Var) bool {
 // is a probe: an argument of a feature-test constructor, or a field value
 // of a feature-test struct.
 func (c *checker) inProbeBody(path []ast.Node) bool {
-	if len(c.api.featureTests) == 0 && len(c.api.probeTypes) == 0 {
+	if len(c.api.FeatureTests) == 0 && len(c.api.ProbeTypes) == 0 {
 		return false
 	}
 	for i, n := range path {
@@ -371,7 +371,7 @@ func (c *checker) inProbeBody(path []ast.Node) bool {
 		switch p := path[i+1].(type) {
 		case *ast.CallExpr:
 			if fn, ok := typeutil.Callee(c.pass.TypesInfo, p).(*types.Func); ok {
-				if _, ok := c.api.featureTests[c.key(fn)]; ok {
+				if _, ok := c.api.FeatureTests[c.key(fn)]; ok {
 					return true
 				}
 			}
@@ -379,7 +379,7 @@ func (c *checker) inProbeBody(path []ast.Node) bool {
 			if i+2 < len(path) {
 				if lit, ok := path[i+2].(*ast.CompositeLit); ok {
 					if named := namedStruct(c.pass.TypesInfo.TypeOf(lit)); named != nil && named.Obj().Pkg() != nil &&
-						c.api.probeTypes[named.Obj().Pkg().Path()+"."+named.Obj().Name()] {
+						c.api.ProbeTypes[named.Obj().Pkg().Path()+"."+named.Obj().Name()] {
 						return true
 					}
 				}

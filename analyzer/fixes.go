@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/astutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -107,21 +108,21 @@ type probeText struct {
 // for a probe whose one argument names f, features.HaveBoundedLoops() for
 // one that proves f by itself. The API map says which probes there are.
 func (c *checker) probeCallText(f *kernelspec.Feature) (probeText, bool) {
-	for _, key := range sortedKeys(c.api.probes) {
-		r := c.api.probes[key]
+	for _, key := range apimap.SortedKeys(c.api.Probes) {
+		r := c.api.Probes[key]
 		var arg string
 		switch {
-		case len(r.args) == 1 && c.api.probeArg(r, f) == 0:
-			name, ok := c.constantOf(r.argTypes[0], f.Value)
+		case len(r.Args) == 1 && c.api.ProbeArg(r, f) == 0:
+			name, ok := c.constantOf(r.ArgTypes[0], f.Value)
 			if !ok {
 				continue
 			}
 			arg = name
-		case len(r.args) == 0 && len(r.features) == 1 && r.features[0] == f:
+		case len(r.Args) == 0 && len(r.Features) == 1 && r.Features[0] == f:
 		default:
 			continue
 		}
-		pkgPath, ok := symbolPackage(key)
+		pkgPath, ok := apimap.SymbolPackage(key)
 		if !ok || isInternal(pkgPath) {
 			continue // a fix cannot import it
 		}
@@ -143,7 +144,7 @@ func isInternal(pkgPath string) bool {
 // constantOf names an exported constant of a mapped type ("pkgpath.Name")
 // with a value, through this file's import of the type's package.
 func (c *checker) constantOf(typeKey string, value uint64) (string, bool) {
-	pkgPath, ok := symbolPackage(typeKey)
+	pkgPath, ok := apimap.SymbolPackage(typeKey)
 	if !ok {
 		return "", false
 	}

@@ -101,7 +101,7 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 	case *types.Builtin:
 		return fn.Name() != "panic"
 	case *types.Func:
-		return !c.api.exits[c.key(fn)] && !c.noReturns()[fn.Origin()]
+		return !c.api.Exits[c.key(fn)] && !c.noReturns()[fn.Origin()]
 	}
 	return true
 }
@@ -110,7 +110,7 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 func (c *checker) noReturns() map[*types.Func]bool {
 	if c.noReturn == nil {
 		c.funcDecl(nil) // builds c.decls
-		c.noReturn = flow.NoReturn(c.pass.TypesInfo, c.decls, func(fn *types.Func) bool { return c.api.exits[c.key(fn)] })
+		c.noReturn = flow.NoReturn(c.pass.TypesInfo, c.decls, func(fn *types.Func) bool { return c.api.Exits[c.key(fn)] })
 	}
 	return c.noReturn
 }
@@ -375,7 +375,7 @@ func (c *checker) entryProof(ff *funcFlow) proof {
 		}
 		// The body of a function the API map describes is how its
 		// features are done: callers are checked for them.
-		if feats, mapped := c.api.funcs[c.key(obj)]; mapped {
+		if feats, mapped := c.api.Funcs[c.key(obj)]; mapped {
 			p = p.union(assuming(feats...))
 		}
 		p = p.union(c.receiverAssumes(obj))

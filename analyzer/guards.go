@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -175,14 +176,14 @@ const maxGuardDepth = 8
 // some types exist only where features do (the API map's values).
 func (c *checker) receiverAssumes(fn *types.Func) proof {
 	recv := fn.Signature().Recv()
-	if recv == nil || len(c.api.values) == 0 {
+	if recv == nil || len(c.api.Values) == 0 {
 		return proofOf()
 	}
 	named, ok := types.Unalias(deref(recv.Type())).(*types.Named)
 	if !ok || named.Obj().Pkg() == nil {
 		return proofOf()
 	}
-	return assuming(c.api.values[named.Obj().Pkg().Path()+"."+named.Obj().Name()]...)
+	return assuming(c.api.Values[named.Obj().Pkg().Path()+"."+named.Obj().Name()]...)
 }
 
 // namesFeature is what a path taken only when a value equals e assumes:
@@ -205,9 +206,9 @@ func (c *checker) namesFeature(e ast.Expr) proof {
 	if feats, _, ok := c.constantFeatures(e); ok {
 		return assuming(feats...)
 	}
-	if id := identOf(e); id != nil && len(c.api.implies) > 0 {
+	if id := identOf(e); id != nil && len(c.api.Implies) > 0 {
 		if k, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Const); ok && k.Pkg() != nil {
-			return assuming(c.api.implies[k.Pkg().Path()+"."+k.Name()]...)
+			return assuming(c.api.Implies[k.Pkg().Path()+"."+k.Name()]...)
 		}
 	}
 	return proofOf()
@@ -241,10 +242,10 @@ func (c *checker) fieldSetAssumes(e ast.Expr) proof {
 	if rule == nil {
 		return c.writtenFieldAssumes(e)
 	}
-	if rule.helperCall != nil {
+	if rule.HelperCall != nil {
 		return proofOf()
 	}
-	return assuming(rule.features...)
+	return assuming(rule.Features...)
 }
 
 // writtenFieldAssumes is what attr.F != 0 assumes when attr is what a
@@ -434,13 +435,13 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if !ok {
 		return proofOf()
 	}
-	if rule := c.api.probes[c.key(fn)]; rule != nil {
+	if rule := c.api.Probes[c.key(fn)]; rule != nil {
 		return c.probed(rule, call)
 	}
 	// Trying is probing: a call that selects features and returned no
 	// error proves the kernel has them (pwru's HaveBPFLinkKprobeMulti
 	// attaches a kretprobe_multi link and reports whether it worked).
-	if feats, ok := c.api.funcs[c.key(fn)]; ok {
+	if feats, ok := c.api.Funcs[c.key(fn)]; ok {
 		return proofOf(feats...)
 	}
 	if req := c.requiresOf(fn); req != nil {
@@ -450,9 +451,9 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 }
 
 // probed is the set of features a probe call tests for.
-func (c *checker) probed(rule *probeRule, call *ast.CallExpr) proof {
-	out := proofOf(rule.features...)
-	for _, i := range rule.args {
+func (c *checker) probed(rule *apimap.ProbeRule, call *ast.CallExpr) proof {
+	out := proofOf(rule.Features...)
+	for _, i := range rule.Args {
 		if i >= len(call.Args) {
 			continue
 		}
@@ -576,7 +577,7 @@ const ObsoleteGuardCategory = "obsolete_guard"
 
 // checkObsoleteProbe reports a probe whose answer the targets fix in
 // advance: its fallback path is dead code on every supported kernel.
-func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *probeRule) {
+func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *apimap.ProbeRule) {
 	probed := c.probed(rule, call)
 	if len(probed.features) == 0 {
 		return

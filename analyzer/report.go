@@ -121,7 +121,7 @@ func (c *checker) report(u use) bool {
 	}
 	targets := c.effectiveTargets(c.floor)
 	missingNow := c.anyMissing(u.features, targets)
-	inferring := c.inferred != nil && !c.api.packages[c.pass.Pkg.Path()]
+	inferring := c.inferred != nil && !c.api.Packages[c.pass.Pkg.Path()]
 	if !missingNow && !inferring {
 		return false
 	}

@@ -191,7 +191,7 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 // noteUnguarded records, for the exported function around node, the
 // features a use selects without a guard: its inferred requirement.
 func (c *checker) noteUnguarded(u use, proven proof) {
-	if c.api.packages[c.pass.Pkg.Path()] {
+	if c.api.Packages[c.pass.Pkg.Path()] {
 		return // cilium/ebpf itself: its API is in the map
 	}
 	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())

@@ -54,7 +54,7 @@ type bpfCall struct {
 // bpfCallSite recognises calls of bpf(2): a raw syscall whose number is
 // SYS_BPF, or a call of a known wrapper.
 func (c *checker) bpfCallSite(call *ast.CallExpr, fn *types.Func) (bpfCall, bool) {
-	if sc := c.api.syscalls[c.key(fn)]; sc != nil {
+	if sc := c.api.Syscalls[c.key(fn)]; sc != nil {
 		n := max(sc.TrapArg, sc.CmdArg, sc.AttrArg)
 		if len(call.Args) <= n || fn.Pkg() == nil {
 			return bpfCall{}, false
@@ -526,7 +526,7 @@ func (c *checker) copiedFromMapped(value ast.Expr, pick *kernelspec.Feature) boo
 	if rule == nil {
 		return false
 	}
-	for _, f := range rule.features {
+	for _, f := range rule.Features {
 		if f == pick || f.Kind == kernelspec.AttrField && f.Command == pick.Command && f.Offset == pick.Offset && f.Size == pick.Size {
 			return true
 		}
@@ -559,7 +559,7 @@ func matchAttrField(fields []*kernelspec.Feature, off, size int64, goName string
 // variable given it once (fdOrID, flags, err := opts.Anchor.anchor()).
 // The carrier's constructor was checked where it was called.
 func (c *checker) fromCarrier(value ast.Expr, depth int) bool {
-	if value == nil || depth > maxGuardDepth || len(c.api.carriers) == 0 {
+	if value == nil || depth > maxGuardDepth || len(c.api.Carriers) == 0 {
 		return false
 	}
 	info := c.pass.TypesInfo
@@ -575,7 +575,7 @@ func (c *checker) fromCarrier(value ast.Expr, depth int) bool {
 			return len(e.Args) == 1 && c.fromCarrier(e.Args[0], depth+1)
 		}
 		named, ok := types.Unalias(deref(info.TypeOf(sel.X))).(*types.Named)
-		return ok && named.Obj().Pkg() != nil && c.api.carriers[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
+		return ok && named.Obj().Pkg() != nil && c.api.Carriers[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
 	}
 	return false
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -58,17 +59,17 @@ func (c *checker) visit(n ast.Node, stack []ast.Node) bool {
 // a constant of a mapped type (ebpf.RingBuf, ebpf.MapType(27)) by value, or
 // a constant of a mapped package named as a feature (unix.BPF_F_MMAPABLE).
 // ok is false when e is neither; rule is the type rule that matched, if any.
-func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rule *typeRule, ok bool) {
+func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rule *apimap.TypeRule, ok bool) {
 	info := c.pass.TypesInfo
 	if tv, found := info.Types[e]; found && tv.Value != nil {
 		if rule = c.typeRule(tv.Type); rule != nil {
 			v, exact := constant.Uint64Val(constant.ToInt(tv.Value))
-			if !exact || v&rule.mask != 0 {
+			if !exact || v&rule.Mask != 0 {
 				return nil, rule, true // not a Linux value: cilium/ebpf tags Windows ones
 			}
-			feats := c.db.ByValue(rule.kind, v)
-			if rule.field != "" {
-				feats = slices.DeleteFunc(feats, func(f *kernelspec.Feature) bool { return !slices.Contains(f.Fields, rule.field) })
+			feats := c.db.ByValue(rule.Kind, v)
+			if rule.Field != "" {
+				feats = slices.DeleteFunc(feats, func(f *kernelspec.Feature) bool { return !slices.Contains(f.Fields, rule.Field) })
 			}
 			return linuxFeatures(feats), rule, true
 		}
@@ -83,7 +84,7 @@ func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rul
 		return nil, nil, false
 	}
 	k, isConst := info.Uses[id].(*types.Const)
-	if !isConst || k.Pkg() == nil || !c.api.constPkgs[k.Pkg().Path()] {
+	if !isConst || k.Pkg() == nil || !c.api.ConstPkgs[k.Pkg().Path()] {
 		return nil, nil, false
 	}
 	f := c.db.Find(k.Name())
@@ -116,7 +117,7 @@ func linuxFeatures(feats []*kernelspec.Feature) []*kernelspec.Feature {
 	return out
 }
 
-func (c *checker) typeRule(t types.Type) *typeRule {
+func (c *checker) typeRule(t types.Type) *apimap.TypeRule {
 	n, ok := types.Unalias(t).(*types.Named)
 	if !ok || n.Obj().Pkg() == nil {
 		return nil
@@ -124,7 +125,7 @@ func (c *checker) typeRule(t types.Type) *typeRule {
 	obj := n.Obj()
 	rule, seen := c.typeRules[obj]
 	if !seen { // the key is built once per type, not per expression
-		rule = c.api.types[obj.Pkg().Path()+"."+obj.Name()]
+		rule = c.api.Types[obj.Pkg().Path()+"."+obj.Name()]
 		c.typeRules[obj] = rule
 	}
 	return rule
@@ -135,7 +136,7 @@ func (c *checker) typeRule(t types.Type) *typeRule {
 // on it, indexing by it, declaring a constant as it, or passing it to a
 // probe asks about a feature; assigning it, passing it on, returning it
 // selects it.
-func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
+func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *apimap.TypeRule) bool {
 	info := c.pass.TypesInfo
 	var child ast.Node = e
 	for i := len(stack) - 1; i >= 0; i-- {
@@ -154,7 +155,7 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 			return false
 		case *ast.SelectorExpr:
 			// A method of the constant: only listed methods (asm.BuiltinFunc.Call) select.
-			return rule != nil && slices.Contains(rule.methods, p.Sel.Name)
+			return rule != nil && slices.Contains(rule.Methods, p.Sel.Name)
 		case *ast.IndexExpr:
 			if child == p.Index {
 				return false
@@ -188,7 +189,7 @@ func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *typeRule) bool {
 				continue
 			}
 			if fn, ok := typeutil.Callee(info, p).(*types.Func); ok {
-				if _, probe := c.api.probes[c.key(fn)]; probe {
+				if _, probe := c.api.Probes[c.key(fn)]; probe {
 					return false
 				}
 			}
@@ -225,11 +226,11 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		c.checkObjectLoad(call, obj) // loadBpfObjects(&objs, nil)
 	}
 	key := c.key(fn)
-	if rule := c.api.probes[key]; rule != nil {
+	if rule := c.api.Probes[key]; rule != nil {
 		c.checkObsoleteProbe(call, fn, rule)
 		return
 	}
-	if feats, ok := c.api.funcs[key]; ok {
+	if feats, ok := c.api.Funcs[key]; ok {
 		// What its options select is moot where the function itself is
 		// missing, as a field is where its command is.
 		if !c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)}) {
@@ -277,8 +278,8 @@ func (c *checker) checkLiteralField(lit *ast.CompositeLit, kv *ast.KeyValueExpr)
 	if named == nil {
 		return
 	}
-	if rule := c.fieldRule(named, field); rule != nil && rule.helperCall != nil {
-		c.checkHelperCall(lit, kv, rule.helperCall)
+	if rule := c.fieldRule(named, field); rule != nil && rule.HelperCall != nil {
+		c.checkHelperCall(lit, kv, rule.HelperCall)
 		return
 	}
 	c.checkFieldValue(named, field, kv.Value)
@@ -316,19 +317,19 @@ func (c *checker) assignedField(lhs ast.Expr) (*types.Named, string) {
 	return named, sel.Sel.Name
 }
 
-func (c *checker) fieldRule(named *types.Named, field string) *fieldRule {
+func (c *checker) fieldRule(named *types.Named, field string) *apimap.FieldRule {
 	obj := named.Obj()
 	if obj.Pkg() == nil {
 		return nil
 	}
-	return c.api.fields[obj.Pkg().Path()+"."+obj.Name()+"."+field]
+	return c.api.Fields[obj.Pkg().Path()+"."+obj.Name()+"."+field]
 }
 
 // checkHelperCall reports the helper a raw call instruction calls:
 // asm.Instruction{OpCode: asm.OpCode(asm.JumpClass).SetJumpOp(asm.Call), Constant: 181}.
 // The opcode is built by method calls, so it is recognised by naming the
 // call operation; a source register marks a bpf2bpf or kfunc call instead.
-func (c *checker) checkHelperCall(lit *ast.CompositeLit, kv *ast.KeyValueExpr, rule *apiHelperCall) {
+func (c *checker) checkHelperCall(lit *ast.CompositeLit, kv *ast.KeyValueExpr, rule *apimap.HelperCall) {
 	info := c.pass.TypesInfo
 	if tv := info.Types[kv.Value]; tv.Value == nil || c.hasNamedConstants(kv.Value) {
 		return // not constant, or made of helper constants that report themselves
@@ -394,15 +395,15 @@ func (c *checker) checkFieldValue(named *types.Named, field string, value ast.Ex
 func (c *checker) fieldValueFeatures(named *types.Named, field string, value ast.Expr) ([]*kernelspec.Feature, string) {
 	obj := named.Obj()
 	rule := c.fieldRule(named, field)
-	if rule == nil || rule.helperCall != nil || isZeroConst(c.pass.TypesInfo, value) {
+	if rule == nil || rule.HelperCall != nil || isZeroConst(c.pass.TypesInfo, value) {
 		return nil, ""
 	}
 	via := obj.Pkg().Name() + "." + obj.Name() + "." + field
-	feats := rule.features
-	if rule.flagsOf != "" && !c.hasNamedConstants(value) {
+	feats := rule.Features
+	if rule.FlagsOf != "" && !c.hasNamedConstants(value) {
 		if tv := c.pass.TypesInfo.Types[value]; tv.Value != nil {
 			if bits, ok := constant.Uint64Val(constant.ToInt(tv.Value)); ok {
-				feats = append(feats[:len(feats):len(feats)], c.flagsIn(rule.flagsOf, bits)...)
+				feats = append(feats[:len(feats):len(feats)], c.flagsIn(rule.FlagsOf, bits)...)
 			}
 		}
 	}

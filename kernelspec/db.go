@@ -59,7 +59,7 @@ func Load(fsys fs.FS) (*DB, error) {
 			return nil, err
 		}
 		if want := strings.TrimSuffix(path.Base(name), ".yaml"); want != f.Release.String() {
-			return nil, &posError{name, 1, fmt.Sprintf("file declares release %s; name it %s.yaml", f.Release, f.Release)}
+			return nil, &SpecError{name, 1, fmt.Sprintf("file declares release %s; name it %s.yaml", f.Release, f.Release)}
 		}
 		files = append(files, f)
 	}
@@ -92,7 +92,17 @@ func build(files []*specFile) (*DB, error) {
 			return nil, err
 		}
 	}
+	for _, f := range files {
+		for i := range f.Requires {
+			if err := db.require(f, &f.Requires[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if err := db.checkReferences(); err != nil {
+		return nil, err
+	}
+	if err := db.checkInvariants(); err != nil {
 		return nil, err
 	}
 	for _, feats := range db.attrs {
@@ -116,10 +126,14 @@ func build(files []*specFile) (*DB, error) {
 }
 
 // changeKey identifies the kernel change that introduced f: its commit, or
-// the source that dates it (which names the mirrored commit).
+// the source that dates it (which names the mirrored commit). A kfunc's
+// source names the BTF that dates it, not a change: without a commit it
+// stands alone.
 func changeKey(f *Feature) string {
 	p := f.Introduced()
 	switch {
+	case f.Kind == Kfunc && p.Commit == "" && p.Subject == "":
+		return ""
 	case p.Subject != "":
 		return f.Since().String() + " " + p.Subject
 	case p.Commit != "":
@@ -130,14 +144,30 @@ func changeKey(f *Feature) string {
 	return ""
 }
 
+// containers lists what an entry's name is a member of: the commands of an
+// attr field, the program types of a helper call, the map types of a map
+// operation; nil for the other kinds.
+func containers(e *entry) []string {
+	switch e.Kind {
+	case AttrField:
+		return e.Commands
+	case HelperCall:
+		return e.ProgramTypes
+	case MapOperation:
+		return e.MapTypes
+	}
+	return nil
+}
+
 // names expands an entry to the feature names it stands for: one per
-// command for an attr field.
+// container ("COMMAND.field") where the kind has containers.
 func names(e *entry) []string {
-	if e.Kind != AttrField {
+	within := containers(e)
+	if within == nil {
 		return []string{e.Name}
 	}
-	out := make([]string, len(e.Commands))
-	for i, c := range e.Commands {
+	out := make([]string, len(within))
+	for i, c := range within {
 		out[i] = c + "." + e.Name
 	}
 	return out
@@ -154,15 +184,18 @@ func (db *DB) add(file *specFile, e *entry) error {
 		if f != nil {
 			last := f.Spans[len(f.Spans)-1]
 			if last.Removed.IsZero() {
-				return &posError{file.Path, e.Line, fmt.Sprintf("%s %s is already defined at %s", e.Kind, name, last.AddedBy.Position())}
+				return &SpecError{file.Path, e.Line, fmt.Sprintf("%s %s is already defined at %s", e.Kind, name, last.AddedBy.Position())}
 			}
 			if err := sameShape(f, e); err != nil {
-				return &posError{file.Path, e.Line, fmt.Sprintf("%s %s comes back %v than at %s", e.Kind, name, err, last.AddedBy.Position())}
+				return &SpecError{file.Path, e.Line, fmt.Sprintf("%s %s comes back %v than at %s", e.Kind, name, err, last.AddedBy.Position())}
 			}
 			f.Spans = append(f.Spans, Span{Added: file.Release, AddedBy: prov})
 			continue
 		}
-		f = &Feature{Kind: e.Kind, Name: name, AliasOf: e.AliasOf, Fields: e.Fields, Description: e.Description}
+		f = &Feature{Kind: e.Kind, Name: name, AliasOf: e.AliasOf, Fields: e.Fields, Description: e.Description, GPLOnly: e.GPLOnly}
+		if _, ok := pairKinds[e.Kind]; ok {
+			f.Within, f.Member = containers(e)[i], e.Name
+		}
 		if e.Value != nil {
 			f.Value = *e.Value
 		}
@@ -196,11 +229,25 @@ func sameShape(f *Feature, e *entry) error {
 	return nil
 }
 
+// require attaches a requirement to the feature it names, from the
+// release of the file that states it.
+func (db *DB) require(file *specFile, e *entry) error {
+	f := db.features[featureKey{e.Kind, e.Name}]
+	if f == nil {
+		return &SpecError{file.Path, e.Line, fmt.Sprintf("requirement of %s %s, which no release has", e.Kind, e.Name)}
+	}
+	if file.Release.Less(f.Since()) {
+		return &SpecError{file.Path, e.Line, fmt.Sprintf("requirement of %s %s from %s, but the feature came in %s", e.Kind, e.Name, file.Release, f.Since())}
+	}
+	f.Requires = append(f.Requires, Requirement{Since: file.Release, Config: e.Config, Runtime: e.Runtime, Provenance: e.provenance(file.Path)})
+	return nil
+}
+
 func (db *DB) remove(file *specFile, e *entry) error {
 	for _, name := range names(e) {
 		f := db.features[featureKey{e.Kind, name}]
 		if f == nil || !f.Spans[len(f.Spans)-1].Removed.IsZero() {
-			return &posError{file.Path, e.Line, fmt.Sprintf("removed %s %s, which no earlier release has", e.Kind, name)}
+			return &SpecError{file.Path, e.Line, fmt.Sprintf("removed %s %s, which no earlier release has", e.Kind, name)}
 		}
 		last := &f.Spans[len(f.Spans)-1]
 		last.Removed, last.RemovedBy = file.Release, e.provenance(file.Path)
@@ -246,7 +293,7 @@ func (db *DB) checkRelease(f *specFile) error {
 					later = a
 				}
 				p := later.Spans[len(later.Spans)-1].AddedBy
-				return &posError{p.File, p.Line, fmt.Sprintf("%s: fields %s (offset %d, size %d) and %s (offset %d, size %d) overlap in %s without being arms of one union",
+				return &SpecError{p.File, p.Line, fmt.Sprintf("%s: fields %s (offset %d, size %d) and %s (offset %d, size %d) overlap in %s without being arms of one union",
 					cmd, a.Field, a.Offset, a.Size, b.Field, b.Offset, b.Size, v)}
 			}
 		}
@@ -268,7 +315,7 @@ func checkCollisions(vk valueKey, same []*Feature) error {
 				continue
 			}
 			p := b.Spans[len(b.Spans)-1].AddedBy
-			return &posError{p.File, p.Line, fmt.Sprintf("%s %s has value %#x, like %s (%s); if one is another name for the other, say alias_of",
+			return &SpecError{p.File, p.Line, fmt.Sprintf("%s %s has value %#x, like %s (%s); if one is another name for the other, say alias_of",
 				vk.kind, b.Name, vk.value, a.Name, a.Spans[len(a.Spans)-1].AddedBy.Position())}
 		}
 	}
@@ -291,23 +338,23 @@ func (db *DB) checkReferences() error {
 		if f.AliasOf != "" && f.Kind == AttrField {
 			t := db.features[featureKey{f.Kind, f.AliasOf}]
 			if t == nil || t.Offset != f.Offset || t.Size != f.Size || !t.Since().Less(f.Since()) {
-				return &posError{p.File, p.Line, fmt.Sprintf("attr field %s: alias_of %s, which is no older field of %s with the same offset and size", f.Name, f.AliasOf, f.Command)}
+				return &SpecError{p.File, p.Line, fmt.Sprintf("attr field %s: alias_of %s, which is no older field of %s with the same offset and size", f.Name, f.AliasOf, f.Command)}
 			}
 		} else if f.AliasOf != "" {
 			t := db.features[featureKey{f.Kind, f.AliasOf}]
 			if t == nil || t.Value != f.Value {
-				return &posError{p.File, p.Line, fmt.Sprintf("%s %s: alias_of %s, which is no %s with the same value", f.Kind, f.Name, f.AliasOf, f.Kind)}
+				return &SpecError{p.File, p.Line, fmt.Sprintf("%s %s: alias_of %s, which is no %s with the same value", f.Kind, f.Name, f.AliasOf, f.Kind)}
 			}
 		}
 		if f.Kind == AttrField && db.features[featureKey{Command, f.Command}] == nil {
-			return &posError{p.File, p.Line, fmt.Sprintf("attr field %s: unknown command %s", f.Name, f.Command)}
+			return &SpecError{p.File, p.Line, fmt.Sprintf("attr field %s: unknown command %s", f.Name, f.Command)}
 		}
 		for _, target := range f.Fields {
 			if strings.HasPrefix(target, "kfunc:") {
 				continue // kfuncs are not uAPI: their names cannot be checked here
 			}
 			if db.features[featureKey{AttrField, target}] == nil && db.features[featureKey{Helper, target}] == nil {
-				return &posError{p.File, p.Line, fmt.Sprintf("flag %s goes in %q, which is neither an attr field (COMMAND.field) nor a helper", f.Name, target)}
+				return &SpecError{p.File, p.Line, fmt.Sprintf("flag %s goes in %q, which is neither an attr field (COMMAND.field) nor a helper", f.Name, target)}
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package kernelspec
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -218,18 +219,27 @@ func TestLoadErrors(t *testing.T) {
 		{"negative value", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: -1, source: s}\n"}, "5.8.yaml:4: map_type entry: "},
 		{"empty", map[string]string{"5.8.yaml": "\n"}, "5.8.yaml: empty spec file"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := loadFixture(t, tc.file)
-			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("error %v; want it to contain %q", err, tc.want)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { wantLoadError(t, tc.file, tc.want) })
+	}
+}
+
+// wantLoadError loads the fixture with files overridden and checks the
+// error: none if want is empty, else a *SpecError that contains want.
+func wantLoadError(t *testing.T, files map[string]string, want string) {
+	t.Helper()
+	_, err := loadFixture(t, files)
+	if want == "" {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v; want it to contain %q", err, want)
+	}
+	var se *SpecError
+	if !errors.As(err, &se) || se.File == "" {
+		t.Errorf("error %v is not a *SpecError naming its file", err)
 	}
 }
 

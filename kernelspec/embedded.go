@@ -6,8 +6,11 @@ import (
 	"github.com/bpfcompat/bpfcompat/specs"
 )
 
-// Embedded returns the database of the mainline specs built into the
-// binary. It is loaded once; the DB is immutable, so sharing it is safe.
-var Embedded = sync.OnceValues(func() (*DB, error) {
+var embedded = sync.OnceValues(func() (*DB, error) {
 	return Load(specs.Mainline())
 })
+
+// Embedded returns the database of the mainline specs built into the
+// binary. It is loaded on first use and shared: the DB and its features
+// are read-only.
+func Embedded() (*DB, error) { return embedded() }

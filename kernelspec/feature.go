@@ -22,21 +22,31 @@ const (
 	AttrField                   // a union bpf_attr member per command: BPF_PROG_LOAD.attach_btf_obj_fd
 	Flag                        // BPF_F_* and friends: BPF_F_MMAPABLE
 	Capability                  // verifier, ISA and BTF abilities without a uAPI name: bounded_loops
+	Kfunc                       // a kernel function BPF programs call (not uAPI; named in BTF): bpf_obj_new_impl
+	// HelperCall is a helper becoming callable from a program type later
+	// than the helper itself: BPF_PROG_TYPE_XDP.bpf_get_current_pid_tgid.
+	HelperCall
+	// MapOperation is a command or flag becoming usable on a map type later
+	// than both: BPF_MAP_TYPE_HASH.BPF_MAP_LOOKUP_AND_DELETE_ELEM.
+	MapOperation
 )
 
 // Kinds lists every Kind in spec-file order.
-var Kinds = [...]Kind{Command, MapType, ProgramType, AttachType, LinkType, Helper, AttrField, Flag, Capability}
+var Kinds = [...]Kind{Command, MapType, ProgramType, AttachType, LinkType, Helper, AttrField, Flag, Capability, Kfunc, HelperCall, MapOperation}
 
 var kindNames = [...]string{
-	Command:     "command",
-	MapType:     "map_type",
-	ProgramType: "program_type",
-	AttachType:  "attach_type",
-	LinkType:    "link_type",
-	Helper:      "helper",
-	AttrField:   "attr_field",
-	Flag:        "flag",
-	Capability:  "capability",
+	Command:      "command",
+	MapType:      "map_type",
+	ProgramType:  "program_type",
+	AttachType:   "attach_type",
+	LinkType:     "link_type",
+	Helper:       "helper",
+	AttrField:    "attr_field",
+	Flag:         "flag",
+	Capability:   "capability",
+	Kfunc:        "kfunc",
+	HelperCall:   "helper_call",
+	MapOperation: "map_operation",
 }
 
 func (k Kind) String() string {
@@ -57,7 +67,16 @@ func ParseKind(s string) (Kind, bool) {
 }
 
 // HasValue reports whether features of this kind carry a numeric uAPI value.
-func (k Kind) HasValue() bool { return k != AttrField && k != Capability }
+func (k Kind) HasValue() bool {
+	return k != AttrField && k != Capability && k != Kfunc && k != HelperCall && k != MapOperation
+}
+
+// pairKinds are the kinds whose features are a member within a container,
+// named "CONTAINER.member" like attr fields, and the kind of each part.
+var pairKinds = map[Kind]struct{ within, member []Kind }{
+	HelperCall:   {[]Kind{ProgramType}, []Kind{Helper}},
+	MapOperation: {[]Kind{MapType}, []Kind{Command, Flag}},
+}
 
 // Provenance says where a fact about a feature comes from: the kernel commit
 // that introduced (or removed) it, or the source that dates it.
@@ -98,7 +117,9 @@ type Span struct {
 	AddedBy, RemovedBy Provenance
 }
 
-// Feature is one kernel feature and its history.
+// Feature is one kernel feature and its history. Features are shared by
+// everything that queries a DB: treat them, and the slices they hold, as
+// read-only.
 type Feature struct {
 	Kind Kind
 	// Name is the kernel's own name; for an attr field it is
@@ -125,8 +146,44 @@ type Feature struct {
 	// Description says what a capability is.
 	Description string
 
+	// Helper calls and map operations only: the program type or map type
+	// (Within) and the helper, command or flag (Member) the feature pairs.
+	Within, Member string
+
+	// GPLOnly marks a helper only programs under a GPL-compatible license
+	// may call.
+	GPLOnly bool
+
+	// Requires lists what a kernel must be built or run with for the
+	// feature to work, by the release from which each applies.
+	Requires []Requirement
+
 	// Spans, oldest first, never overlapping.
 	Spans []Span
+}
+
+// Requirement is what a kernel must be built or run with for a feature to
+// work, from a release on: without it the kernel lacks the feature although
+// its release has it (kprobe_multi links need CONFIG_FPROBE).
+type Requirement struct {
+	Since Version
+	// Config lists kernel build options (=y or =m) that must all be set.
+	Config []string
+	// Runtime says which runtime setting takes the feature away
+	// ("lockdown=integrity"), or is empty.
+	Runtime string
+	Provenance
+}
+
+// RequiresIn lists the requirements that apply to the feature in release v.
+func (f *Feature) RequiresIn(v Version) []Requirement {
+	var out []Requirement
+	for _, r := range f.Requires {
+		if !v.Release().Less(r.Since) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Since is the first mainline release that had the feature.

@@ -74,7 +74,7 @@ func (db *DB) ParseKernelSpec(path string, data []byte) (*Kernel, error) {
 		return nil, err
 	}
 	if err := db.CheckRelease(sf.Base); err != nil {
-		return nil, &posError{path, sf.BaseLine, "base: " + err.Error()}
+		return nil, &SpecError{path, sf.BaseLine, "base: " + err.Error()}
 	}
 	k := &Kernel{Name: sf.Name, Base: sf.Base.Release(), File: path,
 		added: map[*Feature]Provenance{}, removed: map[*Feature]Provenance{}}
@@ -88,16 +88,16 @@ func (db *DB) ParseKernelSpec(path string, data []byte) (*Kernel, error) {
 			for _, name := range names(e) {
 				f := db.Lookup(e.Kind, name)
 				if f == nil {
-					return nil, &posError{path, e.Line, fmt.Sprintf("unknown %s %s: a kernel spec adds or removes features that mainline has", e.Kind, name)}
+					return nil, &SpecError{path, e.Line, fmt.Sprintf("unknown %s %s: a kernel spec adds or removes features that mainline has", e.Kind, name)}
 				}
 				if err := matches(f, e); err != nil {
-					return nil, &posError{path, e.Line, fmt.Sprintf("%s %s: %v", e.Kind, name, err)}
+					return nil, &SpecError{path, e.Line, fmt.Sprintf("%s %s: %v", e.Kind, name, err)}
 				}
 				if _, dup := k.added[f]; dup {
-					return nil, &posError{path, e.Line, fmt.Sprintf("%s %s is listed twice", e.Kind, name)}
+					return nil, &SpecError{path, e.Line, fmt.Sprintf("%s %s is listed twice", e.Kind, name)}
 				}
 				if _, dup := k.removed[f]; dup {
-					return nil, &posError{path, e.Line, fmt.Sprintf("%s %s is listed twice", e.Kind, name)}
+					return nil, &SpecError{path, e.Line, fmt.Sprintf("%s %s is listed twice", e.Kind, name)}
 				}
 				list.into[f] = e.provenance(path)
 			}

@@ -112,3 +112,19 @@ func (db *DB) IntroducedWith(f *Feature) []*Feature {
 	}
 	return []*Feature{f}
 }
+
+// HelperCall returns the feature that dates when helper became callable
+// from programs of progType, or nil. The data records only pairs that came
+// later than the helper itself; without one, the helper's own release is
+// when programs of that type could call it (if they ever can).
+func (db *DB) HelperCall(progType, helper string) *Feature {
+	return db.Lookup(HelperCall, progType+"."+helper)
+}
+
+// MapOperation returns the feature that dates when op, a command
+// (BPF_MAP_LOOKUP_AND_DELETE_ELEM) or flag (BPF_F_LOCK), began to work on
+// maps of mapType, or nil: the data records only pairs that came later than
+// both the operation and the map type.
+func (db *DB) MapOperation(mapType, op string) *Feature {
+	return db.Lookup(MapOperation, mapType+"."+op)
+}

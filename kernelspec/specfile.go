@@ -15,16 +15,23 @@ import (
 
 // sectionKeys maps each kind to its key in an added/removed section.
 var sectionKeys = map[string]Kind{
-	"commands":      Command,
-	"map_types":     MapType,
-	"program_types": ProgramType,
-	"attach_types":  AttachType,
-	"link_types":    LinkType,
-	"helpers":       Helper,
-	"attr_fields":   AttrField,
-	"flags":         Flag,
-	"capabilities":  Capability,
+	"commands":       Command,
+	"map_types":      MapType,
+	"program_types":  ProgramType,
+	"attach_types":   AttachType,
+	"link_types":     LinkType,
+	"helpers":        Helper,
+	"attr_fields":    AttrField,
+	"flags":          Flag,
+	"capabilities":   Capability,
+	"kfuncs":         Kfunc,
+	"helper_calls":   HelperCall,
+	"map_operations": MapOperation,
 }
+
+// requirementsKey is the section of an added list that says what kernels
+// must be built or run with for features to work (see Requirement).
+const requirementsKey = "requirements"
 
 func sectionKey(k Kind) string {
 	for key, kind := range sectionKeys {
@@ -40,28 +47,36 @@ var provenanceKeys = []string{"commit", "subject", "source", "note"}
 // entryKeys lists the keys an added entry of each kind may have, beyond name
 // and provenance.
 var entryKeys = map[Kind][]string{
-	Command:     {"value", "alias_of"},
-	MapType:     {"value", "alias_of"},
-	ProgramType: {"value", "alias_of"},
-	AttachType:  {"value", "alias_of"},
-	LinkType:    {"value", "alias_of"},
-	Helper:      {"value", "alias_of"},
-	AttrField:   {"commands", "offset", "size", "union", "alias_of"},
-	Flag:        {"value", "alias_of", "fields"},
-	Capability:  {"description"},
+	Command:      {"value", "alias_of"},
+	MapType:      {"value", "alias_of"},
+	ProgramType:  {"value", "alias_of"},
+	AttachType:   {"value", "alias_of"},
+	LinkType:     {"value", "alias_of"},
+	Helper:       {"value", "alias_of", "gpl_only"},
+	AttrField:    {"commands", "offset", "size", "union", "alias_of"},
+	Flag:         {"value", "alias_of", "fields"},
+	Capability:   {"description"},
+	Kfunc:        {},
+	HelperCall:   {"program_types"},
+	MapOperation: {"map_types"},
 }
 
 var namePatterns = map[Kind]*regexp.Regexp{
-	Command:     regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
-	MapType:     regexp.MustCompile(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
-	ProgramType: regexp.MustCompile(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
-	AttachType:  regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
-	LinkType:    regexp.MustCompile(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
-	Helper:      regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
-	AttrField:   regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
-	Flag:        regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`),
-	Capability:  regexp.MustCompile(`^[a-z][a-z0-9_]*$`),
+	Command:      regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
+	MapType:      regexp.MustCompile(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
+	ProgramType:  regexp.MustCompile(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
+	AttachType:   regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
+	LinkType:     regexp.MustCompile(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
+	Helper:       regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
+	AttrField:    regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
+	Flag:         regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`),
+	Capability:   regexp.MustCompile(`^[a-z][a-z0-9_]*$`),
+	Kfunc:        regexp.MustCompile(`^[a-z_][a-z0-9_]*$`),
+	HelperCall:   regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
+	MapOperation: regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
 }
+
+var configPattern = regexp.MustCompile(`^CONFIG_[A-Z0-9_]+$`)
 
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{12,40}$`)
 
@@ -78,10 +93,19 @@ type entry struct {
 	Union       string   `yaml:"union"`
 	Fields      []string `yaml:"fields"`
 	Description string   `yaml:"description"`
-	Commit      string   `yaml:"commit"`
-	Subject     string   `yaml:"subject"`
-	Source      string   `yaml:"source"`
-	Note        string   `yaml:"note"`
+	GPLOnly     bool     `yaml:"gpl_only"`
+	// Within lists the containers of a pair kind: program_types of a
+	// helper call, map_types of a map operation.
+	ProgramTypes []string `yaml:"program_types"`
+	MapTypes     []string `yaml:"map_types"`
+	// Requirements only.
+	Of      string   `yaml:"kind"`
+	Config  []string `yaml:"config"`
+	Runtime string   `yaml:"runtime"`
+	Commit  string   `yaml:"commit"`
+	Subject string   `yaml:"subject"`
+	Source  string   `yaml:"source"`
+	Note    string   `yaml:"note"`
 }
 
 func (e *entry) provenance(file string) Provenance {
@@ -99,20 +123,22 @@ type specFile struct {
 	BaseLine int
 	Added    []entry
 	Removed  []entry
+	Requires []entry
 }
 
-// posError is an error at a place in a spec file.
-type posError struct {
-	file string
-	line int
-	msg  string
+// SpecError is an error at a place in a spec file: every error Load,
+// LoadKernel and ParseKernelSpec return for bad data is one.
+type SpecError struct {
+	File string
+	Line int // 0 when the error is about the whole file
+	Msg  string
 }
 
-func (e *posError) Error() string {
-	if e.line == 0 {
-		return fmt.Sprintf("%s: %s", e.file, e.msg)
+func (e *SpecError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
-	return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg)
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
 func errAt(file string, n *yaml.Node, format string, args ...any) error {
@@ -120,7 +146,7 @@ func errAt(file string, n *yaml.Node, format string, args ...any) error {
 	if n != nil {
 		line = n.Line
 	}
-	return &posError{file, line, fmt.Sprintf(format, args...)}
+	return &SpecError{file, line, fmt.Sprintf(format, args...)}
 }
 
 // parseSpecFile parses data from path. mainline selects the schema: mainline
@@ -128,10 +154,10 @@ func errAt(file string, n *yaml.Node, format string, args ...any) error {
 func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &posError{path, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, &SpecError{path, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, &posError{path, 0, "empty spec file"}
+		return nil, &SpecError{path, 0, "empty spec file"}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -166,9 +192,9 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 			f.BaseLine = v.Line
 			f.Base, err = parseVersionNode(path, v)
 		case k.Value == "added":
-			f.Added, err = parseSection(path, v, false)
+			f.Added, f.Requires, err = parseSection(path, v, false, mainline)
 		case k.Value == "removed":
-			f.Removed, err = parseSection(path, v, true)
+			f.Removed, _, err = parseSection(path, v, true, false)
 		default:
 			err = errAt(path, k, "unknown key %q; a %s spec file has %s", k.Value, map[bool]string{true: "mainline", false: "kernel"}[mainline], topKeys(mainline))
 		}
@@ -177,10 +203,10 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 		}
 	}
 	if mainline && f.Release.IsZero() {
-		return nil, &posError{path, root.Line, `missing "release"`}
+		return nil, &SpecError{path, root.Line, `missing "release"`}
 	}
 	if !mainline && (f.Name == "" || f.Base.IsZero()) {
-		return nil, &posError{path, root.Line, `a kernel spec needs "name" and "base"`}
+		return nil, &SpecError{path, root.Line, `a kernel spec needs "name" and "base"`}
 	}
 	return f, nil
 }
@@ -211,34 +237,76 @@ func parseVersionNode(path string, n *yaml.Node) (Version, error) {
 	return v, nil
 }
 
-func parseSection(path string, n *yaml.Node, removed bool) ([]entry, error) {
+// parseSection parses an added or removed section: its entries, and the
+// requirements a mainline added section may also hold.
+func parseSection(path string, n *yaml.Node, removed, requirements bool) (out, reqs []entry, err error) {
 	if n.Kind != yaml.MappingNode {
-		return nil, errAt(path, n, "want a mapping from kind (%s) to a list of entries", strings.Join(sortedSectionKeys(), ", "))
+		return nil, nil, errAt(path, n, "want a mapping from kind (%s) to a list of entries", strings.Join(sortedSectionKeys(), ", "))
 	}
-	var out []entry
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		kind, ok := sectionKeys[k.Value]
-		if !ok {
-			return nil, errAt(path, k, "unknown kind %q; want one of %s", k.Value, strings.Join(sortedSectionKeys(), ", "))
+		isReq := k.Value == requirementsKey && requirements
+		if !ok && !isReq {
+			return nil, nil, errAt(path, k, "unknown kind %q; want one of %s", k.Value, strings.Join(sortedSectionKeys(), ", "))
 		}
 		if seen[k.Value] {
-			return nil, errAt(path, k, "key %q appears twice", k.Value)
+			return nil, nil, errAt(path, k, "key %q appears twice", k.Value)
 		}
 		seen[k.Value] = true
 		if v.Kind != yaml.SequenceNode {
-			return nil, errAt(path, v, "%s: want a list of entries", k.Value)
+			return nil, nil, errAt(path, v, "%s: want a list of entries", k.Value)
 		}
 		for _, item := range v.Content {
+			if isReq {
+				e, err := parseRequirement(path, item)
+				if err != nil {
+					return nil, nil, err
+				}
+				reqs = append(reqs, e)
+				continue
+			}
 			e, err := parseEntry(path, kind, item, removed)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out, reqs, nil
+}
+
+// parseRequirement decodes one entry of a requirements section.
+func parseRequirement(path string, n *yaml.Node) (entry, error) {
+	e := entry{Line: n.Line}
+	if n.Kind != yaml.MappingNode {
+		return e, errAt(path, n, "requirement: want a mapping with kind, name and config or runtime")
+	}
+	allowed := append([]string{"kind", "name", "config", "runtime"}, provenanceKeys...)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !slices.Contains(allowed, k.Value) {
+			return e, errAt(path, k, "unknown key %q in a requirement; allowed: %s", k.Value, strings.Join(allowed, ", "))
+		}
+	}
+	if err := n.Decode(&e); err != nil {
+		return e, errAt(path, n, "requirement: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	e.Line = n.Line
+	kind, ok := ParseKind(e.Of)
+	if !ok {
+		return e, errAt(path, n, "requirement of %s: kind %q is not a kind of feature", e.Name, e.Of)
+	}
+	e.Kind = kind
+	if len(e.Config) == 0 && e.Runtime == "" {
+		return e, errAt(path, n, "requirement of %s %s: give config, runtime or both", kind, e.Name)
+	}
+	for _, c := range e.Config {
+		if !configPattern.MatchString(c) {
+			return e, errAt(path, n, "requirement of %s %s: %q is not a kernel config option (CONFIG_...)", kind, e.Name, c)
+		}
+	}
+	return e, checkProvenance(path, n, &e)
 }
 
 func sortedSectionKeys() []string {
@@ -289,14 +357,22 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 	if !namePatterns[e.Kind].MatchString(e.Name) {
 		return errAt(path, n, "%s name %q does not look like one (want %s)", e.Kind, e.Name, namePatterns[e.Kind])
 	}
-	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
-		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
+	if ws, ok := pairKinds[e.Kind]; ok {
+		within := e.ProgramTypes
+		if e.Kind == MapOperation {
+			within = e.MapTypes
+		}
+		if len(within) == 0 {
+			return errAt(path, n, "%s %s: %s is empty", e.Kind, e.Name, sectionKey(ws.within[0]))
+		}
+		for _, w := range within {
+			if !namePatterns[ws.within[0]].MatchString(w) {
+				return errAt(path, n, "%s %s: %q is not a %s name", e.Kind, e.Name, w, ws.within[0])
+			}
+		}
 	}
-	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {
-		return errAt(path, n, "%s %s: a commit needs both its id and subject (or a source)", e.Kind, e.Name)
-	}
-	if e.Commit == "" && e.Source == "" {
-		return errAt(path, n, "%s %s has no provenance: give commit and subject, or source", e.Kind, e.Name)
+	if err := checkProvenance(path, n, e); err != nil {
+		return err
 	}
 	if e.Kind == AttrField {
 		if !validUnion(e.Union) {
@@ -314,12 +390,26 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 	return nil
 }
 
+// checkProvenance checks that an entry says where its fact comes from.
+func checkProvenance(path string, n *yaml.Node, e *entry) error {
+	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
+		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
+	}
+	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {
+		return errAt(path, n, "%s %s: a commit needs both its id and subject (or a source)", e.Kind, e.Name)
+	}
+	if e.Commit == "" && e.Source == "" {
+		return errAt(path, n, "%s %s has no provenance: give commit and subject, or source", e.Kind, e.Name)
+	}
+	return nil
+}
+
 // checkAdded validates what an added entry must carry; user specs may leave
 // out what mainline already says (see DB.loadKernel).
 func checkAdded(path string, e *entry) error {
-	at := &posError{file: path, line: e.Line}
+	at := &SpecError{File: path, Line: e.Line}
 	fail := func(format string, args ...any) error {
-		at.msg = fmt.Sprintf(format, args...)
+		at.Msg = fmt.Sprintf(format, args...)
 		return at
 	}
 	switch {

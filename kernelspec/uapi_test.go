@@ -247,19 +247,7 @@ func dwarfAggregate(st *dwarf.StructType) aggregate {
 // TestRunningKernelBTF compares the data with the BTF of the kernel the
 // test runs on.
 func TestRunningKernelBTF(t *testing.T) {
-	spec, err := btf.LoadKernelSpec()
-	if err != nil {
-		t.Skipf("no kernel BTF to compare with: %v", err)
-	}
-	var uts unix.Utsname
-	if err := unix.Uname(&uts); err != nil {
-		t.Fatal(err)
-	}
-	release := string(bytes.TrimRight(uts.Release[:], "\x00"))
-	v, err := kernelspec.ParseVersion(release)
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, v, release := runningKernel(t)
 	u := &uapi{release: v.Release(), enums: map[string]map[string]uint64{}}
 	for _, enum := range kernelspec.Enums() {
 		var e *btf.Enum
@@ -278,6 +266,26 @@ func TestRunningKernelBTF(t *testing.T) {
 	}
 	flatten("", btfAggregate(attr.Members), 0, &u.attr)
 	compareUAPI(t, mustDB(t), u, "the running kernel's BTF ("+release+")")
+}
+
+// runningKernel returns the BTF of the kernel the test runs on, its
+// version and its release string, or skips the test if it has no BTF.
+func runningKernel(t *testing.T) (*btf.Spec, kernelspec.Version, string) {
+	t.Helper()
+	spec, err := btf.LoadKernelSpec()
+	if err != nil {
+		t.Skipf("no kernel BTF to compare with: %v", err)
+	}
+	var uts unix.Utsname
+	if err := unix.Uname(&uts); err != nil {
+		t.Fatal(err)
+	}
+	release := string(bytes.TrimRight(uts.Release[:], "\x00"))
+	v, err := kernelspec.ParseVersion(release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, v, release
 }
 
 func btfAggregate(members []btf.Member) aggregate {

@@ -1,4 +1,4 @@
-package analyzer_test
+package apimap_test
 
 import (
 	"go/constant"
@@ -9,11 +9,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
-	"github.com/bpfcompat/bpfcompat/analyzer"
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
 )
@@ -28,13 +26,13 @@ var ciliumPackages = []string{
 	"github.com/cilium/ebpf/ringbuf",
 }
 
-func loadAPI(t *testing.T) (*analyzer.APIMap, *kernelspec.DB, map[string]*types.Package) {
+func loadAPI(t *testing.T) (*apimap.Map, *kernelspec.DB, map[string]*types.Package) {
 	t.Helper()
 	db, err := kernelspec.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := analyzer.LoadAPIMap(specs.API(), db)
+	api, err := apimap.Load(specs.API(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,40 +197,6 @@ func TestAPIMapCoversConstants(t *testing.T) {
 	t.Logf("cilium/ebpf constants checked: %d", n)
 }
 
-// TestCiliumProbeBodies runs the analyzer over cilium/ebpf's own features
-// package: its probes try each feature inside functions handed to
-// internal.NewFeatureTest or set as FeatureMatrix tests, and must not be
-// reported for it (regression: they were, 27 times).
-func TestCiliumProbeBodies(t *testing.T) {
-	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadAllSyntax, Env: append(os.Environ(), "GOFLAGS=", "GOOS=linux")},
-		"github.com/cilium/ebpf/features")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := analyzer.New()
-	graph, err := checker.Analyze([]*analysis.Analyzer{a}, pkgs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for act := range graph.All() {
-		if !act.IsRoot {
-			continue
-		}
-		if act.Err != nil {
-			t.Fatal(act.Err)
-		}
-		for _, d := range act.Diagnostics {
-			posn := act.Package.Fset.Position(d.Pos)
-			// features/prog.go's probeProgram picks an attach type per
-			// program type outside the probe bodies: still reported.
-			if strings.HasSuffix(posn.Filename, "features/prog.go") && posn.Line > 250 {
-				continue
-			}
-			t.Errorf("%s: %s", posn, d.Message)
-		}
-	}
-}
-
 // TestLoadAPIMapErrors: a bad API map file is an error naming the file and
 // the entry, never a silently smaller map.
 func TestLoadAPIMapErrors(t *testing.T) {
@@ -252,7 +216,7 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
 		"arg type unmapped": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
-		_, err := analyzer.LoadAPIMap(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)
+		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)
 		if err == nil || !strings.HasPrefix(err.Error(), "bad.yaml: ") || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error naming bad.yaml and containing %q", name, err, tc.want)
 		}
