@@ -85,7 +85,6 @@ type valueKey struct {
 type reaching struct {
 	defs  []flow.Loc
 	entry bool
-	known bool // false: some assignment is out of sight
 }
 
 // forgetFlows drops what was found with the summaries known so far,
@@ -412,7 +411,7 @@ func (c *checker) reachingAt(pos token.Pos, v *types.Var, field string) (*flowDe
 	r := ff.values[key]
 	if r == nil {
 		defs, entry := g.Reaching(l, func(n ast.Node) bool { return c.defines(ff, n, v, field) })
-		r = &reaching{defs: defs, entry: entry, known: true}
+		r = &reaching{defs: defs, entry: entry}
 		ff.values[key] = r
 	}
 	return &flowDefs{ff: ff, reaching: r}, true
