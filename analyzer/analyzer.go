@@ -48,7 +48,7 @@ func New() *analysis.Analyzer {
 		URL:              "https://github.com/bpfcompat/bpfcompat",
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
@@ -102,6 +102,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	if s.indexErr != nil {
 		return nil, fmt.Errorf("loading API map: %w", s.indexErr)
 	}
+	s.exportLibraryVersion(pass)
 	if !s.relevant(pass) {
 		return nil, nil
 	}
@@ -113,6 +114,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 		return nil, err
 	}
 	c := newChecker(pass, s.db, s.api, targets)
+	c.checkLibraryVersions(s.index.Modules)
 	c.findWrappers()
 	c.findObjectLoaders()
 	c.findRequires()
@@ -129,7 +131,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.finish(walked)
 	exported := c.exportRequires()
 	exported = c.exportParamRequirements() || exported
-	if exported || len(c.wrappers) > 0 {
+	if exported || len(c.wrappers) > 0 || c.exportsLoaders {
 		pass.ExportPackageFact(new(packageFact))
 	}
 	return nil, nil

@@ -65,12 +65,24 @@ func TestGeneratedFilesSkipped(t *testing.T) {
 }
 
 func TestKernelFlagWithSeveralTargets(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	a := analyzer.New()
 	spec := filepath.Join(testdata(t), "flagtarget", "rhel-8.10.yaml")
 	if err := a.Flags.Set("kernel", "5.10,6.1,"+spec); err != nil {
 		t.Fatal(err)
 	}
 	analysistest.Run(t, testdata(t), a, "./flagtarget")
+}
+
+// TestBuiltinTarget: -kernel=debian-12 is the spec probed from Debian's
+// 6.1 kernel package (specs/targets), which lacks what its configuration
+// leaves out.
+func TestBuiltinTarget(t *testing.T) {
+	a := analyzer.New()
+	if err := a.Flags.Set("kernel", "debian-12"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata(t), a, "./builtintarget")
 }
 
 func TestBadKernelFlag(t *testing.T) {
@@ -89,6 +101,7 @@ func TestBadKernelFlag(t *testing.T) {
 }
 
 func TestBadConfigFile(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	results := analysistest.Run(nopT{t}, testdata(t), analyzer.New(), "./badconfig")
 	if len(results) == 0 || results[0].Err == nil || !strings.HasSuffix(results[0].Err.Error(), `badconfig/.bpfcompat.yaml:2: unknown key "kernels"; did you mean "kernel"? (the keys are kernel, spec-files)`) {
 		t.Errorf("want an error naming the config file and the bad key, got %v", results)
@@ -122,10 +135,12 @@ func TestRequirementsAcrossPackages(t *testing.T) {
 }
 
 func TestSuggestedFixes(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.New(), "./fixes")
 }
 
 func TestKernelNamesFromSpecFiles(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	a := analyzer.New()
 	spec := filepath.Join(testdata(t), "flagtarget", "rhel-8.10.yaml")
 	for flag, value := range map[string]string{"spec-files": spec, "kernel": "5.10,6.1,rhel-8.10"} {
@@ -146,6 +161,7 @@ func TestKernelNamesFromSpecFiles(t *testing.T) {
 // any diagnostic not wanted; the package must also fail to type-check in
 // exactly the ways it was written to, or it would test nothing.
 func TestTypeErrors(t *testing.T) {
+	t.Parallel() // loads testdata on its own: overlaps the others
 	dir := filepath.Join(testdata(t), "broken")
 	results := analysistest.Run(t, dir, analyzer.New(), ".")
 	if len(results) != 1 {
@@ -195,4 +211,22 @@ func TestIdioms(t *testing.T) {
 
 func TestOrder(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./order")
+}
+
+// A bpf2go package's loaders are facts: calls in other packages, and calls
+// through loaders kept as values, load its object.
+func TestObjectLoadersAcrossPackages(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfuse")
+}
+
+// What cilium/ebpf rewrites for old kernels needs only its replacement
+// there; what it leaves out (BTF func info) needs nothing.
+func TestObjectLoadFixups(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfold")
+}
+
+// An operation that came to a map type later than the command itself is
+// checked where the map's type is known.
+func TestMapOperations(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops")
 }

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"go/constant"
 	"go/types"
 	"os"
 	"slices"
@@ -21,14 +22,8 @@ import (
 // ((*testing.common).Skip, cilium/ebpf/internal.NewFeatureTest): a
 // misspelt entry would otherwise match nothing, silently.
 func TestAPIMapListsResolve(t *testing.T) {
-	db, err := kernelspec.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := LoadAPIMap(specs.API(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	m := embeddedAPIMap(t)
 	isFunc := func(o types.Object) bool { _, ok := o.(*types.Func); return ok }
 	isError := func(o types.Object) bool {
 		switch o.(type) {
@@ -41,7 +36,6 @@ func TestAPIMapListsResolve(t *testing.T) {
 		tn, ok := o.(*types.TypeName)
 		return ok && tn.Type().Underlying() != nil && isStructType(tn.Type())
 	}
-	isConst := func(o types.Object) bool { _, ok := o.(*types.Const); return ok }
 	var entries []listEntry
 	add := func(list string, symbols []string, want func(types.Object) bool) {
 		if len(symbols) == 0 {
@@ -68,19 +62,25 @@ func TestAPIMapListsResolve(t *testing.T) {
 	pkgs := loadSources(t, paths)
 	checkResolve(t, pkgs, entries)
 
-	// The number of each syscall entry, in its own package. The standard
-	// library's syscall froze its numbers before bpf(2) on amd64: there is
-	// no syscall.SYS_BPF there, and the entries that lack it say so in
-	// their note, so that the gap is data a reader sees, not a silence.
+	// The number each syscall entry prefers, in its own package where it
+	// has one, is a constant with bpf(2)'s number; where it has none (the
+	// standard library's syscall on amd64 froze its numbers before bpf(2))
+	// the API map's bpf_syscall_numbers applies, which
+	// TestBPFSyscallNumbers checks.
 	for _, fn := range apimap.SortedKeys(m.Syscalls) {
 		sc := m.Syscalls[fn]
 		pkg, _ := apimap.SymbolPackage(fn)
 		obj := lookupSymbol(pkgs, pkg+"."+sc.Number)
-		switch {
-		case obj == nil && !strings.Contains(sc.Note, "amd64"):
-			t.Errorf("syscalls: %s: %s.%s does not exist on amd64, and the entry's note does not say so", fn, pkg, sc.Number)
-		case obj != nil && !isConst(obj):
+		if obj == nil {
+			continue
+		}
+		k, ok := obj.(*types.Const)
+		if !ok {
 			t.Errorf("syscalls: %s: %s is not a constant", fn, obj)
+			continue
+		}
+		if v, ok := constant.Uint64Val(k.Val()); !ok || v != m.BPFNumbers["amd64"] {
+			t.Errorf("syscalls: %s: %s is %s on amd64, but bpf_syscall_numbers says %d", fn, obj, k.Val(), m.BPFNumbers["amd64"])
 		}
 	}
 
@@ -90,6 +90,20 @@ func TestAPIMapListsResolve(t *testing.T) {
 			t.Errorf("lookupSymbol(%q) = %v, want nothing", bad, obj)
 		}
 	}
+}
+
+// embeddedAPIMap loads the API map this project ships.
+func embeddedAPIMap(t *testing.T) *apimap.Map {
+	t.Helper()
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadAPIMap(specs.API(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 type listEntry struct {

@@ -66,6 +66,8 @@ type checker struct {
 	objects        map[string]*loadedObject
 	objectCalls    map[*ast.CallExpr]*loadedObject
 	objectFuncs    map[*types.Func]*loadedObject
+	objectSites    []objectSite // sorted by position
+	exportsLoaders bool         // objectLoaderFacts were exported: importers are relevant
 	reportedObject map[string]bool
 
 	// Memos for the walk's hot lookups.
@@ -116,4 +118,5 @@ func (c *checker) checkFile(f *ast.File) {
 	c.file = f
 	c.floor = c.fileFloor(f)
 	ast.Inspect(f, c.visitor())
+	c.checkObjectSites(f)
 }

@@ -343,11 +343,15 @@ func (r *targetResolver) parse(targets, specFiles []setting, origin, base string
 			continue
 		}
 		if isKernelName(t.value) {
-			var names []string
+			if k, err := r.db.Target(t.value); err == nil {
+				set.kernels = append(set.kernels, k)
+				continue
+			}
+			names := kernelspec.Targets()
 			for n := range named {
 				names = append(names, n)
 			}
-			return nil, fmt.Errorf("%s: kernel: %q is neither a kernel version, a spec file, nor the name of a kernel in spec-files%s", t.where, t.value, suggest.DidYouMean(t.value, names))
+			return nil, fmt.Errorf("%s: kernel: %q is neither a kernel version, a spec file, the name of a kernel in spec-files, nor a built-in target (%s)%s", t.where, t.value, strings.Join(kernelspec.Targets(), ", "), suggest.DidYouMean(t.value, names))
 		}
 		path := t.value
 		if isSpecPath(path) {

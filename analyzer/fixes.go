@@ -152,8 +152,9 @@ func (c *checker) guardFix(path []ast.Node, f *kernelspec.Feature) (analysis.Sug
 		end += eol
 	}
 	indent := lineIndent(src, start)
+	// The statement's text goes in as it is: re-indenting its lines would
+	// change a raw string that spans them. gofmt indents it.
 	body := string(bytes.TrimRight(src[start:end], " \t"))
-	body = strings.ReplaceAll(body, "\n", "\n\t") // one level deeper
 	fresh := freshName(scope, pos, "err", "probeErr")
 
 	var text string

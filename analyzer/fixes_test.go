@@ -26,6 +26,7 @@ import (
 // except the diagnostic fixed — the fix neither leaves its use reported
 // nor brings a new finding. Golden files (TestSuggestedFixes) pin the text.
 func TestFixesKeepMeaning(t *testing.T) {
+	t.Parallel()
 	src := filepath.Join(testdata(t), "fixes")
 	before := analyze(t, testdata(t), "./fixes")
 	orig := map[string][]byte{}

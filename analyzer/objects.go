@@ -38,6 +38,7 @@ type loadedObject struct {
 	path     string
 	err      error
 	features []objectFeature
+	maps     map[string]ebpf.MapType // by name, for operations that depend on it
 }
 
 // objectsOf finds, for the package, the functions that load an object
@@ -108,14 +109,27 @@ func (c *checker) findObjectLoaders() {
 				}
 				ast.Inspect(fd.Body, func(n ast.Node) bool {
 					if call, ok := n.(*ast.CallExpr); ok {
-						if callee, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && c.objectFuncs[callee] != nil {
-							c.objectFuncs[fn] = c.objectFuncs[callee]
+						if callee, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func); ok && c.loaderOf(callee) != nil {
+							c.objectFuncs[fn] = c.loaderOf(callee)
 							changed = true
 							return false
 						}
 					}
 					return true
 				})
+			}
+		}
+	}
+	c.exportLoaders()
+	c.findObjectSites()
+}
+
+// checkObjectSites checks the objects loaded in f.
+func (c *checker) checkObjectSites(f *ast.File) {
+	for _, site := range c.objectSites {
+		if f.Pos() <= site.node.Pos() && site.node.End() <= f.End() {
+			for _, obj := range site.objects {
+				c.checkObjectLoad(site.node, obj)
 			}
 		}
 	}
@@ -205,6 +219,7 @@ func (c *checker) parseObject(path string) *loadedObject {
 		return obj
 	}
 	obj.features = c.objectFeatures(spec)
+	obj.maps = mapTypes(spec)
 	return obj
 }
 
@@ -220,9 +235,17 @@ var checkedAttachTypes = []string{
 func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 	var out []objectFeature
 	add := func(f *kernelspec.Feature, where string) {
-		if f != nil {
-			out = append(out, objectFeature{f, where})
+		if f == nil {
+			return
 		}
+		if fx := c.api.Fixups[f]; fx != nil {
+			if fx.Replacement == nil {
+				return // left out where the kernel lacks it
+			}
+			where += ": " + f.Name + ", rewritten by cilium/ebpf"
+			f = fx.Replacement
+		}
+		out = append(out, objectFeature{f, where})
 	}
 	byValue := func(k kernelspec.Kind, v uint64) *kernelspec.Feature {
 		if feats := linuxFeatures(c.db.ByValue(k, v)); len(feats) > 0 {
@@ -231,6 +254,9 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		return nil
 	}
 	capability := func(name string) *kernelspec.Feature { return c.db.Lookup(kernelspec.Capability, name) }
+	for _, kf := range btfKinds(spec.Types) {
+		add(capability(kf.capability), "BTF "+kf.name)
+	}
 	for _, name := range slices.Sorted(mapsKeys(spec.Maps)) {
 		m := spec.Maps[name]
 		where := "map " + name
@@ -244,6 +270,9 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		if strings.HasPrefix(name, ".") {
 			add(capability("global_data"), where)
 		}
+		for _, capName := range mapValueCapabilities(m) {
+			add(capability(capName), where)
+		}
 	}
 	for _, name := range slices.Sorted(mapsKeys(spec.Programs)) {
 		p := spec.Programs[name]
@@ -252,6 +281,12 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 		add(pt, where)
 		if pt != nil && slices.Contains(checkedAttachTypes, pt.Name) && p.AttachType != ebpf.AttachNone {
 			add(byValue(kernelspec.AttachType, uint64(p.AttachType)), where)
+		}
+		for _, f := range c.flagsIn("BPF_PROG_LOAD.prog_flags", uint64(p.Flags)) {
+			add(f, where) // BPF_F_SLEEPABLE from a ".s" section, and the like
+		}
+		if tailCallFromSubprogram(p.Instructions) {
+			add(capability("tail_calls_in_subprograms"), where)
 		}
 		if len(p.Instructions) > 0 && btf.FuncMetadata(&p.Instructions[0]) != nil {
 			add(capability("btf_func"), where)
@@ -264,16 +299,31 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 			op := ins.OpCode
 			switch {
 			case ins.IsBuiltinCall():
-				add(byValue(kernelspec.Helper, uint64(ins.Constant)), at)
+				helper := byValue(kernelspec.Helper, uint64(ins.Constant))
+				add(helper, at)
+				if helper != nil && pt != nil {
+					// Callable from this program type only later than
+					// the helper itself (when the data has the pair).
+					add(c.pairFeature("helper_call", pt.Name, helper.Name), at)
+				}
 			case ins.IsKfuncCall():
-				add(capability("kfuncs"), at)
+				// A kfunc dated by the data says more than kfuncs (5.13).
+				if kf := c.pairFeature("kfunc", "", ins.Reference()); kf != nil {
+					add(kf, at)
+				} else {
+					add(capability("kfuncs"), at)
+				}
 			case ins.IsFunctionCall():
 				add(capability("bpf_to_bpf_calls"), at)
+			case ins.IsLoadOfFunctionPointer():
+				add(capability("callbacks"), at) // a subprogram handed to bpf_loop and friends
 			}
 			switch cls := op.Class(); {
 			case cls.IsJump():
 				jop := op.JumpOp()
 				switch {
+				case jop == asm.JCOND && ins.Src == asm.PseudoMayGoto:
+					add(capability("may_goto"), at)
 				case cls == asm.Jump32Class && jop == asm.Ja:
 					add(capability("isa_v4"), at) // gotol
 				case cls == asm.Jump32Class:
@@ -288,14 +338,204 @@ func (c *checker) objectFeatures(spec *ebpf.CollectionSpec) []objectFeature {
 				add(capability("isa_v4"), at) // sign-extending load
 			case cls.IsALU():
 				aop := op.ALUOp()
-				if (aop == asm.Div || aop == asm.Mod || aop == asm.Mov) && ins.Offset != 0 || aop == asm.Swap && cls == asm.ALU64Class {
+				switch {
+				case aop == asm.Mov && cls == asm.ALU64Class && ins.Offset == addrSpaceCast:
+					add(capability("arena"), at) // pointers between arena and kernel
+				case (aop == asm.Div || aop == asm.Mod || aop == asm.Mov) && ins.Offset != 0 || aop == asm.Swap && cls == asm.ALU64Class:
 					add(capability("isa_v4"), at) // sdiv, smod, movsx, bswap
 				}
 			case cls.IsStore() && op.Mode() == asm.AtomicMode:
-				if a := op.AtomicOp(); a != asm.AddAtomic && a != asm.InvalidAtomic {
+				switch a := op.AtomicOp(); a {
+				case asm.AddAtomic, asm.InvalidAtomic:
+				case loadAcquire, storeRelease:
+					// Not a read-modify-write: these came in 6.15, long
+					// after the atomics of 5.12.
+					add(capability("load_acquire_store_release"), at)
+				default:
 					add(capability("atomics"), at)
 				}
 			}
+		}
+	}
+	return out
+}
+
+// objectCapabilities says, for every capability of the data, how objects
+// are checked for it: "" where objectFeatures finds it (or a fixup makes it
+// unneeded), else why it cannot be told from an object. A test holds it to
+// the data, so a new capability is decided here.
+var objectCapabilities = map[string]string{
+	"isa_v2": "", "jmp32": "", "isa_v4": "", "bounded_loops": "", "may_goto": "",
+	"bpf_to_bpf_calls": "", "tail_calls_in_subprograms": "", "callbacks": "",
+	"atomics": "", "load_acquire_store_release": "", "arena": "", "global_data": "",
+	"large_instructions": "", "kfuncs": "", "spin_lock": "", "kptrs": "",
+	"linked_lists": "", "rbtrees": "", "sched_ext": "", "btf_float": "",
+	"btf_func": "", "btf_line_info": "", "btf_func_linkage": "", "btf_decl_tag": "",
+	"btf_type_tag": "", "btf_enum64": "",
+	"allocated_objects":       "through its kfuncs (bpf_obj_new_impl, bpf_obj_drop_impl), each dated",
+	"open_coded_iterators":    "through its kfuncs (bpf_iter_*_new/next/destroy), each dated",
+	"exceptions":              "through its kfunc bpf_throw, dated",
+	"dynptrs":                 "through the dynptr helpers and kfuncs, each dated",
+	"kfuncs_module":           "the data does not say which kfuncs live in modules",
+	"ksyms_btf_id":            "cilium/ebpf resolves __ksym variables from /proc/kallsyms into plain immediates (resolveKsymReferences), never BPF_PSEUDO_BTF_ID",
+	"direct_packet_access":    "needs the verifier's pointer tracking to tell packet loads from others",
+	"raw_tracepoint_writable": "its program type, BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, is checked",
+	"sleepable_programs":      "its flag, BPF_F_SLEEPABLE, is checked in the program's flags",
+	"tail_calls":              "its helper, bpf_tail_call, is checked",
+	"bpf_cookie":              "its helper, bpf_get_attach_cookie, is checked; attaching with a cookie is Go code",
+	"mmapable_maps":           "its flag, BPF_F_MMAPABLE, is checked in map flags",
+	"trampolines":             "the tracing program types and attach types that use them are checked",
+	"kernel_btf":              "CO-RE relocations resolve in user space against the kernel's BTF or ProgramOptions.KernelTypes (BTFHub), so an object needs no kernel BTF for certain",
+	"syscall_wrappers":        "a matter of which kernel symbol a kprobe names, chosen in Go",
+	"btf_var_datasec":         "cilium/ebpf leaves Var and Datasec out of map BTF where the kernel lacks them (haveMapBTF in btf.MarshalMapKV); the global data that needs them is checked as global_data",
+	"btf":                     "cilium/ebpf leaves BTF out where the kernel has none (map BTF, ext infos)",
+	"bpf_links":               "attachments are made in Go, where link constructors are checked",
+	"bpf_token":               "delegation is set up in Go and the system, not in the object",
+	"uprobe_ref_ctr_offset":   "set in Go (link.UprobeOptions.RefCtrOffset), where it is checked",
+}
+
+// tailCallFromSubprogram reports whether a program both calls its own
+// subprograms and tail-calls: the mix the kernel allows from 5.10.
+func tailCallFromSubprogram(insns asm.Instructions) bool {
+	bpf2bpf := slices.ContainsFunc(insns, func(ins asm.Instruction) bool { return ins.IsFunctionCall() })
+	return bpf2bpf && slices.ContainsFunc(insns, func(ins asm.Instruction) bool {
+		return ins.IsBuiltinCall() && asm.BuiltinFunc(ins.Constant) == asm.FnTailCall
+	})
+}
+
+// Encodings cilium/ebpf's asm package has no exported name for.
+var (
+	loadAcquire  = asm.LoadAcquire(asm.R0, asm.R1, asm.Word, 0).OpCode.AtomicOp()
+	storeRelease = asm.StoreRelease(asm.R1, asm.R0, asm.Word, 0).OpCode.AtomicOp()
+)
+
+// addrSpaceCast is the offset that makes a 64-bit move BPF_ADDR_SPACE_CAST
+// (an arena pointer conversion) rather than movsx, whose offsets are the
+// widths 8, 16 and 32.
+const addrSpaceCast = 1
+
+// pairFeature looks up a feature of a kind the data may not have yet
+// (kfunc, helper_call): by name, or as "within.name" for a pair. It is nil
+// when the kind or the entry is unknown; the caller falls back to what the
+// data does have.
+func (c *checker) pairFeature(kind, within, name string) *kernelspec.Feature {
+	k, ok := kernelspec.ParseKind(kind)
+	if !ok || name == "" {
+		return nil
+	}
+	if within != "" {
+		name = within + "." + name
+	}
+	return c.db.Lookup(k, name)
+}
+
+// Special fields of a map value, by the struct the kernel recognizes in
+// its BTF, and the capability that lets a map hold one.
+var mapValueFields = map[string]string{
+	"bpf_spin_lock": "spin_lock",
+	"bpf_list_head": "linked_lists",
+	"bpf_rb_root":   "rbtrees",
+}
+
+// kptrTags are the BTF type tags that make a pointer in a map value a kptr.
+var kptrTags = []string{"kptr", "kptr_untrusted", "kptr_ref", "percpu_kptr"}
+
+// mapValueCapabilities lists what a map's value type needs of the verifier
+// (locks, kptrs, linked lists, red-black trees) and a struct_ops map's
+// scheduler, from the map's BTF.
+func mapValueCapabilities(m *ebpf.MapSpec) []string {
+	var out []string
+	note := func(c string) {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if s, ok := btf.As[*btf.Struct](m.Value); ok && m.Type == ebpf.StructOpsMap && s.Name == "sched_ext_ops" {
+		note("sched_ext")
+	}
+	seen := map[btf.Type]bool{}
+	var walk func(t btf.Type)
+	walk = func(t btf.Type) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *btf.Struct:
+			if c, ok := mapValueFields[t.Name]; ok {
+				note(c)
+				return
+			}
+			for _, mb := range t.Members {
+				walk(mb.Type)
+			}
+		case *btf.Union:
+			for _, mb := range t.Members {
+				walk(mb.Type)
+			}
+		case *btf.Array:
+			walk(t.Type)
+		case *btf.Pointer:
+			for tt, ok := t.Target.(*btf.TypeTag); ok; tt, ok = tt.Type.(*btf.TypeTag) {
+				if slices.Contains(kptrTags, tt.Value) {
+					note("kptrs")
+				}
+			}
+		case *btf.Typedef, *btf.Volatile, *btf.Const, *btf.Restrict, *btf.TypeTag:
+			walk(btf.UnderlyingType(t))
+		}
+	}
+	walk(m.Value)
+	return out
+}
+
+// btfKind is a BTF kind or attribute newer than BTF itself, and the first
+// type that has it.
+type btfKind struct{ capability, name string }
+
+// btfKinds lists the BTF kinds of an object that kernels learnt after BTF
+// (decl tags, type tags, 64-bit enums, global functions), each once.
+func btfKinds(spec *btf.Spec) []btfKind {
+	if spec == nil {
+		return nil
+	}
+	var out []btfKind
+	note := func(capability string, t btf.Type) {
+		if !slices.ContainsFunc(out, func(k btfKind) bool { return k.capability == capability }) {
+			out = append(out, btfKind{capability, t.TypeName()})
+		}
+	}
+	for t, err := range spec.All() {
+		if err != nil {
+			break
+		}
+		// cilium/ebpf folds decl tags into the Tags of what they tag.
+		tagged := false
+		switch t := t.(type) {
+		case *btf.TypeTag:
+			note("btf_type_tag", t)
+		case *btf.Float:
+			note("btf_float", t)
+		case *btf.Enum:
+			if t.Size == 8 {
+				note("btf_enum64", t)
+			}
+		case *btf.Func:
+			if t.Linkage == btf.GlobalFunc {
+				note("btf_func_linkage", t)
+			}
+			tagged = len(t.Tags) > 0 || len(t.ParamTags) > 0
+		case *btf.Struct:
+			tagged = len(t.Tags) > 0 || slices.ContainsFunc(t.Members, func(m btf.Member) bool { return len(m.Tags) > 0 })
+		case *btf.Union:
+			tagged = len(t.Tags) > 0 || slices.ContainsFunc(t.Members, func(m btf.Member) bool { return len(m.Tags) > 0 })
+		case *btf.Typedef:
+			tagged = len(t.Tags) > 0
+		case *btf.Var:
+			tagged = len(t.Tags) > 0
+		}
+		if tagged {
+			note("btf_decl_tag", t)
 		}
 	}
 	return out
@@ -312,19 +552,25 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // checkObjectLoad reports what an object loaded at node needs and the
-// target lacks: one diagnostic per program or map, for its newest missing
-// feature, at the Go expression that loads it.
+// target lacks: every distinct feature, once per load site, naming the
+// programs and maps that need it (the first instruction of each), so that
+// an old feature is not hidden behind a newer one of the same program.
 func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 	if obj.err != nil {
-		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
-			Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		key := fmt.Sprintf("%d:%s", node.Pos(), obj.path)
+		if !c.reportedObject[key] {
+			c.reportedObject[key] = true
+			c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
+				Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		}
 		return
 	}
 	proven := c.proven(node)
 	targets := c.targetsUnder(proven)
 	dropped := c.droppedOnFailure(node)
-	worst := map[string]objectFeature{} // per program or map
-	var order []string
+	var order []*kernelspec.Feature
+	wheres := map[*kernelspec.Feature][]string{} // first place in each owner
+	owners := map[*kernelspec.Feature][]string{}
 	for _, of := range obj.features {
 		if c.provenHas(proven, of.feature) {
 			continue
@@ -334,42 +580,44 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		if p, ok := dropped[owner]; ok && c.provenHas(p, of.feature) {
 			continue // removed from the spec when the probe for it fails
 		}
-		missing := false
-		for _, k := range targets {
-			missing = missing || !k.Has(of.feature)
-		}
-		if !missing {
+		if !slices.ContainsFunc(targets, func(k *kernelspec.Kernel) bool { return !k.Has(of.feature) }) {
 			continue
 		}
-		prev, seen := worst[owner]
-		if !seen {
-			order = append(order, owner)
+		if slices.Contains(owners[of.feature], owner) {
+			continue
 		}
-		if !seen || prev.feature.Since().Less(of.feature.Since()) {
-			worst[owner] = of
+		if len(owners[of.feature]) == 0 {
+			order = append(order, of.feature)
 		}
+		owners[of.feature] = append(owners[of.feature], owner)
+		wheres[of.feature] = append(wheres[of.feature], of.where)
 	}
 	if len(order) > 0 && c.hasFallback(node) {
 		return
 	}
-	for _, owner := range order {
-		of := worst[owner]
-		key := fmt.Sprintf("%d:%s", node.Pos(), owner)
+	for _, f := range order {
+		key := fmt.Sprintf("%d:%s", node.Pos(), f.Name)
 		if c.reportedObject[key] || c.ignored(node.Pos()) {
 			continue
 		}
 		c.reportedObject[key] = true
 		var lacking []string
 		for _, k := range targets {
-			if !k.Has(of.feature) {
+			if !k.Has(f) {
 				lacking = append(lacking, k.Name)
 			}
 		}
-		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s in %s)", of.feature.Name, of.feature.Since(), lacking[0], of.where, filepath.Base(obj.path))
-		if len(targets) > 1 {
-			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s in %s)", of.feature.Name, of.feature.Since(), strings.Join(lacking, ", "), of.where, filepath.Base(obj.path))
+		where := wheres[f]
+		const shown = 3
+		if len(where) > shown {
+			where = append(where[:shown:shown], fmt.Sprintf("%d more", len(wheres[f])-shown))
 		}
-		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: of.feature.Kind.String(), Message: msg, URL: commitURL(of.feature.Introduced())})
+		in := fmt.Sprintf("%s in %s", strings.Join(where, "; "), filepath.Base(obj.path))
+		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s)", f.Name, f.Since(), lacking[0], in)
+		if len(targets) > 1 {
+			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s)", f.Name, f.Since(), strings.Join(lacking, ", "), in)
+		}
+		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: f.Kind.String(), Message: msg, URL: commitURL(f.Introduced())})
 	}
 }
 

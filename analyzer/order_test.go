@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -67,16 +68,33 @@ func permuteDir(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	slices.Sort(goFiles)
+	// The package's fact is reported at its first file: its // want
+	// moves to the file that comes first now, on a line of its own.
+	var packageWant string
+	sources := make([][]byte, len(goFiles))
 	for i, name := range goFiles {
 		data, err := os.ReadFile(filepath.Join(from, name))
 		if err != nil {
 			t.Fatal(err)
 		}
+		if m := packageWantRE.Find(data); m != nil {
+			packageWant = string(m)
+			data = packageWantRE.ReplaceAll(data, nil)
+		}
+		sources[i] = data
+	}
+	for i, name := range goFiles {
+		data := reverseDecls(t, name, sources[i])
+		if i == len(goFiles)-1 && packageWant != "" {
+			data = append([]byte(packageWant+"\n"), data...)
+		}
 		// f09_x.go sorts before f10_y.go: the last file comes first.
-		renamed := fmt.Sprintf("f%02d_%s", len(goFiles)-i, name)
-		write(t, filepath.Join(to, renamed), reverseDecls(t, name, data))
+		write(t, filepath.Join(to, fmt.Sprintf("f%02d_%s", len(goFiles)-i, name)), data)
 	}
 }
+
+// packageWantRE finds the expectation of a package fact.
+var packageWantRE = regexp.MustCompile(`// want package:"[^"\n]*"`)
 
 // reverseDecls reverses the top-level declarations of a file after its
 // imports, each with the comments before it and the rest of its last

@@ -159,7 +159,14 @@ func (c *checker) report(u use) bool {
 		via = v
 	}
 	msg := requiresMessage(worst.Name, worst.Since(), missingNames, len(targets) > 1, via)
-	c.sink.emit(c, analysis.Diagnostic{
+	lacks, builtWithout := missing[0].Lacks(worst)
+	if builtWithout && len(targets) <= 1 {
+		msg = fmt.Sprintf("%s requires Linux %s and a kernel built with it, but the target is %s (%s), built without it", worst.Name, worst.Since(), missing[0], missing[0].Base)
+		if via != "" {
+			msg += " (via " + via + ")"
+		}
+	}
+	d := analysis.Diagnostic{
 		Pos:            pos,
 		End:            u.node.End(),
 		Category:       worst.Kind.String(),
@@ -171,7 +178,12 @@ func (c *checker) report(u use) bool {
 			End:     u.node.End(),
 			Message: fmt.Sprintf("%s was added in Linux %s: %s", worst.Name, worst.Since(), worst.Introduced()),
 		}},
-	})
+	}
+	if builtWithout {
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, End: u.node.End(),
+			Message: fmt.Sprintf("%s lacks it (%s): %s", missing[0], lacks.Position(), lacks)})
+	}
+	c.sink.emit(c, d)
 	return true
 }
 

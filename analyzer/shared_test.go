@@ -57,6 +57,7 @@ func (r recorder) Errorf(format string, args ...any) {
 // no package's file (a load failure), which every test reports.
 func runShared(t *testing.T) {
 	t.Helper()
+	t.Parallel() // the first to arrive loads; the others wait on it, overlapping the other loads
 	own, ok := sharedPackages[t.Name()]
 	if !ok {
 		t.Fatalf("%s is not in sharedPackages", t.Name())

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/constant"
 	"go/token"
 	"go/types"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -52,19 +54,21 @@ type bpfCall struct {
 }
 
 // bpfCallSite recognises calls of bpf(2): a raw syscall whose number is
-// SYS_BPF, or a call of a known wrapper.
+// bpf(2)'s, or a call of a known wrapper.
 func (c *checker) bpfCallSite(call *ast.CallExpr, fn *types.Func) (bpfCall, bool) {
 	if sc := c.api.Syscalls[c.key(fn)]; sc != nil {
 		n := max(sc.TrapArg, sc.CmdArg, sc.AttrArg)
 		if len(call.Args) <= n || fn.Pkg() == nil {
 			return bpfCall{}, false
 		}
-		sysBPF, ok := fn.Pkg().Scope().Lookup(sc.Number).(*types.Const)
+		sysBPF, ok := c.bpfNumber(fn.Pkg(), sc)
 		if !ok {
 			return bpfCall{}, false
 		}
+		// The value, not the name: unix.SYS_BPF, 321, a project's own
+		// const sysBPF = 321 and uintptr(sysBPF) all select bpf(2).
 		tv := c.pass.TypesInfo.Types[call.Args[sc.TrapArg]]
-		if tv.Value == nil || !constant.Compare(constant.ToInt(tv.Value), token.EQL, sysBPF.Val()) {
+		if tv.Value == nil || !constant.Compare(constant.ToInt(tv.Value), token.EQL, sysBPF) {
 			return bpfCall{}, false
 		}
 		return bpfCall{call: call, cmd: call.Args[sc.CmdArg], attr: call.Args[sc.AttrArg]}, true
@@ -78,6 +82,31 @@ func (c *checker) bpfCallSite(call *ast.CallExpr, fn *types.Func) (bpfCall, bool
 		site.cmd = call.Args[w.CmdParam]
 	}
 	return site, true
+}
+
+// bpfNumber returns bpf(2)'s number for calls of the raw syscall sc in
+// pkg: pkg's own constant where it has one (x/sys's SYS_BPF), which is
+// exact for the build configuration the packages were type-checked for,
+// else the API map's number for the target architecture (the standard
+// library's syscall has no SYS_BPF on amd64: its numbers were frozen
+// before bpf(2)).
+//
+// The target architecture is build.Default.GOARCH, that is $GOARCH or
+// else the analyzer's own: the go command sets GOARCH (from its
+// environment or go env) for the vet tools it runs, unitchecker sizes
+// types for build.Default.GOARCH, go/packages' go list selects files by
+// the same variable, and x/tools' asmdecl and framepointer passes read
+// their target from it too. runtime.GOARCH would be the machine running
+// the analysis, wrong when cross-analyzing, and pass.TypesSizes cannot
+// tell amd64 from arm64. The one gap, a standalone run whose GOARCH is
+// set only by go env -w, matters only where the callee has no constant
+// of its own.
+func (c *checker) bpfNumber(pkg *types.Package, sc *apimap.Syscall) (constant.Value, bool) {
+	if k, ok := pkg.Scope().Lookup(sc.Number).(*types.Const); ok {
+		return k.Val(), true
+	}
+	n, ok := c.api.BPFNumbers[build.Default.GOARCH]
+	return constant.MakeUint64(n), ok
 }
 
 func (c *checker) wrapperOf(fn *types.Func) *wrapperFact {

@@ -215,15 +215,9 @@ func (c *checker) key(fn *types.Func) string {
 
 // checkCall reports calls of mapped functions and checks bpf(2) calls.
 func (c *checker) checkCall(call *ast.CallExpr) {
-	if obj := c.objectCalls[call]; obj != nil {
-		c.checkObjectLoad(call, obj)
-	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
 		return
-	}
-	if obj := c.objectFuncs[fn.Origin()]; obj != nil {
-		c.checkObjectLoad(call, obj) // loadBpfObjects(&objs, nil)
 	}
 	key := c.key(fn)
 	if rule := c.api.Probes[key]; rule != nil {
@@ -235,6 +229,7 @@ func (c *checker) checkCall(call *ast.CallExpr) {
 		// missing, as a field is where its command is.
 		if !c.report(use{node: callName(call), features: feats, via: shortFuncName(fn)}) {
 			c.checkParamsOf(call, fn)
+			c.checkMapOperations(call, fn, feats)
 		}
 		return
 	}

@@ -34,6 +34,13 @@ func (k *Kernel) Has(f *Feature) bool {
 	return f.InRelease(k.Base)
 }
 
+// Lacks reports whether the kernel's spec removes f, a feature of its base
+// release (its build leaves it out), and the entry that says so.
+func (k *Kernel) Lacks(f *Feature) (Provenance, bool) {
+	p, ok := k.removed[f]
+	return p, ok && f.InRelease(k.Base)
+}
+
 // Mainline reports whether k is a mainline release rather than a user spec.
 func (k *Kernel) Mainline() bool { return k.File == "" }
 

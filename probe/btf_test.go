@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
@@ -83,24 +84,22 @@ func TestRequirements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reqs, err := Requirements(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Result{}
+	r := &Result{Base: db.Newest()}
+	reqs := Requirements(db, r.Base)
 	for _, req := range reqs {
 		for _, f := range req.Features {
 			r.add(f, false, "probe: missing")
 		}
 	}
-	if err := r.applyRequirements(db, Config{"CONFIG_BPF_LSM": "y"}); err != nil {
-		t.Fatal(err)
-	}
+	r.applyRequirements(db, Config{"CONFIG_BPF_LSM": "y"})
 	lsm := map[*kernelspec.Feature]bool{}
 	for _, req := range reqs {
 		for _, f := range req.Features {
-			lsm[f] = req.Config == "CONFIG_BPF_LSM"
+			lsm[f] = slices.Equal(req.Config, []string{"CONFIG_BPF_LSM"})
 		}
+	}
+	if !lsm[db.Lookup(kernelspec.MapType, "BPF_MAP_TYPE_INODE_STORAGE")] || len(reqs) < 5 {
+		t.Errorf("requirements in %s: %+v", r.Base, reqs)
 	}
 	for _, fact := range r.Facts {
 		if fact.ConfiguredOut == lsm[fact.Feature] {
@@ -120,29 +119,29 @@ func TestRequirementsDecide(t *testing.T) {
 	attachType := db.Lookup(kernelspec.AttachType, "BPF_LIRC_MODE2")
 	override := db.Lookup(kernelspec.Helper, "bpf_override_return")
 	lsm := db.Lookup(kernelspec.ProgramType, "BPF_PROG_TYPE_LSM")
-	r := &Result{Facts: []Fact{
+	r := &Result{Base: db.Newest(), Facts: []Fact{
 		{Feature: progType, How: "probe: not supported", ConfiguredOut: true},
 		{Feature: attachType, Present: true, How: "kernel BTF"},
 		{Feature: override, Present: true, How: "kernel BTF"},
 		{Feature: lsm, Present: true, How: "kernel BTF", Confirmed: true},
 	}}
-	if err := r.applyRequirements(db, nil); err != nil {
-		t.Fatal(err)
-	}
+	r.applyRequirements(db, nil)
 	if f := r.fact(attachType); f.Present || !f.ConfiguredOut {
 		t.Errorf("BPF_LIRC_MODE2 with its program type configured out: %+v", f)
 	}
 	if f := r.fact(override); !f.Present {
 		t.Errorf("bpf_override_return without a configuration to tell: %+v", f)
 	}
-	if err := r.applyRequirements(db, Config{"CONFIG_X": "y"}); err != nil {
-		t.Fatal(err)
-	}
+	r.applyRequirements(db, Config{"CONFIG_X": "y"})
 	if f := r.fact(override); f.Present || !f.ConfiguredOut {
 		t.Errorf("bpf_override_return without CONFIG_BPF_KPROBE_OVERRIDE: %+v", f)
 	}
 	if f := r.fact(lsm); !f.Present {
 		t.Errorf("a probe used the LSM program type; the configuration cannot take it away: %+v", f)
+	}
+	// sched_ext no probe decides: the configuration does.
+	if f := r.fact(db.Lookup(kernelspec.Capability, "sched_ext")); f == nil || f.Present || !f.ConfiguredOut {
+		t.Errorf("sched_ext without CONFIG_SCHED_CLASS_EXT: %+v", f)
 	}
 }
 

@@ -4,13 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	_ "embed"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
@@ -56,49 +54,54 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	return c, nil
 }
 
-// Requirement is a build option and the features that need it.
+// Requirement is a set of build options and the features that need them
+// all, as specs/ records them (requirements), each with its entry's
+// provenance.
 type Requirement struct {
-	Config   string
+	Config   []string
 	Features []*kernelspec.Feature
-	Source   string
+	Sources  []string // per feature
 }
 
-//go:embed configs.yaml
-var configsYAML []byte
-
-// Requirements returns the build options features need, from configs.yaml,
-// checked against db: every feature named must exist.
-func Requirements(db *kernelspec.DB) ([]Requirement, error) {
-	var raw []struct {
-		Config   string              `yaml:"config"`
-		Features map[string][]string `yaml:"features"`
-		Source   string              `yaml:"source"`
-	}
-	if err := yaml.Unmarshal(configsYAML, &raw); err != nil {
-		return nil, fmt.Errorf("probe/configs.yaml: %w", err)
-	}
-	var out []Requirement
-	for _, e := range raw {
-		if !strings.HasPrefix(e.Config, "CONFIG_") || e.Source == "" {
-			return nil, fmt.Errorf("probe/configs.yaml: %s: want a CONFIG_ option and its source", e.Config)
+// set reports whether c sets every option.
+func (req *Requirement) set(c Config) bool {
+	for _, o := range req.Config {
+		if _, ok := c[o]; !ok {
+			return false
 		}
-		req := Requirement{Config: e.Config, Source: e.Source}
-		for section, names := range e.Features {
-			kind, ok := kernelspec.SectionKind(section)
-			if !ok {
-				return nil, fmt.Errorf("probe/configs.yaml: %s: unknown section %q", e.Config, section)
-			}
-			for _, name := range names {
-				f := db.Lookup(kind, name)
-				if f == nil {
-					return nil, fmt.Errorf("probe/configs.yaml: %s: unknown %s %s", e.Config, kind, name)
+	}
+	return true
+}
+
+// Requirements groups the features that need build options in release v
+// by the options they need.
+func Requirements(db *kernelspec.DB, v kernelspec.Version) []Requirement {
+	byOptions := map[string]*Requirement{}
+	var keys []string
+	for _, k := range kernelspec.Kinds {
+		for _, f := range db.Features(k) {
+			for _, r := range f.RequiresIn(v) {
+				if len(r.Config) == 0 {
+					continue // a runtime setting: no build tells
+				}
+				key := strings.Join(r.Config, " and ")
+				req := byOptions[key]
+				if req == nil {
+					req = &Requirement{Config: r.Config}
+					byOptions[key] = req
+					keys = append(keys, key)
 				}
 				req.Features = append(req.Features, f)
+				req.Sources = append(req.Sources, fmt.Sprintf("%s: %s", r.Position(), r.Provenance))
 			}
 		}
-		out = append(out, req)
 	}
-	return out, nil
+	slices.Sort(keys)
+	out := make([]Requirement, len(keys))
+	for i, k := range keys {
+		out[i] = *byOptions[k]
+	}
+	return out
 }
 
 // applyRequirements decides, by the build options features need, what
@@ -108,38 +111,41 @@ func Requirements(db *kernelspec.DB) ([]Requirement, error) {
 // attach type with its program type). With a configuration c, a feature
 // whose option c does not set is out unless a probe used it, and every
 // missing feature is annotated with the option it needs.
-func (r *Result) applyRequirements(db *kernelspec.DB, c Config) error {
-	reqs, err := Requirements(db)
-	if err != nil {
-		return err
-	}
-	for _, req := range reqs {
-		var facts []*Fact
+func (r *Result) applyRequirements(db *kernelspec.DB, c Config) {
+	for _, req := range Requirements(db, r.Base) {
+		options := strings.Join(req.Config, " and ")
 		var out *Fact
 		for _, f := range req.Features {
-			if fact := r.fact(f); fact != nil {
-				facts = append(facts, fact)
-				if fact.ConfiguredOut && out == nil {
-					out = fact
-				}
+			if fact := r.fact(f); fact != nil && fact.ConfiguredOut {
+				out = fact
+				break
 			}
 		}
-		_, set := c[req.Config]
-		for _, fact := range facts {
+		set := req.set(c)
+		for i, f := range req.Features {
+			fact := r.fact(f)
+			if fact == nil {
+				// No probe decided it (sched_ext, kfuncs): the
+				// configuration does, where there is one.
+				if c != nil && !set && f.InRelease(r.Base) {
+					r.add(f, false, fmt.Sprintf("%s is not set: configured out (%s)", options, req.Sources[i]))
+					r.Facts[len(r.Facts)-1].ConfiguredOut = true
+				}
+				continue
+			}
 			switch {
 			case c != nil && !set && fact.Present && !fact.Confirmed:
 				fact.Present, fact.ConfiguredOut = false, true
-				fact.How += fmt.Sprintf("; but %s is not set: configured out (%s)", req.Config, req.Source)
+				fact.How += fmt.Sprintf("; but %s is not set: configured out (%s)", options, req.Sources[i])
 			case c != nil && !set && !fact.Present:
 				fact.ConfiguredOut = true
-				fact.How += fmt.Sprintf("; %s is not set (%s)", req.Config, req.Source)
+				fact.How += fmt.Sprintf("; %s is not set (%s)", options, req.Sources[i])
 			case out != nil && fact.Present && !fact.Confirmed:
 				fact.Present, fact.ConfiguredOut = false, true
-				fact.How += fmt.Sprintf("; but %s needs %s, which %s shows is not built in: configured out", fact.Feature.Name, req.Config, out.Feature.Name)
+				fact.How += fmt.Sprintf("; but it needs %s, which %s shows is not built in: configured out", options, out.Feature.Name)
 			}
 		}
 	}
-	return nil
 }
 
 // hostConfig reads the running kernel's configuration from

@@ -41,10 +41,14 @@ type Fact struct {
 
 // Result is what a probe found.
 type Result struct {
-	Release   string             // uname release, e.g. 6.18.44-fc-v657
-	Base      kernelspec.Version // its mainline release
-	Facts     []Fact             // one per feature the probe could decide
-	UnionSize int                // sizeof(union bpf_attr) per the kernel's BTF
+	Release string // uname release, e.g. 6.18.44-fc-v657
+	// Base is the version the kernel is held against: its mainline release
+	// and, where the version has a patch level, what its stable series
+	// backported by then (specs/stable). Distribution releases such as
+	// 6.1.0-57-amd64 carry none; Options.Base gives the real one.
+	Base      kernelspec.Version
+	Facts     []Fact // one per feature the probe could decide
+	UnionSize int    // sizeof(union bpf_attr) per the kernel's BTF
 	// ProgramHelpers lists, per program type, the helpers a program of
 	// that type may call (features.HaveProgramHelper). Program types whose
 	// programs need an attach target to load (tracing, LSM, extension,
@@ -58,6 +62,9 @@ var ErrNoBPF = errors.New("bpf(2) refused")
 
 // Options tunes a probe.
 type Options struct {
+	// Base, if set, is the kernel's stable version (6.1.192 for Debian's
+	// 6.1.0-57-amd64, from its package version), which uname may not say.
+	Base kernelspec.Version
 	// Config is the kernel's build configuration, if known: it explains
 	// what the kernel lacks. Without it, the running kernel's
 	// /proc/config.gz is read where it exists.
@@ -85,7 +92,13 @@ func RunWith(db *kernelspec.DB, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the kernel has no BTF to read its uAPI from (CONFIG_DEBUG_INFO_BTF): %w", err)
 	}
-	r := &Result{Release: release, Base: v.Release()}
+	if !opts.Base.IsZero() {
+		if opts.Base.Release() != v.Release() {
+			return nil, fmt.Errorf("base %s is not of the running kernel's release (%s)", opts.Base, release)
+		}
+		v = opts.Base
+	}
+	r := &Result{Release: release, Base: v}
 	if err := r.probeEnums(db, spec); err != nil {
 		return nil, err
 	}
@@ -97,9 +110,7 @@ func RunWith(db *kernelspec.DB, opts Options) (*Result, error) {
 	if opts.Config == nil {
 		opts.Config = hostConfig()
 	}
-	if err := r.applyRequirements(db, opts.Config); err != nil {
-		return nil, err
-	}
+	r.applyRequirements(db, opts.Config)
 	slices.SortFunc(r.Facts, func(a, b Fact) int {
 		if a.Feature.Kind != b.Feature.Kind {
 			return int(a.Feature.Kind) - int(b.Feature.Kind)
@@ -177,6 +188,12 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 	for _, cmd := range db.Features(kernelspec.Command) {
 		fields := db.AttrFields(cmd.Name)
 		groups := commandGroups(fields, leaves)
+		if knownCommand[cmd.Name] && len(groups) == 0 {
+			// None of the fields of a command the kernel knows is in the
+			// union: they are in a struct of their own (BPF_COMMON_ATTRS's
+			// struct bpf_common_attr), which the probe does not read.
+			continue
+		}
 		for _, f := range fields {
 			if !knownCommand[cmd.Name] {
 				// The union's members are not tied to commands in BTF: a

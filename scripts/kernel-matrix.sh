@@ -52,8 +52,9 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
   fi
 fi
 
-apt_dir=$(mktemp -d)
-trap 'rm -rf "$apt_dir"' EXIT
+# apt's own state for these suites, kept between runs so that an update
+# fetches only what changed; the system's sources and lists are not used.
+apt_dir=/var/cache/bpfcompat/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 for t in "${targets[@]}"; do
@@ -86,6 +87,11 @@ for t in "${targets[@]}"; do
   # Since 7.x the image package is a shell over linux-binary-* (the kernel)
   # and linux-base-* (its config): fetch those of the same version too.
   dir="$kernels/$t"
+  if [ "$(cat "$dir/package" 2>/dev/null)" = "$name $version" ]; then
+    cat "$dir/manifest" >>"$manifest.new"
+    echo "kernel-matrix: $t: $name $version (unpacked before)"
+    continue
+  fi
   rm -rf "$dir" && mkdir -p "$dir"
   pkgs=("$name")
   fetch_deb() {
@@ -106,7 +112,9 @@ for t in "${targets[@]}"; do
   config=$(first "$dir"/boot/config-* "$dir"/usr/lib/modules/*/config)
   [ -n "$vmlinuz" ] && [ -n "$config" ] ||
     { echo "kernel-matrix: no /boot/vmlinuz-* and config-* in ${pkgs[*]}" >&2; exit 1; }
-  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$name" "$version" "$vmlinuz" "$config" >>"$manifest.new"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$name" "$version" "$vmlinuz" "$config" >"$dir/manifest"
+  echo "$name $version" >"$dir/package"
+  cat "$dir/manifest" >>"$manifest.new"
   echo "kernel-matrix: $t: $name $version"
 done
 mv "$manifest.new" "$manifest"

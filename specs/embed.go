@@ -26,3 +26,17 @@ func API() fs.FS {
 	}
 	return sub
 }
+
+//go:embed targets/*.yaml
+var targets embed.FS
+
+// Targets returns the built-in kernel specs of distribution kernels,
+// targets/NAME.yaml, each probed from a real kernel package: the targets
+// -kernel=NAME names.
+func Targets() fs.FS {
+	sub, err := fs.Sub(targets, "targets")
+	if err != nil {
+		panic(err) // the directory is embedded above
+	}
+	return sub
+}

@@ -17,7 +17,7 @@ import (
 	"github.com/bpfcompat/bpfcompat/probe/vm"
 )
 
-const probeUsage = "usage: bpfcompat-vet probe [-o file.yaml] [-name rhel-8.10] [-config /boot/config-$(uname -r)] [-vm vmlinuz [-v]]"
+const probeUsage = "usage: bpfcompat-vet probe [-o file.yaml] [-name rhel-8.10] [-config /boot/config-$(uname -r)] [-base 6.1.192] [-vm vmlinuz [-v]]"
 
 // probeCmd writes a kernel spec for the running kernel, or for a kernel
 // image booted under qemu.
@@ -27,18 +27,25 @@ func probeCmd(stdout, stderr io.Writer, args []string) int {
 	out := fs.String("o", "-", "write the kernel spec to this file (- for standard output)")
 	name := fs.String("name", "", "the kernel's name in diagnostics (default: host-<uname release>, or for -vm the image's release)")
 	config := fs.String("config", "", "the kernel's build configuration (/boot/config-*): features it configures out are recorded as removed")
+	base := fs.String("base", "", "the kernel's stable version, where uname does not say it (Debian's 6.1.0-57-amd64 is 6.1.192): its series' backports are expected")
 	image := fs.String("vm", "", "probe this kernel image (x86-64 bzImage, e.g. a copy of /boot/vmlinuz-* from a fleet machine) booted under qemu, not the running kernel")
 	verbose := fs.Bool("v", false, "with -vm: copy the guest kernel's console to standard error")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, probeUsage)
 		return 1
 	}
+	if *base != "" {
+		if _, err := kernelspec.ParseVersion(*base); err != nil {
+			fmt.Fprintln(stderr, "bpfcompat-vet probe: -base:", err)
+			return 1
+		}
+	}
 	var spec []byte
 	var err error
 	if *image != "" {
-		spec, err = probeVM(stderr, *image, *name, *config, *verbose)
+		spec, err = probeVM(stderr, *image, *name, *config, *base, *verbose)
 	} else {
-		spec, err = probeHost(*name, *config)
+		spec, err = probeHost(*name, *config, *base)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "bpfcompat-vet probe:", err)
@@ -57,12 +64,15 @@ func probeCmd(stdout, stderr io.Writer, args []string) int {
 }
 
 // probeHost probes the running kernel.
-func probeHost(name, config string) ([]byte, error) {
+func probeHost(name, config, base string) ([]byte, error) {
 	db, err := kernelspec.Embedded()
 	if err != nil {
 		return nil, err
 	}
 	var opts probe.Options
+	if base != "" {
+		opts.Base, _ = kernelspec.ParseVersion(base) // checked with the flags
+	}
 	if config != "" {
 		if opts.Config, err = probe.ReadConfig(config); err != nil {
 			return nil, err
@@ -84,7 +94,7 @@ func probeHost(name, config string) ([]byte, error) {
 
 // probeVM boots image under qemu with this program as the guest's init and
 // runs the probe there.
-func probeVM(stderr io.Writer, image, name, config string, verbose bool) ([]byte, error) {
+func probeVM(stderr io.Writer, image, name, config, base string, verbose bool) ([]byte, error) {
 	if err := vm.HaveQemu(); err != nil {
 		return nil, err
 	}
@@ -103,6 +113,9 @@ func probeVM(stderr io.Writer, image, name, config string, verbose bool) ([]byte
 		name = strings.TrimPrefix(filepath.Base(image), "vmlinuz-")
 	}
 	args := []string{"/init", "probe", "-name", name}
+	if base != "" {
+		args = append(args, "-base", base)
+	}
 	var files []vm.File
 	if config != "" {
 		data, err := os.ReadFile(config)

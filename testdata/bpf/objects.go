@@ -23,7 +23,7 @@ var loopsObject []byte
 // A bpf2go loader, called from hand-written code.
 func startHelpers() error {
 	var objs struct{}
-	return loadHelpersObjects(&objs, nil) // want `bpf_loop requires Linux 5.17, but the target is 5.4 \(program trace_open, instruction \d+ in helpers.o\)` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(map events in helpers.o\)`
+	return loadHelpersObjects(&objs, nil) // want `bpf_loop requires Linux 5.17, but the target is 5.4 \(program trace_open, instruction \d+ in helpers.o\)` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(map events in helpers.o\)` `bpf_ringbuf_output requires Linux 5.8, .*\(program trace_open, instruction \d+ in helpers.o\)` `callbacks requires Linux 5.13, .*\(program trace_open, instruction \d+ in helpers.o\)`
 }
 
 func maps() (*ebpf.CollectionSpec, error) {
@@ -31,7 +31,7 @@ func maps() (*ebpf.CollectionSpec, error) {
 }
 
 func progs() (*ebpf.CollectionSpec, error) {
-	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(program check_open in progs.o\)`
+	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(program check_open in progs.o\)` `BPF_LSM_MAC requires Linux 5.7, .*\(program check_open in progs.o\)`
 }
 
 // A bounded loop and jmp32 (5.3, 5.1): nothing the target lacks.
@@ -66,7 +66,7 @@ func progsDropped() (*ebpf.CollectionSpec, error) {
 
 // Dropping another program does not help the LSM one.
 func progsDroppedWrong() (*ebpf.CollectionSpec, error) {
-	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(program check_open in progs.o\)`
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(program check_open in progs.o\)` `BPF_LSM_MAC requires Linux 5.7, .*\(program check_open in progs.o\)`
 	if err != nil {
 		return nil, err
 	}

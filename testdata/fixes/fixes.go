@@ -22,6 +22,14 @@ func lsm(spec *ebpf.ProgramSpec) {
 	spec.Type = ebpf.LSM // want `BPF_PROG_TYPE_LSM requires Linux 5.7`
 }
 
+// A statement over several lines goes in as it is: a raw string keeps
+// its text.
+func named(spec *ebpf.MapSpec) {
+	// want +1 `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	spec.Type, spec.Name = ebpf.RingBuf, `ring
+buffer`
+}
+
 var globalLink link.Link
 
 // An assignment to an error that the code tests afterwards: where the probe

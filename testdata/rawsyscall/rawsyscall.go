@@ -1,4 +1,4 @@
-// Package rawsyscall calls bpf(2) directly, with its own bpf_attr structs.
+// Package rawsyscall calls bpf(2) directly, with its own bpf_attr structs. // want package:"exports bpf\\(2\\) wrappers or requirements"
 package rawsyscall
 
 import (

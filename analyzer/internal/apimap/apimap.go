@@ -43,7 +43,9 @@ type file struct {
 	Implies  []apiImplied `yaml:"implies"`
 	Probes   []apiProbe   `yaml:"probes"`
 	Syscalls []Syscall    `yaml:"syscalls"`
-	Exits    []string     `yaml:"exits"`
+	// BPFNumbers is bpf(2)'s number on each architecture, by GOARCH.
+	BPFNumbers map[string]uint64 `yaml:"bpf_syscall_numbers"`
+	Exits      []string          `yaml:"exits"`
 	// ErrorMakers lists functions that make a new error (fmt.Errorf):
 	// returning one from a failure branch gives up, it does not fall back.
 	ErrorMakers []string `yaml:"error_makers"`
@@ -58,6 +60,36 @@ type file struct {
 	// fn, "5.7")) is a check whose nil result proves the version in
 	// argument VersionArg.
 	FeatureTests []apiFeatureTest `yaml:"feature_tests"`
+	// LoadFixups lists what the library changes in an object before the
+	// kernel sees it, when the kernel lacks a feature: a helper rewritten
+	// to an older one, BTF it leaves out. The object check honours them.
+	LoadFixups []apiFixup `yaml:"load_fixups"`
+	// UnmappedFields says why fields of the library's option structs
+	// select no feature, so that the completeness test can tell a field
+	// considered from one never looked at.
+	UnmappedFields []apiUnmapped `yaml:"unmapped_fields"`
+}
+
+type apiUnmapped struct {
+	Reason string   `yaml:"reason"`
+	Fields []string `yaml:"fields"`
+}
+
+type apiFixup struct {
+	Features   []string `yaml:"features"`
+	ReplacedBy string   `yaml:"replaced_by"` // "" with Dropped
+	Dropped    bool     `yaml:"dropped"`
+	Func       string   `yaml:"func"` // the library function that does it
+	Uses       []string `yaml:"uses"` // what Func's body refers to in doing it
+	Note       string   `yaml:"note"`
+}
+
+// Fixup is what the library does for a kernel that lacks a feature of an
+// object: sends Replacement instead, or (nil) leaves it out.
+type Fixup struct {
+	Replacement *kernelspec.Feature
+	Func        string   // the library function that does it
+	Uses        []string // what its body refers to, which the tests check
 }
 
 type apiFeatureTest struct {
@@ -67,9 +99,13 @@ type apiFeatureTest struct {
 	Note       string `yaml:"note"`
 }
 
-// Syscall describes a raw system call entry point: its first argument
-// (TrapArg) selects bpf(2) when it equals the constant Number of the
-// callee's own package, so the check follows the architecture analyzed.
+// Syscall describes a raw system call entry point: its trap argument
+// (TrapArg) selects bpf(2) when its constant value is bpf(2)'s number on
+// the architecture analyzed, wherever that constant comes from. Number
+// names the callee package's own constant for it (unix.SYS_BPF), which
+// the analyzer prefers where the package, as type-checked for this build,
+// has one; elsewhere (the standard library's syscall on amd64 froze its
+// numbers before bpf(2)) Map.BPFNumbers says.
 type Syscall struct {
 	Func    string `yaml:"func"`
 	Number  string `yaml:"number"`
@@ -173,15 +209,20 @@ type Map struct {
 	Implies      map[string][]*kernelspec.Feature // "pkgpath.Name" of a constant: equal values assume these
 	Probes       map[string]*ProbeRule
 	Syscalls     map[string]*Syscall
-	Exits        map[string]bool // functions that never return: early exits
-	ErrorMakers  map[string]bool // functions that make a new error
-	Unsupported  map[string]bool // errors that mean the kernel lacks a feature
-	VersionCodes map[string]bool // functions returning LINUX_VERSION_CODE
-	FeatureTests map[string]int  // feature-test constructors: version argument
-	ProbeTypes   map[string]bool // structs whose function-valued fields are probes
+	BPFNumbers   map[string]uint64 // GOARCH: bpf(2)'s number there
+	Exits        map[string]bool   // functions that never return: early exits
+	ErrorMakers  map[string]bool   // functions that make a new error
+	Unsupported  map[string]bool   // errors that mean the kernel lacks a feature
+	VersionCodes map[string]bool   // functions returning LINUX_VERSION_CODE
+	FeatureTests map[string]int    // feature-test constructors: version argument
+	ProbeTypes   map[string]bool   // structs whose function-valued fields are probes
+	Fixups       map[*kernelspec.Feature]*Fixup
+	Unmapped     map[string]string // "pkgpath.Type.Field": why it selects nothing
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is Index, built without the specs).
 	Packages map[string]bool
+
+	module string // of the file being added
 }
 
 // Files is the API map files, parsed: what Index and Resolve read.
@@ -235,18 +276,28 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Implies:      map[string][]*kernelspec.Feature{},
 		Probes:       map[string]*ProbeRule{},
 		Syscalls:     map[string]*Syscall{},
+		BPFNumbers:   map[string]uint64{},
 		Exits:        map[string]bool{},
 		ErrorMakers:  map[string]bool{},
 		Unsupported:  map[string]bool{},
 		VersionCodes: map[string]bool{},
 		FeatureTests: map[string]int{},
 		ProbeTypes:   map[string]bool{},
+		Fixups:       map[*kernelspec.Feature]*Fixup{},
+		Unmapped:     map[string]string{},
 		Packages:     map[string]bool{},
 	}
+	syscallsIn := ""
 	for i, f := range files.files {
 		if err := m.add(files.names[i], f, db); err != nil {
 			return nil, err
 		}
+		if len(f.Syscalls) > 0 && syscallsIn == "" {
+			syscallsIn = files.names[i]
+		}
+	}
+	if syscallsIn != "" && len(m.BPFNumbers) == 0 {
+		return nil, fmt.Errorf("%s: syscalls, but no file gives bpf_syscall_numbers: no raw call could be recognised as bpf(2)", syscallsIn)
 	}
 	return m, nil
 }
@@ -257,6 +308,19 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	errf := func(format string, args ...any) error {
 		return fmt.Errorf("%s: "+format, append([]any{file}, args...)...)
 	}
+	// A library's API is described for one module and version; what Go
+	// itself means (functions that never return, errors made, system
+	// calls) belongs to no library and is kept apart from it.
+	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
+		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.UnmappedFields) > 0
+	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers) > 0
+	switch {
+	case library && (f.Module == "" || f.Version == ""):
+		return errf("a library's API needs the module and version it describes")
+	case semantics && f.Module != "":
+		return errf("exits, error_makers, syscalls and bpf_syscall_numbers are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
+	}
+	m.module = f.Module
 	lookup := func(where string, names []string) ([]*kernelspec.Feature, error) {
 		var out []*kernelspec.Feature
 		for _, n := range names {
@@ -399,6 +463,43 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		}
 		m.VersionCodes[fn] = true
 	}
+	for _, fx := range f.LoadFixups {
+		feats, err := lookup("load_fixups", fx.Features)
+		if err != nil {
+			return err
+		}
+		if _, ok := SymbolPackage(fx.Func); !ok || len(feats) == 0 || (fx.ReplacedBy == "") != fx.Dropped || len(fx.Uses) == 0 {
+			return errf("load_fixups %v: want features, a qualified func, what it uses, and either replaced_by or dropped", fx.Features)
+		}
+		fixup := &Fixup{Func: fx.Func, Uses: fx.Uses}
+		if fx.ReplacedBy != "" {
+			rep, err := lookup("load_fixups", []string{fx.ReplacedBy})
+			if err != nil {
+				return err
+			}
+			fixup.Replacement = rep[0]
+		}
+		for _, feat := range feats {
+			if m.Fixups[feat] != nil {
+				return errf("load_fixups: %s is fixed up twice", feat.Name)
+			}
+			if fixup.Replacement != nil && !fixup.Replacement.Since().Less(feat.Since()) {
+				return errf("load_fixups: %s is no older than %s", fixup.Replacement.Name, feat.Name)
+			}
+			m.Fixups[feat] = fixup
+		}
+	}
+	for _, u := range f.UnmappedFields {
+		if u.Reason == "" {
+			return errf("unmapped_fields %v: say why they select nothing", u.Fields)
+		}
+		for _, fl := range u.Fields {
+			if _, ok := SymbolPackage(fl); !ok || m.Fields[fl] != nil || m.Unmapped[fl] != "" {
+				return errf("unmapped_fields: %s is not a qualified field, or is listed twice or also in fields", fl)
+			}
+			m.Unmapped[fl] = u.Reason
+		}
+	}
 	for i := range f.Syscalls {
 		sc := &f.Syscalls[i]
 		if m.Syscalls[sc.Func] != nil {
@@ -412,6 +513,16 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		}
 		m.Syscalls[sc.Func] = sc
 	}
+	for _, arch := range SortedKeys(f.BPFNumbers) {
+		n := f.BPFNumbers[arch]
+		if _, dup := m.BPFNumbers[arch]; dup {
+			return errf("bpf_syscall_numbers: %s is given twice", arch)
+		}
+		if n == 0 {
+			return errf("bpf_syscall_numbers: %s: want bpf(2)'s number, not 0", arch)
+		}
+		m.BPFNumbers[arch] = n
+	}
 	return nil
 }
 
@@ -423,6 +534,9 @@ func (m *Map) claim(symbol string, dup bool, file string) error {
 	pkg, ok := SymbolPackage(symbol)
 	if !ok {
 		return fmt.Errorf("%s: %q is not a qualified Go symbol (want path/to/pkg.Name or (*path/to/pkg.Type).Method)", file, symbol)
+	}
+	if m.module != "" && pkg != m.module && !strings.HasPrefix(pkg, m.module+"/") {
+		return fmt.Errorf("%s: %s is not in module %s", file, symbol, m.module)
 	}
 	m.Packages[pkg] = true
 	return nil
@@ -561,6 +675,8 @@ func (m *Map) FindSymbol(sym string) (name string, feats []*kernelspec.Feature, 
 // that analyzes only packages of no interest (go vet starts one per
 // package) never loads them.
 type Index struct {
+	// Modules gives the version of each library module a map describes.
+	Modules   map[string]string
 	Libraries map[string]bool // importing one makes a package relevant
 	LowLevel  map[string]bool // x/sys/unix, syscall: only if used for BPF
 	ConstPkgs map[string]bool
@@ -569,8 +685,11 @@ type Index struct {
 
 // Index lists the packages the files mention.
 func (files *Files) Index() *Index {
-	idx := &Index{Libraries: map[string]bool{}, LowLevel: map[string]bool{}, ConstPkgs: map[string]bool{}, Syscalls: map[string]bool{}}
+	idx := &Index{Modules: map[string]string{}, Libraries: map[string]bool{}, LowLevel: map[string]bool{}, ConstPkgs: map[string]bool{}, Syscalls: map[string]bool{}}
 	for _, f := range files.files {
+		if f.Module != "" {
+			idx.Modules[f.Module] = f.Version
+		}
 		lib := func(sym string) {
 			if pkg, ok := SymbolPackage(sym); ok {
 				idx.Libraries[pkg] = true

@@ -26,7 +26,8 @@ var ciliumPackages = []string{
 	"github.com/cilium/ebpf/ringbuf",
 }
 
-func loadAPI(t *testing.T) (*apimap.Map, *kernelspec.DB, map[string]*types.Package) {
+// loadMap loads the embedded API map and the kernel specs it names.
+func loadMap(t *testing.T) (*apimap.Map, *kernelspec.DB) {
 	t.Helper()
 	db, err := kernelspec.Embedded()
 	if err != nil {
@@ -36,6 +37,12 @@ func loadAPI(t *testing.T) (*apimap.Map, *kernelspec.DB, map[string]*types.Packa
 	if err != nil {
 		t.Fatal(err)
 	}
+	return api, db
+}
+
+func loadAPI(t *testing.T) (*apimap.Map, *kernelspec.DB, map[string]*types.Package) {
+	t.Helper()
+	api, db := loadMap(t)
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedTypes,
 		Env:  append(os.Environ(), "GOOS=linux", "GOARCH=amd64"),
@@ -204,21 +211,73 @@ func TestLoadAPIMapErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const mapType = "types:\n  - {type: example.com/lib.MapType, kind: map_type}\n"
+	const lib = "module: example.com/lib\nversion: v1.0.0\n"
+	const mapType = lib + "types:\n  - {type: example.com/lib.MapType, kind: map_type}\n"
 	for name, tc := range map[string]struct{ yaml, want string }{
-		"unknown key":       {"probez: []\n", "field probez not found"},
-		"unknown feature":   {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
-		"value needs none":  {"values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
-		"value twice":       {"values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
-		"implies nothing":   {"implies:\n  - {constant: example.com/lib.KindLink}\n", "constant example.com/lib.KindLink needs no feature"},
-		"carrier twice":     {"carriers:\n  - {type: example.com/lib.Anchor}\n  - {type: example.com/lib.Anchor}\n", "example.com/lib.Anchor is mapped twice"},
-		"probe proves none": {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
-		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
-		"arg type unmapped": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
+		"unknown key":        {"probez: []\n", "field probez not found"},
+		"unknown feature":    {lib + "functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
+		"value needs none":   {lib + "values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
+		"value twice":        {lib + "values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
+		"implies nothing":    {lib + "implies:\n  - {constant: example.com/lib.KindLink}\n", "constant example.com/lib.KindLink needs no feature"},
+		"carrier twice":      {lib + "carriers:\n  - {type: example.com/lib.Anchor}\n  - {type: example.com/lib.Anchor}\n", "example.com/lib.Anchor is mapped twice"},
+		"probe proves none":  {lib + "probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
+		"arg types missing":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
+		"no module":          {"functions:\n  - {func: example.com/lib.New, features: [bpf_links]}\n", "needs the module and version"},
+		"other module":       {lib + "functions:\n  - {func: example.com/other.New, features: [bpf_links]}\n", "example.com/other.New is not in module example.com/lib"},
+		"semantics in lib":   {lib + "exits:\n  - os.Exit\n", "keep them in a file without module"},
+		"fixup not older":    {lib + "load_fixups:\n  - {features: [bpf_probe_read], replaced_by: bpf_probe_read_kernel, func: example.com/lib.fix, uses: [example.com/lib.x]}\n", "bpf_probe_read_kernel is no older than bpf_probe_read"},
+		"fixup both ways":    {lib + "load_fixups:\n  - {features: [btf_func], replaced_by: btf, dropped: true, func: example.com/lib.fix, uses: [example.com/lib.x]}\n", "either replaced_by or dropped"},
+		"numbers in lib":     {lib + "bpf_syscall_numbers: {amd64: 321}\n", "keep them in a file without module"},
+		"syscall number 0":   {"bpf_syscall_numbers: {amd64: 0}\n", "bpf_syscall_numbers: amd64: want bpf(2)'s number, not 0"},
+		"syscall unnumbered": {"syscalls:\n  - {func: example.com/lib.Syscall, number: SYS_BPF, trap_arg: 0, cmd_arg: 1, attr_arg: 2}\n", "no file gives bpf_syscall_numbers"},
+		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
 		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)
 		if err == nil || !strings.HasPrefix(err.Error(), "bad.yaml: ") || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error naming bad.yaml and containing %q", name, err, tc.want)
+		}
+	}
+}
+
+// TestAPIMapCoversOptionFields enumerates every exported field of
+// cilium/ebpf's option and spec structs (types named *Options, MapSpec,
+// ProgramSpec): each either selects features (fields) or says why not
+// (unmapped_fields), and every field listed exists. A field added by a new
+// release fails here until someone decides, as link.UprobeOptions.RefCtrOffset
+// (4.20) once went unnoticed.
+func TestAPIMapCoversOptionFields(t *testing.T) {
+	api, _, pkgs := loadAPI(t)
+	seen := map[string]bool{}
+	for _, pkg := range pkgs {
+		scope := pkg.Scope()
+		for _, name := range scope.Names() {
+			tn, ok := scope.Lookup(name).(*types.TypeName)
+			if !ok || !tn.Exported() || !(strings.HasSuffix(name, "Options") || name == "MapSpec" || name == "ProgramSpec") {
+				continue
+			}
+			st, ok := tn.Type().Underlying().(*types.Struct)
+			if !ok {
+				continue
+			}
+			for i := range st.NumFields() {
+				f := st.Field(i)
+				if !f.Exported() {
+					continue
+				}
+				key := pkg.Path() + "." + name + "." + f.Name()
+				seen[key] = true
+				if api.Fields[key] == nil && api.Unmapped[key] == "" {
+					t.Errorf("%s: neither in fields nor in unmapped_fields", key)
+				}
+			}
+		}
+	}
+	if len(seen) < 100 {
+		t.Errorf("enumerated only %d fields: the enumeration is broken", len(seen))
+	}
+	for key := range api.Unmapped {
+		if !seen[key] {
+			t.Errorf("unmapped_fields lists %s, which is no field of an option struct", key)
 		}
 	}
 }

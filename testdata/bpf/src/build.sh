@@ -3,9 +3,13 @@
 # directory above, where they are committed: clang's BPF target (Debian's clang has it). Run it after editing
 # a .c file; the tests read the committed objects.
 set -euo pipefail
+command -v clang >/dev/null || { apt-get update && apt-get install -y clang llvm; }
 cd "$(dirname "$0")"
 for c in *.c; do
   o="../${c%.c}.o"
+  case "$c" in
+  fixups.c) o=../../bpfgen/fixups.o ;; # a generated loader package of its own
+  esac
   clang -target bpf -mcpu=v3 -O2 -g -Wall -Werror -c "$c" -o "$o"
   llvm-strip -g "$o"
 done
