@@ -203,6 +203,16 @@ func TestCallersContext(t *testing.T) {
 	runShared(t)
 }
 
+// TestIdioms is the matrix of guards: each guarded form beside its
+// unguarded twin.
+func TestIdioms(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./idioms")
+}
+
+func TestOrder(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./order")
+}
+
 // A bpf2go package's loaders are facts: calls in other packages, and calls
 // through loaders kept as values, load its object.
 func TestObjectLoadersAcrossPackages(t *testing.T) {

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
@@ -20,9 +19,8 @@ type checker struct {
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
 	// Per file.
-	file    *ast.File
-	floor   kernelspec.Version // raised by //bpfcompat:kernel
-	ignores map[int]*ignore    // by the line they cover
+	file  *ast.File
+	floor kernelspec.Version // raised by //bpfcompat:kernel
 
 	// Variables given exactly one value, for guards that store a probe's
 	// result; built on the first guard question.
@@ -32,9 +30,10 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
-	// condsAfter lists, by position, the conditions of ifs that follow an
-	// assignment, for reachingValue.
-	condsAfter []condAfter
+	// The flow engine: each function's graph and analysis, built on the
+	// first question about it, and the functions that never return.
+	flows    map[ast.Node]*funcFlow
+	noReturn map[*types.Func]bool
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
@@ -43,15 +42,17 @@ type checker struct {
 	inferred map[*types.Func]*requiresFact
 	// What functions need when an argument is non-zero.
 	params         map[*types.Func]*paramFact
+	paramsAdded    int                        // features added to params so far: a worklist's change test
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 
-	reported map[token.Pos]bool // one diagnostic per use
+	sink *sink // every diagnostic of a use goes through it
 
 	// Call sites of unexported functions, and what they share; built on
 	// the first question about a function's callers.
 	callees   map[*ast.Ident]*ast.CallExpr // of this package's functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
+	cycles    map[*types.Func]int // the package's cycles of calls, by component
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof
@@ -81,8 +82,9 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		api:            api,
 		targets:        targets,
 		wrappers:       map[*types.Func]*wrapperFact{},
-		reported:       map[token.Pos]bool{},
+		sink:           newSink(pass),
 		callerCtx:      map[*types.Func]*callerContext{},
+		flows:          map[ast.Node]*funcFlow{},
 		results:        map[resultKey]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
@@ -115,8 +117,6 @@ type use struct {
 func (c *checker) checkFile(f *ast.File) {
 	c.file = f
 	c.floor = c.fileFloor(f)
-	c.ignores = c.collectIgnores(f)
 	ast.Inspect(f, c.visitor())
 	c.checkObjectSites(f)
-	c.reportIgnores()
 }

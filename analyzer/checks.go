@@ -249,6 +249,15 @@ func (c *checker) isVersionCode(e ast.Expr, depth int) bool {
 	switch e := e.(type) {
 	case *ast.Ident:
 		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok && depth < maxGuardDepth {
+			if r, ok := c.reachingAt(e.Pos(), v, ""); ok {
+				// Every value that reaches the read is a version code.
+				for _, d := range r.defs {
+					if !c.isVersionCode(c.valueOf(d.Node(), v, ""), depth+1) {
+						return false
+					}
+				}
+				return len(r.defs) > 0 && !r.entry
+			}
 			if def := c.singleValue(v); def != nil {
 				return c.isVersionCode(def, depth+1)
 			}
@@ -287,9 +296,12 @@ func (c *checker) findChecks() {
 			inferable = append(inferable, fd)
 		}
 	}
-	// Inference reads other checks: run it to a fixed point.
+	// Inference reads other checks: run it to a fixed point. What the
+	// flow engine and the caller contexts found in a round read the
+	// checks known then: each round starts afresh.
 	for changed := true; changed; {
 		changed = false
+		c.forgetFlows()
 		for _, fd := range inferable {
 			fn := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 			if c.checks[fn] != nil {
@@ -366,6 +378,13 @@ func (c *checker) parseCheck(fd *ast.FuncDecl, arg string) (*checkFact, error) {
 	return fact, nil
 }
 
+// boolFirst recognises the results (bool, error) of a check that can
+// fail to tell.
+func boolFirst(t types.Type) bool {
+	res, ok := t.(*types.Tuple)
+	return ok && res.Len() == 2 && isBool(res.At(0).Type()) && types.Identical(res.At(1).Type(), types.Universe.Lookup("error").Type())
+}
+
 func isBoolOrError(t types.Type) bool {
 	if b, ok := t.Underlying().(*types.Basic); ok && b.Kind() == types.Bool {
 		return true
@@ -378,16 +397,16 @@ func isBoolOrError(t types.Type) bool {
 // nil), of what each return's value and the guards around it prove.
 func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	res := fn.Signature().Results()
-	if fd.Body == nil || res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
+	// (bool, error): the bool says whether the kernel has it, the error
+	// whether the probe could tell.
+	pair := boolFirst(res)
+	if fd.Body == nil || !pair && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
 		return nil
 	}
 	if !c.mayProve(fd.Body) {
 		return nil // no call in it can prove anything: the common case, decided cheaply
 	}
-	isBool := !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
-	saved := c.file
-	c.file = c.fileOf(fd)
-	defer func() { c.file = saved }()
+	isBool := pair || !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
 	var total *proof
 	ok := true
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
@@ -398,7 +417,7 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 		if !isRet || !ok {
 			return ok
 		}
-		if len(ret.Results) != 1 {
+		if len(ret.Results) != res.Len() {
 			ok = false
 			return false
 		}
@@ -480,13 +499,4 @@ func (c *checker) isAlwaysError(e ast.Expr) bool {
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	return ok && (fn.FullName() == "errors.New" || fn.FullName() == "fmt.Errorf")
-}
-
-func (c *checker) fileOf(n ast.Node) *ast.File {
-	for _, f := range c.pass.Files {
-		if f.FileStart <= n.Pos() && n.Pos() < f.FileEnd {
-			return f
-		}
-	}
-	return nil
 }

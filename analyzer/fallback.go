@@ -4,10 +4,11 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"slices"
 
-	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/flow"
 )
 
 // Try, then fall back: code may use a feature and handle its failure by
@@ -24,8 +25,8 @@ import (
 // the test of a feature-test struct, which uses the feature to find out
 // whether the kernel has it.
 func (c *checker) hasFallback(node ast.Node) bool {
-	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
-	if c.inProbeBody(path) || c.fallsBackHere(path) {
+	path := c.pathTo(node)
+	if c.inProbeBody(path) || c.fallsBackHere(node) {
 		return true
 	}
 	// A failure handed on from an unexported function reaches its callers:
@@ -45,61 +46,223 @@ func (c *checker) hasFallback(node ast.Node) bool {
 	return false
 }
 
-// fallsBackHere reports whether the function around path[0] falls back
-// when the use fails.
-func (c *checker) fallsBackHere(path []ast.Node) bool {
-	for i, n := range path {
-		switch n.(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			return false
+// fallsBackHere reports whether the function around node falls back
+// when the use at node fails: its error is tested, and no path from the
+// test's failure edge hands the error on (returns it, wrapped or not),
+// gives up (log.Fatal, panic, an error of its own), or drops it untested.
+// A path ends well where it assigns the error again (the other way's
+// own result) or returns without it.
+func (c *checker) fallsBackHere(node ast.Node) bool {
+	ff := c.flowAt(node.Pos())
+	if ff == nil {
+		return false
+	}
+	g := c.graph(ff)
+	at, ok := g.Locate(node.Pos())
+	if !ok {
+		return false
+	}
+	stmt, ok := at.Node().(ast.Stmt)
+	if !ok {
+		return false
+	}
+	err := c.errorAssigned(stmt)
+	if err == nil {
+		return false
+	}
+	handsOn := flow.Search(g, at, untested,
+		func(n ast.Node, s failure) (failure, bool, bool) { return c.failureStep(ff, n, s, err) },
+		func(b *cfg.Block, succ int, s failure) (failure, bool) { return c.failureBranch(ff, b, succ, s, err) })
+	return !handsOn
+}
+
+// failure is where a path from a use stands with the use's error.
+type failure uint8
+
+const (
+	untested failure = iota // not tested yet: the error may still be dropped
+	failing                 // on the failure edge of a test
+	tried                   // failing, past a call or a decision that may be the other way's
+)
+
+// failureStep is what a node does on a path from the use: hand the error
+// on (true, first result), end the path well (cut), or move it along.
+func (c *checker) failureStep(ff *funcFlow, n ast.Node, s failure, err *types.Var) (next failure, handsOn, cut bool) {
+	if e, ok := n.(ast.Expr); ok && (ff.conds[e] || isCase(ff, e)) {
+		return s, false, false // branch reads it
+	}
+	switch n := n.(type) {
+	case *ast.ReturnStmt:
+		if s == untested {
+			return s, true, false // returned or dropped untested
 		}
-		stmt, ok := n.(ast.Stmt)
-		if !ok || i+1 >= len(path) {
-			continue
+		for _, r := range n.Results {
+			if c.mentions(r, err) {
+				return s, true, false
+			}
 		}
-		errVar := c.errorAssigned(stmt)
-		if errVar == nil {
-			continue
+		if s == failing && len(n.Results) > 0 && c.isNewError(n.Results[len(n.Results)-1]) {
+			return s, true, false // gave up with an error of its own
 		}
-		if parent, ok := path[i+1].(*ast.IfStmt); ok { // if err := use(); err != nil { ... }
-			return parent.Init == stmt && c.fallsBack(parent, errVar)
+		return s, false, true
+	case *ast.ExprStmt:
+		if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok && !c.mayReturn(call) {
+			// log.Fatal, panic: no other way was taken, unless one
+			// was tried first.
+			return s, s != tried, true
 		}
-		return c.checkedAfter(path[i:], errVar)
+	}
+	if c.defines(ff, n, err, "") {
+		// The error is the other way's now; untested, the use's was
+		// dropped.
+		return s, s == untested, true
+	}
+	if s == untested && c.mentions(n, err) {
+		return s, true, false // used some other way before any test
+	}
+	if s == failing && c.assignsError(n) {
+		return tried, false, false
+	}
+	return s, false, false
+}
+
+func isCase(ff *funcFlow, e ast.Expr) bool {
+	_, ok := ff.cases[e]
+	return ok
+}
+
+// assignsError reports whether n assigns an error from a call: a path
+// past it has tried another way, whose own failure it may give up on.
+func (c *checker) assignsError(n ast.Node) bool {
+	as, ok := n.(*ast.AssignStmt)
+	if !ok || len(as.Rhs) == 0 {
+		return false
+	}
+	if _, ok := ast.Unparen(as.Rhs[len(as.Rhs)-1]).(*ast.CallExpr); !ok {
+		return false
+	}
+	errorType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	for _, lhs := range as.Lhs {
+		if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
+			if v, ok := c.pass.TypesInfo.ObjectOf(id).(*types.Var); ok && types.Implements(v.Type(), errorType) {
+				return true
+			}
+		}
 	}
 	return false
 }
 
-// checkedAfter finds the first test of err after the statement path[0],
-// in its list or, when the list ends first, after the statements that
-// enclose it: `if unsafe { mm, err = m.unsafeMemory() } else { mm, err =
-// m.Memory() }` is checked after the if.
-func (c *checker) checkedAfter(path []ast.Node, err *types.Var) bool {
-	for i := 0; i+1 < len(path); i++ {
-		stmt, ok := path[i].(ast.Stmt)
-		if !ok {
-			continue
+// failureBranch says which edges out of a conditional block a path from
+// the use takes, the use having failed because the kernel lacks the
+// feature: a test of the error decides, and puts the path on the
+// failure side; a test it does not decide, both; anything else, both,
+// unchanged.
+func (c *checker) failureBranch(ff *funcFlow, b *cfg.Block, succ int, s failure, err *types.Var) (failure, bool) {
+	if len(b.Nodes) == 0 {
+		return s, true // a range or select: either way
+	}
+	e, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr)
+	if !ok || !c.mentions(e, err) {
+		if s == failing {
+			// A decision on something else: the path may be the
+			// other way's, and an error it makes, the other way's
+			// own (cilium's attachBTFID: raw tracepoints take no
+			// cookie).
+			return tried, true
 		}
-		var list []ast.Stmt
-		switch parent := path[i+1].(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			return false
-		case *ast.BlockStmt:
-			list = parent.List
-		case *ast.CaseClause:
-			list = parent.Body
-		case *ast.CommClause:
-			list = parent.Body
-		default:
-			continue
+		return s, true
+	}
+	if tag, isCase := ff.cases[e]; isCase && tag != nil {
+		e = &ast.BinaryExpr{X: tag, OpPos: e.Pos(), Op: token.EQL, Y: e}
+	} else if !isCase && !ff.conds[e] {
+		return s, true
+	}
+	if s == untested {
+		s = failing
+	}
+	switch c.whenFailed(e, err) {
+	case yes:
+		return s, succ == 0
+	case no:
+		return s, succ == 1
+	}
+	return s, true
+}
+
+// tri is a condition's value where the use failed: yes, no, or either.
+type tri uint8
+
+const (
+	either tri = iota
+	yes
+	no
+)
+
+func (t tri) not() tri {
+	switch t {
+	case yes:
+		return no
+	case no:
+		return yes
+	}
+	return either
+}
+
+// whenFailed evaluates a condition where err is the error of a kernel
+// without the feature: non-nil, and each of the API map's not-supported
+// errors (ebpf.ErrNotSupported, unix.EINVAL, ...) that the code tests
+// for; other errors, either.
+func (c *checker) whenFailed(e ast.Expr, err *types.Var) tri {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.NOT {
+			return c.whenFailed(e.X, err).not()
 		}
-		if found, ok := c.checkedLater(list, stmt, err); found {
-			return ok
+	case *ast.BinaryExpr:
+		switch e.Op {
+		case token.LAND:
+			x, y := c.whenFailed(e.X, err), c.whenFailed(e.Y, err)
+			switch {
+			case x == no || y == no:
+				return no
+			case x == yes && y == yes:
+				return yes
+			}
+		case token.LOR:
+			x, y := c.whenFailed(e.X, err), c.whenFailed(e.Y, err)
+			switch {
+			case x == yes || y == yes:
+				return yes
+			case x == no && y == no:
+				return no
+			}
+		case token.EQL, token.NEQ:
+			other := e.Y
+			if c.isErr(e.Y, err) {
+				other = e.X
+			} else if !c.isErr(e.X, err) {
+				return either
+			}
+			var equal tri
+			switch {
+			case c.isNil(other) || c.isZero(other):
+				equal = no
+			case c.isUnsupportedValue(other):
+				equal = yes
+			default:
+				return either
+			}
+			if e.Op == token.NEQ {
+				return equal.not()
+			}
+			return equal
 		}
-		if c.mentions(stmt, err) && i > 0 {
-			return false // the enclosing statement looks at the error itself
+	case *ast.CallExpr:
+		if c.isUnsupportedTest(e, err) {
+			return yes
 		}
 	}
-	return false
+	return either
 }
 
 // errorAssigned returns the error variable an assignment gives the result
@@ -119,146 +282,6 @@ func (c *checker) errorAssigned(s ast.Stmt) *types.Var {
 		return nil // an error, or an errno such as unix.Errno
 	}
 	return v
-}
-
-// checkedLater finds the first statement after s in list that looks at
-// err; found is false if none does, and fallback says whether that one
-// falls back.
-func (c *checker) checkedLater(list []ast.Stmt, s ast.Stmt, err *types.Var) (found, fallback bool) {
-	i := slices.Index(list, s)
-	if i < 0 {
-		return false, false
-	}
-	for j, x := range list[i+1:] {
-		if !c.mentions(x, err) {
-			continue
-		}
-		ifs, ok := x.(*ast.IfStmt)
-		if !ok {
-			return true, false // the error is used some other way first
-		}
-		if c.succeedsOut(ifs, err) {
-			// if err == nil { break }: what follows is the failure path.
-			return true, c.goesOn(list[i+1+j+1:], err)
-		}
-		return true, c.fallsBack(ifs, err)
-	}
-	return false, false
-}
-
-// succeedsOut recognises `if err == nil { ...; break }`: the success path
-// leaves, and the statements after the if are the failure path.
-func (c *checker) succeedsOut(ifs *ast.IfStmt, err *types.Var) bool {
-	cond, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr)
-	if !ok || cond.Op != token.EQL || ifs.Else != nil || len(ifs.Body.List) == 0 {
-		return false
-	}
-	if !(c.isErr(cond.X, err) && (c.isNil(cond.Y) || c.isZero(cond.Y)) || c.isErr(cond.Y, err) && (c.isNil(cond.X) || c.isZero(cond.X))) {
-		return false
-	}
-	switch last := ifs.Body.List[len(ifs.Body.List)-1].(type) {
-	case *ast.ReturnStmt, *ast.BranchStmt:
-		return true
-	default:
-		return c.terminates(last)
-	}
-}
-
-// goesOn reports whether a failure path, the statements after `if err ==
-// nil { break }`, goes on another way for a not-supported error: past
-// tests that hand on only other errors (`if !errors.Is(err, unix.EINVAL)
-// { return err }`), it reaches a fallthrough or goto, or a test for a
-// not-supported error whose branch falls back. Anything else (a test of
-// another error, a return) keeps the use reported.
-func (c *checker) goesOn(list []ast.Stmt, err *types.Var) bool {
-	for _, x := range list {
-		switch x := x.(type) {
-		case *ast.IfStmt:
-			if c.onlyOtherErrors(x.Cond, err) {
-				continue
-			}
-			if call, ok := ast.Unparen(x.Cond).(*ast.CallExpr); ok && c.isUnsupportedTest(call, err) {
-				return !c.handsOn(x.Body, err)
-			}
-			return false
-		case *ast.BranchStmt:
-			return x.Tok == token.FALLTHROUGH || x.Tok == token.GOTO
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// anyUnsupported recognises a disjunction with a not-supported test in it.
-func (c *checker) anyUnsupported(cond ast.Expr, err *types.Var) bool {
-	switch e := ast.Unparen(cond).(type) {
-	case *ast.BinaryExpr:
-		return e.Op == token.LOR && (c.anyUnsupported(e.X, err) || c.anyUnsupported(e.Y, err))
-	case *ast.CallExpr:
-		return c.isUnsupportedTest(e, err)
-	}
-	return false
-}
-
-// onlyOtherErrors recognises a condition false for every not-supported
-// error: `!errors.Is(err, ebpf.ErrNotSupported)`, alone or in a conjunction.
-func (c *checker) onlyOtherErrors(cond ast.Expr, err *types.Var) bool {
-	switch e := ast.Unparen(cond).(type) {
-	case *ast.BinaryExpr:
-		if e.Op == token.LAND {
-			return c.onlyOtherErrors(e.X, err) || c.onlyOtherErrors(e.Y, err)
-		}
-	case *ast.UnaryExpr:
-		if call, ok := ast.Unparen(e.X).(*ast.CallExpr); ok && e.Op == token.NOT {
-			return c.isUnsupportedTest(call, err)
-		}
-	}
-	return false
-}
-
-// fallsBack reports whether the failure branch of ifs handles err.
-func (c *checker) fallsBack(ifs *ast.IfStmt, err *types.Var) bool {
-	if c.onlyOtherErrors(ifs.Cond, err) {
-		// err != nil && !errors.Is(err, ErrNotSupported): a not-supported
-		// error passes the test and goes on.
-		return true
-	}
-	if c.anyUnsupported(ifs.Cond, err) {
-		// errors.Is(err, unix.EACCES) || errors.Is(err, unix.EINVAL)
-		return !c.handsOn(ifs.Body, err)
-	}
-	var failure ast.Stmt
-	switch cond := ast.Unparen(ifs.Cond).(type) {
-	case *ast.BinaryExpr:
-		if !c.isErr(cond.X, err) && !c.isErr(cond.Y, err) {
-			return false
-		}
-		if c.isUnsupportedValue(cond.X) || c.isUnsupportedValue(cond.Y) {
-			if cond.Op == token.EQL {
-				failure = ifs.Body // errno == unix.EINVAL
-			}
-			break
-		}
-		if !c.isNil(cond.X) && !c.isNil(cond.Y) && !c.isZero(cond.X) && !c.isZero(cond.Y) {
-			return false
-		}
-		switch cond.Op {
-		case token.NEQ:
-			failure = ifs.Body
-		case token.EQL:
-			failure = ifs.Else
-		}
-	case *ast.CallExpr:
-		if !c.isUnsupportedTest(cond, err) {
-			return false
-		}
-		failure = ifs.Body
-	}
-	if failure == nil {
-		return false
-	}
-	return !c.handsOn(failure, err)
 }
 
 // isUnsupportedValue recognises ebpf.ErrNotSupported or unix.EINVAL.
@@ -286,71 +309,6 @@ func (c *checker) isUnsupportedTest(call *ast.CallExpr, err *types.Var) bool {
 		return false
 	}
 	return c.isUnsupportedValue(call.Args[1])
-}
-
-// handsOn reports whether a failure branch returns err (wrapped or not),
-// or gives up without going on.
-func (c *checker) handsOn(branch ast.Stmt, err *types.Var) bool {
-	list := []ast.Stmt{branch}
-	if b, ok := branch.(*ast.BlockStmt); ok {
-		list = b.List
-	}
-	for _, s := range list {
-		switch s := s.(type) {
-		case *ast.IfStmt:
-			if c.onlyOtherErrors(s.Cond, err) {
-				continue // `if !errors.Is(err, ErrNotSupported) { return err }`: other errors only
-			}
-		case *ast.ReturnStmt:
-			// Giving up with an error of its own, at the top of the branch;
-			// a nested one may be the other way's own failure.
-			if len(s.Results) > 0 && c.isNewError(s.Results[len(s.Results)-1]) {
-				return true
-			}
-		case *ast.ExprStmt:
-			if c.terminates(s) {
-				return true // log.Fatal, panic: no other way was taken
-			}
-		}
-		if c.assigns(s, err) {
-			return false // err = other(): what follows is the other way's
-		}
-		if c.returnsErr(s, err) {
-			return true
-		}
-	}
-	return false
-}
-
-// returnsErr reports whether s returns err, wrapped or not.
-func (c *checker) returnsErr(s ast.Stmt, err *types.Var) bool {
-	found := false
-	ast.Inspect(s, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			for _, r := range n.Results {
-				found = found || c.mentions(r, err)
-			}
-		}
-		return !found
-	})
-	return found
-}
-
-// assigns reports whether s assigns v at its top level.
-func (c *checker) assigns(s ast.Stmt, v *types.Var) bool {
-	as, ok := s.(*ast.AssignStmt)
-	if !ok {
-		return false
-	}
-	for _, lhs := range as.Lhs {
-		if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && c.pass.TypesInfo.ObjectOf(id) == v {
-			return true
-		}
-	}
-	return false
 }
 
 // isNewError recognises an error made on the spot (the API map's

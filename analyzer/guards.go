@@ -4,9 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"sort"
 
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
@@ -136,6 +134,24 @@ func (p proof) intersect(q proof) proof {
 	return out
 }
 
+// equal reports whether p and q say the same.
+func (p proof) equal(q proof) bool {
+	return p.version == q.version && p.assumedFloor == q.assumedFloor &&
+		sameSet(p.features, q.features) && sameSet(p.assumed, q.assumed)
+}
+
+func sameSet(a, b map[*kernelspec.Feature]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for f := range a {
+		if !b[f] {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *proof) assume(f *kernelspec.Feature) {
 	if p.assumed == nil {
 		p.assumed = map[*kernelspec.Feature]bool{}
@@ -156,66 +172,6 @@ func (p proof) assumedVersion() kernelspec.Version {
 // maxGuardDepth bounds how far variables are followed to their values.
 const maxGuardDepth = 8
 
-// proven returns the features that the control flow around node proves
-// present.
-func (c *checker) proven(node ast.Node) proof {
-	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
-	proven := proofOf()
-	for i := 1; i < len(path); i++ {
-		child, parent := path[i-1], path[i]
-		switch p := parent.(type) {
-		case *ast.FuncLit:
-			return proven // guards do not cross function boundaries
-		case *ast.FuncDecl:
-			// A function that requires something may assume it.
-			fn, ok := c.pass.TypesInfo.Defs[p.Name].(*types.Func)
-			if ok && c.requires != nil && c.requires[fn] != nil {
-				proven = proven.union(c.requirementProof(c.requires[fn]))
-			}
-			// The body of a function the API map describes is how its
-			// features are done: callers are checked for them.
-			if ok {
-				if feats, mapped := c.api.Funcs[c.key(fn)]; mapped {
-					proven = proven.union(assuming(feats...))
-				}
-				proven = proven.union(c.receiverAssumes(fn))
-				if ctx := c.callerContextOf(fn); ctx != nil {
-					proven = proven.union(ctx.proof)
-				}
-			}
-			return proven
-		case *ast.IfStmt:
-			switch child {
-			case p.Body:
-				proven = proven.union(c.proves(p.Cond, true, 0))
-			case p.Else:
-				proven = proven.union(c.proves(p.Cond, false, 0))
-			}
-		case *ast.CaseClause:
-			if i+2 < len(path) && isTaglessSwitch(path[i+2]) && isStmtOf(child, p.Body) {
-				var cases proof
-				for j, e := range p.List {
-					if j == 0 {
-						cases = c.proves(e, true, 0)
-					} else {
-						cases = cases.intersect(c.proves(e, true, 0))
-					}
-				}
-				proven = proven.union(cases)
-			}
-			if i+2 < len(path) && isStmtOf(child, p.Body) {
-				if sw, ok := path[i+2].(*ast.SwitchStmt); ok && sw.Tag != nil {
-					proven = proven.union(c.caseAssumes(p))
-				}
-			}
-			proven = proven.union(c.earlyExits(p.Body, child))
-		case *ast.BlockStmt:
-			proven = proven.union(c.earlyExits(p.List, child))
-		}
-	}
-	return proven
-}
-
 // receiverAssumes is what a method assumes of its receiver: values of
 // some types exist only where features do (the API map's values).
 func (c *checker) receiverAssumes(fn *types.Func) proof {
@@ -228,17 +184,6 @@ func (c *checker) receiverAssumes(fn *types.Func) proof {
 		return proofOf()
 	}
 	return assuming(c.api.Values[named.Obj().Pkg().Path()+"."+named.Obj().Name()]...)
-}
-
-// caseAssumes is what a case of a switch on a value assumes: the feature
-// its constant names (case ebpf.SkLookup:), or, for several, one of theirs
-// and so at least the oldest release.
-func (c *checker) caseAssumes(cc *ast.CaseClause) proof {
-	var out alternatives
-	for _, e := range cc.List {
-		out.add(c.namesFeature(e))
-	}
-	return out.p
 }
 
 // namesFeature is what a path taken only when a value equals e assumes:
@@ -346,112 +291,6 @@ type attrSite struct {
 	cmd *kernelspec.Feature
 }
 
-func isTaglessSwitch(n ast.Node) bool {
-	sw, ok := n.(*ast.SwitchStmt)
-	return ok && sw.Tag == nil
-}
-
-func isStmtOf(n ast.Node, list []ast.Stmt) bool {
-	for _, s := range list {
-		if s == n {
-			return true
-		}
-	}
-	return false
-}
-
-// earlyExits returns what the statements before child in list prove: an
-// `if cond { return }` proves cond false from there on, an
-// `if cond { ... } else { return }` proves it true.
-func (c *checker) earlyExits(list []ast.Stmt, child ast.Node) proof {
-	proven := proofOf()
-	for _, s := range list {
-		if s == child {
-			break
-		}
-		if sw, ok := s.(*ast.SwitchStmt); ok && sw.Tag != nil {
-			proven = proven.union(c.pastSwitch(sw))
-			continue
-		}
-		ifs, ok := s.(*ast.IfStmt)
-		if !ok {
-			continue
-		}
-		switch {
-		case ifs.Else == nil && c.terminates(ifs.Body):
-			proven = proven.union(c.proves(ifs.Cond, false, 0))
-		case ifs.Else != nil && c.terminates(ifs.Else) && !c.terminates(ifs.Body):
-			proven = proven.union(c.proves(ifs.Cond, true, 0))
-		}
-	}
-	return proven
-}
-
-// terminates reports whether control never falls out of the end of s:
-// return, panic, a jump, or a call of a function that does not return
-// (os.Exit, log.Fatal, t.Skip, t.Fatal: listed in the API map's exits).
-// pastSwitch is what the code after a switch on a value assumes when its
-// default leaves (returns, continues, panics) and no other case does: one
-// of the other cases matched (cilium/ebpf's findProgramTargetInKernel).
-func (c *checker) pastSwitch(sw *ast.SwitchStmt) proof {
-	var out alternatives
-	hasDefault := false
-	for _, st := range sw.Body.List {
-		cc, ok := st.(*ast.CaseClause)
-		if !ok {
-			return proofOf()
-		}
-		var last ast.Stmt
-		if len(cc.Body) > 0 {
-			last = cc.Body[len(cc.Body)-1]
-		}
-		leaves := last != nil && c.terminates(last) && !isBreak(last)
-		if cc.List == nil {
-			if !leaves {
-				return proofOf()
-			}
-			hasDefault = true
-			continue
-		}
-		if leaves {
-			continue // this case does not reach past the switch either
-		}
-		out.add(c.caseAssumes(cc))
-	}
-	if !hasDefault || !out.any {
-		return proofOf()
-	}
-	return out.p
-}
-
-func isBreak(s ast.Stmt) bool {
-	b, ok := s.(*ast.BranchStmt)
-	return ok && b.Tok == token.BREAK
-}
-
-func (c *checker) terminates(s ast.Stmt) bool {
-	switch s := s.(type) {
-	case *ast.BlockStmt:
-		return len(s.List) > 0 && c.terminates(s.List[len(s.List)-1])
-	case *ast.ReturnStmt, *ast.BranchStmt:
-		return true
-	case *ast.IfStmt:
-		return s.Else != nil && c.terminates(s.Body) && c.terminates(s.Else)
-	case *ast.ExprStmt:
-		call, ok := ast.Unparen(s.X).(*ast.CallExpr)
-		if !ok {
-			return false
-		}
-		switch fn := typeutil.Callee(c.pass.TypesInfo, call).(type) {
-		case *types.Builtin:
-			return fn.Name() == "panic"
-		case *types.Func:
-			return c.api.Exits[c.key(fn)]
-		}
-	}
-	return false
-}
-
 // proves returns the features that e being truth proves.
 func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 	if depth > maxGuardDepth {
@@ -498,11 +337,35 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		}
 	case *ast.Ident:
 		if v, ok := c.pass.TypesInfo.Uses[e].(*types.Var); ok {
+			p, handled := c.throughValues(e, v, "",
+				func(val ast.Expr) proof { return c.proves(val, truth, depth+1) },
+				func(val ast.Expr) bool { return c.isConstBool(val, !truth) || truth && val == zeroValue },
+				func() proof {
+					if truth && c.isParamOf(v, e) {
+						return c.parameterProof(v, e) // a guard passed down
+					}
+					return proofOf()
+				})
+			if handled {
+				return p
+			}
 			if def := c.singleValue(v); def != nil {
 				return c.proves(def, truth, depth+1)
 			}
-			if truth && c.assigned[v] == 0 {
-				return c.parameterProof(v, e) // a guard passed down
+		}
+	case *ast.SelectorExpr:
+		// A field of a local struct value: caps.ring = probe() == nil.
+		if sel := c.pass.TypesInfo.Selections[e]; sel != nil && sel.Kind() == types.FieldVal && !sel.Indirect() {
+			if id, ok := ast.Unparen(e.X).(*ast.Ident); ok {
+				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
+					if _, isStruct := v.Type().Underlying().(*types.Struct); isStruct {
+						p, _ := c.throughValues(id, v, e.Sel.Name,
+							func(val ast.Expr) proof { return c.proves(val, truth, depth+1) },
+							func(val ast.Expr) bool { return c.isConstBool(val, !truth) || truth && val == zeroValue },
+							func() proof { return proofOf() })
+						return p
+					}
+				}
 			}
 		}
 	case *ast.CallExpr:
@@ -530,10 +393,14 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	e = ast.Unparen(e)
 	if id, ok := e.(*ast.Ident); ok {
 		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && depth < maxGuardDepth {
-			if def := c.singleValue(v); def != nil {
-				return c.probeResult(def, depth+1)
+			p, handled := c.throughValues(id, v, "",
+				func(val ast.Expr) proof { return c.probeResult(val, depth+1) },
+				func(val ast.Expr) bool { return c.isAlwaysError(val) },
+				func() proof { return proofOf() })
+			if handled {
+				return p
 			}
-			if def := c.reachingValue(id, v); def != nil {
+			if def := c.singleValue(v); def != nil {
 				return c.probeResult(def, depth+1)
 			}
 		}
@@ -543,7 +410,7 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if !ok {
 		return proofOf()
 	}
-	if chk := c.checkOf(call); chk != nil && chk.result {
+	if chk := c.checkOf(call); chk != nil && chk.result && !boolFirst(c.pass.TypesInfo.TypeOf(call)) {
 		return chk.proof // a check function, or a feature-test variable
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
@@ -563,42 +430,6 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 		return c.requirementProof(req)
 	}
 	return proofOf()
-}
-
-// reachingValue is the value a variable assigned more than once has in
-// the condition of an if whose statement just before assigns it: the err
-// of `l, err := link.AttachTracing(...)` tested in the next statement,
-// though an earlier call assigned err too.
-func (c *checker) reachingValue(id *ast.Ident, v *types.Var) ast.Expr {
-	c.singleValue(v) // builds the index
-	// The innermost condition holding id: the last one starting before it.
-	k := sort.Search(len(c.condsAfter), func(k int) bool { return c.condsAfter[k].cond.Pos() > id.Pos() })
-	for k--; k >= 0; k-- {
-		ca := c.condsAfter[k]
-		if id.End() > ca.cond.End() {
-			continue // an enclosing statement's, or one before
-		}
-		for j, lhs := range ca.assign.Lhs {
-			lid, ok := ast.Unparen(lhs).(*ast.Ident)
-			if !ok || c.pass.TypesInfo.ObjectOf(lid) != v {
-				continue
-			}
-			switch {
-			case len(ca.assign.Rhs) == len(ca.assign.Lhs) && ca.assign.Tok != token.ADD_ASSIGN:
-				return ca.assign.Rhs[j]
-			case len(ca.assign.Rhs) == 1 && (j == 0 || j == len(ca.assign.Lhs)-1):
-				return ca.assign.Rhs[0] // a call's first result, or its error
-			}
-		}
-		return nil
-	}
-	return nil
-}
-
-// condAfter is an if's condition and the assignment just before the if.
-type condAfter struct {
-	cond   ast.Expr
-	assign *ast.AssignStmt
 }
 
 // probed is the set of features a probe call tests for.
@@ -628,7 +459,6 @@ func (c *checker) singleValue(v *types.Var) ast.Expr {
 		for _, f := range c.pass.Files {
 			c.collectValues(f)
 		}
-		sort.Slice(c.condsAfter, func(i, j int) bool { return c.condsAfter[i].cond.Pos() < c.condsAfter[j].cond.Pos() })
 	}
 	if c.assigned[v] != 1 {
 		return nil
@@ -673,20 +503,6 @@ func (c *checker) collectValues(f *ast.File) {
 		c.values[v] = value
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
-		var list []ast.Stmt
-		switch n := n.(type) {
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		}
-		for k := 1; k < len(list); k++ {
-			if ifs, ok := list[k].(*ast.IfStmt); ok && ifs.Init == nil {
-				if as, ok := list[k-1].(*ast.AssignStmt); ok {
-					c.condsAfter = append(c.condsAfter, condAfter{ifs.Cond, as})
-				}
-			}
-		}
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
@@ -761,13 +577,10 @@ func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *a
 		}
 	}
 	pos := callName(call).Pos()
-	if c.ignored(pos) {
-		return
-	}
 	target := "the target"
 	if len(targets) == 1 {
 		target = "the target, " + targets[0].Name + ","
 	}
-	c.pass.Report(analysisDiagnostic(pos, call.End(), ObsoleteGuardCategory,
+	c.sink.emit(c, analysisDiagnostic(pos, call.End(), ObsoleteGuardCategory,
 		"%s always succeeds: %s is in Linux %s and %s has it", shortFuncName(fn), newest.Name, newest.Since(), target))
 }

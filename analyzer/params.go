@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -83,6 +82,9 @@ func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via s
 
 // addParamEntry adds to fn's requirement on argument param at path.
 func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []*kernelspec.Feature, via string) {
+	if strings.Count(path, ".") >= maxGuardDepth {
+		return // a recursive type forwarded into itself: no end to the paths
+	}
 	fact := c.params[fn]
 	if fact == nil {
 		fact = &paramFact{}
@@ -96,6 +98,7 @@ func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []
 	for _, f := range feats {
 		if !slices.Contains(fact.Entries[i].Features, f.Name) {
 			fact.Entries[i].Features = append(fact.Entries[i].Features, f.Name)
+			c.paramsAdded++
 		}
 	}
 }
@@ -103,10 +106,10 @@ func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []
 // parameterOf resolves a value in the function being walked to the
 // parameter it comes from.
 func (c *checker) parameterOf(value ast.Expr) (fn *types.Func, param int, path string, ok bool) {
-	if value == nil || c.file == nil {
+	if value == nil {
 		return nil, 0, "", false
 	}
-	fd := enclosingFuncDecl(c.file, value)
+	fd := c.funcDeclAt(value.Pos())
 	if fd == nil {
 		return nil, 0, "", false
 	}
@@ -291,17 +294,13 @@ func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
 func (c *checker) findParamRequirements() {
 	c.params = map[*types.Func]*paramFact{}
 	c.importedParams = map[*types.Func]*paramFact{}
-	type fileCall struct {
-		file *ast.File
+	type site struct {
 		call *ast.CallExpr
 		fn   *types.Func
 	}
-	var calls []fileCall // calls of this package's functions, to forward through
-	saved := c.file
-	defer func() { c.file = saved }()
+	var calls []site // calls of this package's functions, to forward through
 	info := c.pass.TypesInfo
 	for _, f := range c.pass.Files {
-		c.file = f
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
@@ -311,7 +310,7 @@ func (c *checker) findParamRequirements() {
 				}
 				c.findAttrParams(n, fn)
 				if fn.Pkg() == c.pass.Pkg || c.paramRequiresOf(fn) != nil {
-					calls = append(calls, fileCall{f, n, fn})
+					calls = append(calls, site{n, fn})
 				}
 			case *ast.CompositeLit:
 				for _, elt := range n.Elts {
@@ -334,23 +333,46 @@ func (c *checker) findParamRequirements() {
 			return true
 		})
 	}
-	// Forwarding: func B(o Opts) { A(o) } needs what A needs. Each round
-	// adds at least one feature or stops; the bound guards against cycles
-	// that keep re-adding nothing.
-	for range maxGuardDepth {
-		before := c.paramFeatureCount()
-		for _, fc := range calls {
-			c.file = fc.file
-			if fact := c.paramRequiresOf(fc.fn); fact != nil {
-				for _, e := range fact.Entries {
-					if e.Param < len(fc.call.Args) {
-						c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+	// Forwarding: func B(o Opts) { A(o) } needs what A needs. A worklist
+	// over the calls: when a function needs more, the calls of it are
+	// looked at again, until nothing changes, in whatever order the
+	// functions are declared.
+	byCallee := map[*types.Func][]site{}
+	for _, fc := range calls {
+		byCallee[fc.fn.Origin()] = append(byCallee[fc.fn.Origin()], fc)
+	}
+	queue := slices.Clone(calls)
+	queued := make(map[*ast.CallExpr]bool, len(calls))
+	for _, fc := range calls {
+		queued[fc.call] = true
+	}
+	for len(queue) > 0 {
+		fc := queue[0]
+		queue = queue[1:]
+		queued[fc.call] = false
+		fact := c.paramRequiresOf(fc.fn)
+		if fact == nil {
+			continue
+		}
+		for _, e := range fact.Entries {
+			if e.Param >= len(fc.call.Args) {
+				continue
+			}
+			changed := c.paramsAdded
+			c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+			if c.paramsAdded == changed {
+				continue
+			}
+			// The function around the call needs more: look again at
+			// the calls of it.
+			if caller, _, _, ok := c.parameterOf(fc.call.Args[e.Param]); ok {
+				for _, next := range byCallee[caller] {
+					if !queued[next.call] {
+						queued[next.call] = true
+						queue = append(queue, next)
 					}
 				}
 			}
-		}
-		if c.paramFeatureCount() == before {
-			break
 		}
 	}
 }
@@ -416,16 +438,6 @@ func (c *checker) featuresNamed(names []string) []*kernelspec.Feature {
 	return feats
 }
 
-func (c *checker) paramFeatureCount() int {
-	n := 0
-	for _, fact := range c.params {
-		for _, e := range fact.Entries {
-			n += len(e.Features)
-		}
-	}
-	return n
-}
-
 // exportParamRequirements exports this package's parameter requirements,
 // and reports whether there were any.
 func (c *checker) exportParamRequirements() bool {
@@ -451,7 +463,7 @@ func (c *checker) exportParamRequirements() bool {
 // argument proves; callers in this package are known, so the move is made
 // only if each of them passes an argument that proves what is missing.
 func (c *checker) byBoolParameter(u use) bool {
-	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())
+	path := c.pathTo(u.node)
 	var conds []ast.Expr
 	var fd *ast.FuncDecl
 	for i := 1; i < len(path) && fd == nil; i++ {
@@ -483,13 +495,10 @@ func (c *checker) byBoolParameter(u use) bool {
 	if _, known := c.callSites()[fn]; known && calls == nil {
 		return false // used as a value: callers out of sight
 	}
-	saved := c.file
-	defer func() { c.file = saved }()
 	for _, call := range calls {
 		if index >= len(call.Args) {
 			return false
 		}
-		c.file = c.fileOf(call)
 		if c.stillMissing(u, c.proves(call.Args[index], true, 0).union(c.proven(call))) {
 			return false
 		}

@@ -116,7 +116,7 @@ func (c *checker) hasAll(k *kernelspec.Kernel, feats map[*kernelspec.Feature]boo
 // features; it reports whether the use is too new (now or earlier).
 func (c *checker) report(u use) bool {
 	pos := u.node.Pos()
-	if c.reported[pos] {
+	if c.sink.done(pos) {
 		return true
 	}
 	targets := c.effectiveTargets(c.floor)
@@ -150,28 +150,21 @@ func (c *checker) report(u use) bool {
 	if c.byBoolParameter(u) {
 		return false // the callers decide, and are checked
 	}
-	c.reported[pos] = true
-	if c.ignored(pos) {
-		return true
-	}
-	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", worst.Name, worst.Since(), missing[0])
-	lacks, builtWithout := missing[0].Lacks(worst)
-	if builtWithout {
-		msg = fmt.Sprintf("%s requires Linux %s and a kernel built with it, but the target is %s (%s), built without it", worst.Name, worst.Since(), missing[0], missing[0].Base)
-	}
-	if len(targets) > 1 {
-		names := make([]string, len(missing))
-		for i, k := range missing {
-			names[i] = k.Name
-		}
-		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", worst.Name, worst.Since(), strings.Join(names, ", "))
+	missingNames := make([]string, len(missing))
+	for i, k := range missing {
+		missingNames[i] = k.Name
 	}
 	via := u.via
 	if v := u.viaFor[worst]; v != "" {
 		via = v
 	}
-	if via != "" {
-		msg += " (via " + via + ")"
+	msg := requiresMessage(worst.Name, worst.Since(), missingNames, len(targets) > 1, via)
+	lacks, builtWithout := missing[0].Lacks(worst)
+	if builtWithout && len(targets) <= 1 {
+		msg = fmt.Sprintf("%s requires Linux %s and a kernel built with it, but the target is %s (%s), built without it", worst.Name, worst.Since(), missing[0], missing[0].Base)
+		if via != "" {
+			msg += " (via " + via + ")"
+		}
 	}
 	d := analysis.Diagnostic{
 		Pos:            pos,
@@ -190,7 +183,7 @@ func (c *checker) report(u use) bool {
 		d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, End: u.node.End(),
 			Message: fmt.Sprintf("%s lacks it (%s): %s", missing[0], lacks.Position(), lacks)})
 	}
-	c.pass.Report(d)
+	c.sink.emit(c, d)
 	return true
 }
 
@@ -199,7 +192,7 @@ func (c *checker) report(u use) bool {
 // EINVAL past the command's last field.
 func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via string) {
 	pos := set.node.Pos()
-	if c.reported[pos] {
+	if c.sink.done(pos) {
 		return
 	}
 	targets := c.effectiveTargets(c.floor)
@@ -212,11 +205,7 @@ func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via strin
 			errno = "E2BIG"
 		}
 	}
-	c.reported[pos] = true
-	if c.ignored(pos) {
-		return
-	}
-	c.pass.Report(analysis.Diagnostic{
+	c.sink.emit(c, analysis.Diagnostic{
 		Pos:      pos,
 		End:      set.node.End(),
 		Category: kernelspec.AttrField.String(),
