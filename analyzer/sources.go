@@ -17,6 +17,9 @@ type FactSources struct {
 	// Libraries are the packages whose importers are relevant
 	// (github.com/cilium/ebpf/...).
 	Libraries map[string]bool
+	// Modules are the modules of the mapped libraries: each of their
+	// packages carries the module's version as a fact, whatever it imports.
+	Modules map[string]bool
 	// LowLevel maps each low-level package (x/sys/unix, syscall) to the
 	// names of its raw system call functions; an importer is relevant
 	// only where it uses one of them or a constant named BPF_*.
@@ -30,7 +33,10 @@ func LoadFactSources() (*FactSources, error) {
 		return nil, err
 	}
 	idx := files.Index()
-	src := &FactSources{Libraries: maps.Clone(idx.Libraries), LowLevel: map[string]map[string]bool{}}
+	src := &FactSources{Libraries: maps.Clone(idx.Libraries), Modules: map[string]bool{}, LowLevel: map[string]map[string]bool{}}
+	for m := range idx.Modules {
+		src.Modules[m] = true
+	}
 	for pkg := range idx.LowLevel {
 		src.LowLevel[pkg] = map[string]bool{}
 	}

@@ -20,7 +20,7 @@ import (
 // A package is a seed — it may originate a fact — when, outside the
 // standard library, it
 //
-//   - is one of the API map's libraries (github.com/cilium/ebpf/...);
+//   - is a package of one of the API map's library modules (github.com/cilium/ebpf/..., internal packages included: each carries the module's version as a fact);
 //   - has a //bpfcompat: comment (a checks or requires directive exports
 //     a fact with no BPF import at all);
 //   - imports a low-level package (golang.org/x/sys/unix, syscall,
@@ -96,7 +96,7 @@ func (c *carriers) seed(pkg *packages.Package) bool {
 	if isStd(pkg) {
 		return false
 	}
-	if c.src.Libraries[pkg.PkgPath] {
+	if c.src.Libraries[pkg.PkgPath] || pkg.Module != nil && c.src.Modules[pkg.Module.Path] {
 		return true
 	}
 	lowLevel := map[string]lowLevelImport{} // by import path
