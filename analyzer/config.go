@@ -34,6 +34,9 @@ type fileConfig struct {
 	// SpecFiles are kernel spec files (distribution kernels), relative to
 	// the config file, whose names Kernel may use.
 	SpecFiles stringList `yaml:"spec-files"`
+	// Disable and Checks are read by options.go.
+	Disable yaml.Node `yaml:"disable"`
+	Checks  yaml.Node `yaml:"checks"`
 }
 
 // stringList accepts a scalar or a sequence of scalars, and, on the command

@@ -19,10 +19,13 @@
 //	        settings:
 //	          kernel: ["5.4", "rhel-8.10"]
 //	          spec-files: [fleet/rhel-8.10.yaml]
+//	          disable: [obsolete_guard]
+//	          checks: {"example.com/x/kernels.MinKernelVersion": "arg0"}
 package golangci
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/golangci/plugin-module-register/register"
@@ -41,6 +44,11 @@ type Settings struct {
 	Kernel []string `json:"kernel"`
 	// SpecFiles are kernel spec files whose names Kernel may use.
 	SpecFiles []string `json:"spec-files"`
+	// Disable lists diagnostic categories not to report (obsolete_guard).
+	Disable []string `json:"disable"`
+	// Checks declares functions the module does not own as checks, in
+	// the terms of //bpfcompat:checks: {"example.com/x/kernels.MinKernelVersion": "arg0"}.
+	Checks map[string]string `json:"checks"`
 }
 
 type plugin struct{ analyzer *analysis.Analyzer }
@@ -61,6 +69,21 @@ func New(settings any) (register.LinterPlugin, error) {
 	if len(s.Kernel) > 0 {
 		if err := a.Flags.Set("kernel", strings.Join(s.Kernel, ",")); err != nil {
 			return nil, fmt.Errorf("bpfcompat settings: kernel: %w", err)
+		}
+	}
+	if len(s.Disable) > 0 {
+		if err := a.Flags.Set("disable", strings.Join(s.Disable, ",")); err != nil {
+			return nil, fmt.Errorf("bpfcompat settings: disable: %w", err)
+		}
+	}
+	if len(s.Checks) > 0 {
+		var pairs []string
+		for name, terms := range s.Checks {
+			pairs = append(pairs, name+"="+terms)
+		}
+		sort.Strings(pairs)
+		if err := a.Flags.Set("checks", strings.Join(pairs, ",")); err != nil {
+			return nil, fmt.Errorf("bpfcompat settings: %w", err)
 		}
 	}
 	return &plugin{analyzer: a}, nil
