@@ -130,12 +130,15 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findRequires()
 	c.findChecks()
 	c.findParamRequirements()
+	var walked []*ast.File
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {
 			continue
 		}
 		c.checkFile(f)
+		walked = append(walked, f)
 	}
+	c.finish(walked)
 	exported := c.exportRequires()
 	exported = c.exportParamRequirements() || exported
 	if exported || len(c.wrappers) > 0 {

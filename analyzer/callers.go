@@ -85,14 +85,11 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 		return nil
 	}
 	c.callerCtx[fn] = nil // a recursive call knows nothing more
-	saved := c.file
-	defer func() { c.file = saved }()
 	ctx := &callerContext{fallback: true, args: map[*types.Var]proof{}}
 	params := fn.Signature().Params()
 	var all alternatives
 	args := map[*types.Var]*alternatives{}
 	for _, call := range calls {
-		c.file = c.fileOf(call.Pos())
 		p := c.proven(call)
 		all.add(p)
 		ctx.fallback = ctx.fallback && c.hasFallback(call)
@@ -123,10 +120,10 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 // argument of every call site proves, for a function whose callers are
 // all known.
 func (c *checker) parameterProof(v *types.Var, at ast.Node) proof {
-	if !isBool(v.Type()) || c.file == nil {
+	if !isBool(v.Type()) {
 		return proofOf()
 	}
-	fd := enclosingFuncDecl(c.file, at)
+	fd := c.funcDeclAt(at.Pos())
 	if fd == nil {
 		return proofOf()
 	}

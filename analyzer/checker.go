@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
@@ -20,9 +19,8 @@ type checker struct {
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
 	// Per file.
-	file    *ast.File
-	floor   kernelspec.Version // raised by //bpfcompat:kernel
-	ignores map[int]*ignore    // by the line they cover
+	file  *ast.File
+	floor kernelspec.Version // raised by //bpfcompat:kernel
 
 	// Variables given exactly one value, for guards that store a probe's
 	// result; built on the first guard question.
@@ -47,7 +45,7 @@ type checker struct {
 	paramsAdded    int                        // features added to params so far: a worklist's change test
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 
-	reported map[token.Pos]bool // one diagnostic per use
+	sink *sink // every diagnostic of a use goes through it
 
 	// Call sites of unexported functions, and what they share; built on
 	// the first question about a function's callers.
@@ -86,7 +84,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		api:            api,
 		targets:        targets,
 		wrappers:       map[*types.Func]*wrapperFact{},
-		reported:       map[token.Pos]bool{},
+		sink:           newSink(pass),
 		callerCtx:      map[*types.Func]*callerContext{},
 		flows:          map[ast.Node]*funcFlow{},
 		results:        map[resultKey]proof{},
@@ -121,7 +119,5 @@ type use struct {
 func (c *checker) checkFile(f *ast.File) {
 	c.file = f
 	c.floor = c.fileFloor(f)
-	c.ignores = c.collectIgnores(f)
 	ast.Inspect(f, c.visitor())
-	c.reportIgnores()
 }

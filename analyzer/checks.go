@@ -416,9 +416,6 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 		return nil // no call in it can prove anything: the common case, decided cheaply
 	}
 	isBool := pair || !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
-	saved := c.file
-	c.file = c.fileOf(fd.Pos())
-	defer func() { c.file = saved }()
 	var total *proof
 	ok := true
 	ast.Inspect(fd.Body, func(n ast.Node) bool {

@@ -5,7 +5,6 @@ import (
 	"go/token"
 	"go/types"
 
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -26,7 +25,7 @@ import (
 // the test of a feature-test struct, which uses the feature to find out
 // whether the kernel has it.
 func (c *checker) hasFallback(node ast.Node) bool {
-	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
+	path := c.pathTo(node)
 	if c.inProbeBody(path) || c.fallsBackHere(node) {
 		return true
 	}

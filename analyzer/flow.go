@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"sort"
 
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -117,15 +118,10 @@ func (c *checker) noReturns() map[*types.Func]bool {
 
 // flowAt returns the flow of the innermost function holding pos.
 func (c *checker) flowAt(pos token.Pos) *funcFlow {
-	f := c.fileOf(pos)
-	if f == nil {
+	decl := c.declAt(pos)
+	if decl == nil {
 		return nil
 	}
-	i := sort.Search(len(f.Decls), func(i int) bool { return f.Decls[i].End() > pos })
-	if i == len(f.Decls) || f.Decls[i].Pos() > pos {
-		return nil
-	}
-	decl := f.Decls[i]
 	var fn ast.Node
 	var body *ast.BlockStmt
 	called := false
@@ -609,6 +605,36 @@ func (c *checker) isParamOf(v *types.Var, id *ast.Ident) bool {
 		ft = fn.Type
 	}
 	return ft.Params != nil && ft.Params.Pos() <= v.Pos() && v.Pos() < ft.Params.End()
+}
+
+// declAt is the top-level declaration holding pos.
+func (c *checker) declAt(pos token.Pos) ast.Decl {
+	f := c.fileOf(pos)
+	if f == nil {
+		return nil
+	}
+	i := sort.Search(len(f.Decls), func(i int) bool { return f.Decls[i].End() > pos })
+	if i == len(f.Decls) || f.Decls[i].Pos() > pos {
+		return nil
+	}
+	return f.Decls[i]
+}
+
+// funcDeclAt is the function declaration holding pos, if any.
+func (c *checker) funcDeclAt(pos token.Pos) *ast.FuncDecl {
+	fd, _ := c.declAt(pos).(*ast.FuncDecl)
+	return fd
+}
+
+// pathTo is the syntax from n up to its file, the file found by
+// position: no question needs a current file.
+func (c *checker) pathTo(n ast.Node) []ast.Node {
+	f := c.fileOf(n.Pos())
+	if f == nil {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(f, n.Pos(), n.End())
+	return path
 }
 
 func (c *checker) fileOf(pos token.Pos) *ast.File {

@@ -600,13 +600,10 @@ func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *a
 		}
 	}
 	pos := callName(call).Pos()
-	if c.ignored(pos) {
-		return
-	}
 	target := "the target"
 	if len(targets) == 1 {
 		target = "the target, " + targets[0].Name + ","
 	}
-	c.pass.Report(analysisDiagnostic(pos, call.End(), ObsoleteGuardCategory,
+	c.sink.emit(c, analysisDiagnostic(pos, call.End(), ObsoleteGuardCategory,
 		"%s always succeeds: %s is in Linux %s and %s has it", shortFuncName(fn), newest.Name, newest.Since(), target))
 }

@@ -50,20 +50,10 @@ func standsAlone(src []byte, pos token.Position) bool {
 	return len(bytes.TrimSpace(src[start:pos.Offset])) == 0
 }
 
-// ignored reports whether a directive suppresses diagnostics at pos.
-func (c *checker) ignored(pos token.Pos) bool {
-	ig := c.ignores[c.pass.Fset.Position(pos).Line]
-	if ig == nil {
-		return false
-	}
-	ig.used = true
-	return true
-}
-
 // reportIgnores reports directives without a reason and ones that
 // suppressed nothing.
-func (c *checker) reportIgnores() {
-	for _, ig := range c.ignores {
+func (c *checker) reportIgnores(ignores map[int]*ignore) {
+	for _, ig := range ignores {
 		switch {
 		case ig.reason == "":
 			c.pass.ReportRangef(ig.comment, "//bpfcompat:ignore needs a reason: say why the feature is safe here")

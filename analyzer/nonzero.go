@@ -34,7 +34,7 @@ func (c *checker) nonZeroProof(e ast.Expr, depth int) proof {
 	if !ok || v.Pkg() != c.pass.Pkg || v.Parent() == nil || v.Parent() == c.pass.Pkg.Scope() {
 		return proofOf()
 	}
-	fd := enclosingFuncDecl(c.file, id)
+	fd := c.funcDeclAt(id.Pos())
 	if fd == nil || fd.Body == nil || v.Pos() < fd.Body.Pos() {
 		return proofOf() // a parameter or result: its values come from elsewhere
 	}
@@ -131,9 +131,6 @@ func (c *checker) resultProof(call *ast.CallExpr, index, depth int) proof {
 	if fd == nil || fd.Body == nil {
 		return proofOf()
 	}
-	saved := c.file
-	c.file = c.fileOf(fd.Pos())
-	defer func() { c.file = saved }()
 	n := fn.Signature().Results().Len()
 	var out alternatives
 	known := true

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -107,10 +106,10 @@ func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []
 // parameterOf resolves a value in the function being walked to the
 // parameter it comes from.
 func (c *checker) parameterOf(value ast.Expr) (fn *types.Func, param int, path string, ok bool) {
-	if value == nil || c.file == nil {
+	if value == nil {
 		return nil, 0, "", false
 	}
-	fd := enclosingFuncDecl(c.file, value)
+	fd := c.funcDeclAt(value.Pos())
 	if fd == nil {
 		return nil, 0, "", false
 	}
@@ -295,17 +294,13 @@ func (c *checker) argumentField(arg ast.Expr, path string) ast.Expr {
 func (c *checker) findParamRequirements() {
 	c.params = map[*types.Func]*paramFact{}
 	c.importedParams = map[*types.Func]*paramFact{}
-	type fileCall struct {
-		file *ast.File
+	type site struct {
 		call *ast.CallExpr
 		fn   *types.Func
 	}
-	var calls []fileCall // calls of this package's functions, to forward through
-	saved := c.file
-	defer func() { c.file = saved }()
+	var calls []site // calls of this package's functions, to forward through
 	info := c.pass.TypesInfo
 	for _, f := range c.pass.Files {
-		c.file = f
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
@@ -315,7 +310,7 @@ func (c *checker) findParamRequirements() {
 				}
 				c.findAttrParams(n, fn)
 				if fn.Pkg() == c.pass.Pkg || c.paramRequiresOf(fn) != nil {
-					calls = append(calls, fileCall{f, n, fn})
+					calls = append(calls, site{n, fn})
 				}
 			case *ast.CompositeLit:
 				for _, elt := range n.Elts {
@@ -342,7 +337,7 @@ func (c *checker) findParamRequirements() {
 	// over the calls: when a function needs more, the calls of it are
 	// looked at again, until nothing changes, in whatever order the
 	// functions are declared.
-	byCallee := map[*types.Func][]fileCall{}
+	byCallee := map[*types.Func][]site{}
 	for _, fc := range calls {
 		byCallee[fc.fn.Origin()] = append(byCallee[fc.fn.Origin()], fc)
 	}
@@ -359,7 +354,6 @@ func (c *checker) findParamRequirements() {
 		if fact == nil {
 			continue
 		}
-		c.file = fc.file
 		for _, e := range fact.Entries {
 			if e.Param >= len(fc.call.Args) {
 				continue
@@ -469,7 +463,7 @@ func (c *checker) exportParamRequirements() bool {
 // argument proves; callers in this package are known, so the move is made
 // only if each of them passes an argument that proves what is missing.
 func (c *checker) byBoolParameter(u use) bool {
-	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())
+	path := c.pathTo(u.node)
 	var conds []ast.Expr
 	var fd *ast.FuncDecl
 	for i := 1; i < len(path) && fd == nil; i++ {
@@ -501,13 +495,10 @@ func (c *checker) byBoolParameter(u use) bool {
 	if _, known := c.callSites()[fn]; known && calls == nil {
 		return false // used as a value: callers out of sight
 	}
-	saved := c.file
-	defer func() { c.file = saved }()
 	for _, call := range calls {
 		if index >= len(call.Args) {
 			return false
 		}
-		c.file = c.fileOf(call.Pos())
 		if c.stillMissing(u, c.proves(call.Args[index], true, 0).union(c.proven(call))) {
 			return false
 		}

@@ -116,7 +116,7 @@ func (c *checker) hasAll(k *kernelspec.Kernel, feats map[*kernelspec.Feature]boo
 // features; it reports whether the use is too new (now or earlier).
 func (c *checker) report(u use) bool {
 	pos := u.node.Pos()
-	if c.reported[pos] {
+	if c.sink.done(pos) {
 		return true
 	}
 	targets := c.effectiveTargets(c.floor)
@@ -150,26 +150,16 @@ func (c *checker) report(u use) bool {
 	if c.byBoolParameter(u) {
 		return false // the callers decide, and are checked
 	}
-	c.reported[pos] = true
-	if c.ignored(pos) {
-		return true
-	}
-	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", worst.Name, worst.Since(), missing[0])
-	if len(targets) > 1 {
-		names := make([]string, len(missing))
-		for i, k := range missing {
-			names[i] = k.Name
-		}
-		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", worst.Name, worst.Since(), strings.Join(names, ", "))
+	missingNames := make([]string, len(missing))
+	for i, k := range missing {
+		missingNames[i] = k.Name
 	}
 	via := u.via
 	if v := u.viaFor[worst]; v != "" {
 		via = v
 	}
-	if via != "" {
-		msg += " (via " + via + ")"
-	}
-	c.pass.Report(analysis.Diagnostic{
+	msg := requiresMessage(worst.Name, worst.Since(), missingNames, len(targets) > 1, via)
+	c.sink.emit(c, analysis.Diagnostic{
 		Pos:            pos,
 		End:            u.node.End(),
 		Category:       worst.Kind.String(),
@@ -190,7 +180,7 @@ func (c *checker) report(u use) bool {
 // EINVAL past the command's last field.
 func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via string) {
 	pos := set.node.Pos()
-	if c.reported[pos] {
+	if c.sink.done(pos) {
 		return
 	}
 	targets := c.effectiveTargets(c.floor)
@@ -203,11 +193,7 @@ func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via strin
 			errno = "E2BIG"
 		}
 	}
-	c.reported[pos] = true
-	if c.ignored(pos) {
-		return
-	}
-	c.pass.Report(analysis.Diagnostic{
+	c.sink.emit(c, analysis.Diagnostic{
 		Pos:      pos,
 		End:      set.node.End(),
 		Category: kernelspec.AttrField.String(),

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
@@ -164,7 +163,7 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 	}
 	// A version requirement: the call's floor must reach it.
 	node := callName(call)
-	if c.reported[node.Pos()] {
+	if c.sink.done(node.Pos()) {
 		return
 	}
 	var missing []string
@@ -177,15 +176,8 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 		c.report(use{node: node, features: feats, via: via})
 		return
 	}
-	c.reported[node.Pos()] = true
-	if c.ignored(node.Pos()) {
-		return
-	}
-	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", shortFuncName(fn), p.version, missing[0])
-	if len(c.targets.kernels) > 1 {
-		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", shortFuncName(fn), p.version, strings.Join(missing, ", "))
-	}
-	c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: call.End(), Category: "requires", Message: msg})
+	c.sink.emit(c, analysis.Diagnostic{Pos: node.Pos(), End: call.End(), Category: "requires",
+		Message: requiresMessage(shortFuncName(fn), p.version, missing, len(c.targets.kernels) > 1, "")})
 }
 
 // noteUnguarded records, for the exported function around node, the
@@ -194,7 +186,7 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 	if c.api.Packages[c.pass.Pkg.Path()] {
 		return // cilium/ebpf itself: its API is in the map
 	}
-	path, _ := astutil.PathEnclosingInterval(c.file, u.node.Pos(), u.node.End())
+	path := c.pathTo(u.node)
 	for _, n := range path {
 		switch n := n.(type) {
 		case *ast.FuncLit:

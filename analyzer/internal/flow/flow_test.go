@@ -196,3 +196,43 @@ func TestReaching(t *testing.T) {
 		t.Errorf("at two: defs on lines %v (entry %v), want 34", got, entry)
 	}
 }
+
+// TestSearch asks lostcancel's question: is there a path from a node to
+// another, not passing a third.
+func TestSearch(t *testing.T) {
+	_, _, funcs, _ := load(t, src)
+	fd := funcs["guarded"]
+	g := flow.New(fd.Body, func(*ast.CallExpr) bool { return true })
+	calls := func(name string) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			found := false
+			ast.Inspect(n, func(m ast.Node) bool {
+				if lit, ok := m.(*ast.BasicLit); ok && lit.Value == `"`+name+`"` {
+					found = true
+				}
+				return !found
+			})
+			return found
+		}
+	}
+	reaches := func(from, to, avoid string) bool {
+		return flow.Search(g, at(t, g, fd, from), 0,
+			func(n ast.Node, s int) (int, bool, bool) { return s, calls(to)(n), avoid != "" && calls(avoid)(n) },
+			func(*cfg.Block, int, int) (int, bool) { return 0, true })
+	}
+	for _, c := range []struct {
+		from, to, avoid string
+		want            bool
+	}{
+		{"after a", "end", "", true},
+		{"in b", "end", "", false}, // it returns
+		{"not b", "end", "", true},
+		{"not b", "end", "loop", true}, // the loop may break before "loop"
+		{"loop", "not b", "", false},   // no way back
+		{"loop", "loop", "", true},     // round the loop
+	} {
+		if got := reaches(c.from, c.to, c.avoid); got != c.want {
+			t.Errorf("from %q to %q avoiding %q: %v, want %v", c.from, c.to, c.avoid, got, c.want)
+		}
+	}
+}

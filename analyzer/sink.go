@@ -1,0 +1,90 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
+)
+
+// sink is where the package's findings go: one diagnostic per use,
+// none where a //bpfcompat:ignore directive covers the line, and, when
+// the walk is done, the directives that suppressed nothing. The report
+// paths (a use, attr bytes past every field, a callee's requirement, an
+// obsolete probe) decide what is missing and hand it here; none reports
+// on its own.
+type sink struct {
+	pass     *analysis.Pass
+	reported map[token.Pos]bool
+	ignores  map[*token.File]map[int]*ignore // by file, by the line they cover
+}
+
+func newSink(pass *analysis.Pass) *sink {
+	return &sink{pass: pass, reported: map[token.Pos]bool{}, ignores: map[*token.File]map[int]*ignore{}}
+}
+
+// done reports whether the use at pos was already reported (or
+// suppressed): it gets one diagnostic.
+func (s *sink) done(pos token.Pos) bool { return s.reported[pos] }
+
+// emit reports d unless its use was reported already or a directive
+// suppresses it; either way the use is done.
+func (s *sink) emit(c *checker, d analysis.Diagnostic) {
+	if s.reported[d.Pos] {
+		return
+	}
+	s.reported[d.Pos] = true
+	if c.ignored(d.Pos) {
+		return
+	}
+	s.pass.Report(d)
+}
+
+// ignored reports whether a directive suppresses diagnostics at pos, and
+// marks it used.
+func (c *checker) ignored(pos token.Pos) bool {
+	tf := c.pass.Fset.File(pos)
+	if tf == nil {
+		return false
+	}
+	byLine, ok := c.sink.ignores[tf]
+	if !ok {
+		if f := c.fileOf(pos); f != nil {
+			byLine = c.collectIgnores(f)
+		}
+		c.sink.ignores[tf] = byLine
+	}
+	ig := byLine[tf.Line(pos)]
+	if ig == nil {
+		return false
+	}
+	ig.used = true
+	return true
+}
+
+// finish reports, for each file walked, the ignore directives without a
+// reason and those that suppressed nothing.
+func (c *checker) finish(walked []*ast.File) {
+	for _, f := range walked {
+		c.ignored(f.Package) // collects the file's directives
+		c.reportIgnores(c.sink.ignores[c.pass.Fset.File(f.Package)])
+	}
+}
+
+// requiresMessage says what a use needs and which targets lack it: "X
+// requires Linux V, but the target is T", or the list of targets missing
+// it when there are several, and how the use was reached.
+func requiresMessage(what string, since kernelspec.Version, missing []string, several bool, via string) string {
+	msg := fmt.Sprintf("%s requires Linux %s, but the target is %s", what, since, missing[0])
+	if several {
+		msg = fmt.Sprintf("%s requires Linux %s; missing on %s", what, since, strings.Join(missing, ", "))
+	}
+	if via != "" {
+		msg += " (via " + via + ")"
+	}
+	return msg
+}
