@@ -313,6 +313,9 @@ func (c *checker) condProof(ff *funcFlow, n ast.Node, truth bool) proof {
 // proven returns what holds at node: what the conditions on every path
 // to it prove, and what holds where its function starts.
 func (c *checker) proven(node ast.Node) proof {
+	if c.pastTestSkip(node.Pos()) {
+		return c.testSkipProof()
+	}
 	ff := c.flowAt(node.Pos())
 	if ff == nil {
 		return proofOf()

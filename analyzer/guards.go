@@ -390,6 +390,9 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		if chk := c.checkOf(e); chk != nil && chk.result == truth {
 			return chk.proof
 		}
+		if truth {
+			return c.errorsIsAssumes(e)
+		}
 	}
 	return proofOf()
 }

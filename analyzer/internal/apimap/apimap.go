@@ -58,6 +58,9 @@ type file struct {
 	// fn, "5.7")) is a check whose nil result proves the version in
 	// argument VersionArg.
 	FeatureTests []apiFeatureTest `yaml:"feature_tests"`
+	// FeatureErrors lists errors a function returns only where the kernel
+	// has features (errors.go).
+	FeatureErrors []apiFeatureError `yaml:"feature_errors"`
 }
 
 type apiFeatureTest struct {
@@ -179,6 +182,9 @@ type Map struct {
 	VersionCodes map[string]bool // functions returning LINUX_VERSION_CODE
 	FeatureTests map[string]int  // feature-test constructors: version argument
 	ProbeTypes   map[string]bool // structs whose function-valued fields are probes
+	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
+	// features a kernel that returned that error has.
+	FeatureErrors map[string]map[string][]*kernelspec.Feature
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is Index, built without the specs).
 	Packages map[string]bool
@@ -242,6 +248,8 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		FeatureTests: map[string]int{},
 		ProbeTypes:   map[string]bool{},
 		Packages:     map[string]bool{},
+
+		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
 	}
 	for i, f := range files.files {
 		if err := m.add(files.names[i], f, db); err != nil {
@@ -329,6 +337,9 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		if err := needs(m.Values, "value", v.Type, v.Features); err != nil {
 			return err
 		}
+	}
+	if err := m.addFeatureErrors(file, f.FeatureErrors, lookup); err != nil {
+		return err
 	}
 	for _, im := range f.Implies {
 		if err := needs(m.Implies, "constant", im.Constant, im.Features); err != nil {

@@ -206,15 +206,18 @@ func TestLoadAPIMapErrors(t *testing.T) {
 	}
 	const mapType = "types:\n  - {type: example.com/lib.MapType, kind: map_type}\n"
 	for name, tc := range map[string]struct{ yaml, want string }{
-		"unknown key":       {"probez: []\n", "field probez not found"},
-		"unknown feature":   {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
-		"value needs none":  {"values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
-		"value twice":       {"values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
-		"implies nothing":   {"implies:\n  - {constant: example.com/lib.KindLink}\n", "constant example.com/lib.KindLink needs no feature"},
-		"carrier twice":     {"carriers:\n  - {type: example.com/lib.Anchor}\n  - {type: example.com/lib.Anchor}\n", "example.com/lib.Anchor is mapped twice"},
-		"probe proves none": {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
-		"arg types missing": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
-		"arg type unmapped": {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
+		"unknown key":        {"probez: []\n", "field probez not found"},
+		"unknown feature":    {"functions:\n  - {func: example.com/lib.New, features: [BPF_MAP_TYPE_NOPE]}\n", `unknown feature "BPF_MAP_TYPE_NOPE"`},
+		"value needs none":   {"values:\n  - {type: example.com/lib.Link}\n", "value example.com/lib.Link needs no feature"},
+		"value twice":        {"values:\n  - {type: example.com/lib.Link, features: [bpf_links]}\n  - {type: example.com/lib.Link, features: [bpf_links]}\n", "example.com/lib.Link is mapped twice"},
+		"implies nothing":    {"implies:\n  - {constant: example.com/lib.KindLink}\n", "constant example.com/lib.KindLink needs no feature"},
+		"carrier twice":      {"carriers:\n  - {type: example.com/lib.Anchor}\n  - {type: example.com/lib.Anchor}\n", "example.com/lib.Anchor is mapped twice"},
+		"probe proves none":  {"probes:\n  - {func: example.com/lib.Have}\n", "probe example.com/lib.Have proves nothing"},
+		"arg types missing":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0]}\n", "probe example.com/lib.Have: 1 args but 0 arg_types"},
+		"error implies none": {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [example.com/lib.EEXIST]}\n", "feature_errors example.com/lib.Attach: give the errors and the features"},
+		"error unqualified":  {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [EEXIST], features: [bpf_links]}\n", `"EEXIST" is not a qualified Go variable`},
+		"error func twice":   {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [example.com/lib.E], features: [bpf_links]}\n  - {func: example.com/lib.Attach, errors: [example.com/lib.E], features: [bpf_links]}\n", "example.com/lib.Attach is mapped twice"},
+		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
 		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)
 		if err == nil || !strings.HasPrefix(err.Error(), "bad.yaml: ") || !strings.Contains(err.Error(), tc.want) {
