@@ -2,7 +2,9 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"slices"
 )
 
 // An unexported function called only directly, from this package, runs
@@ -90,9 +92,17 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 	var all alternatives
 	args := map[*types.Var]*alternatives{}
 	for _, call := range calls {
-		p := c.proven(call)
+		// A call from fn's own cycle of calls (fn itself, or a function
+		// fn leads back to) adds what holds there without the cycle's
+		// callers: they are the ones being asked about.
+		inCycle := c.sameCycle(c.funcAt(call.Pos()), fn)
+		p := c.provenFrom(call, !inCycle)
 		all.add(p)
-		ctx.fallback = ctx.fallback && c.hasFallback(call)
+		if inCycle {
+			ctx.fallback = ctx.fallback && c.fallsBackHere(call)
+		} else {
+			ctx.fallback = ctx.fallback && c.hasFallback(call)
+		}
 		for j := range params.Len() {
 			v := params.At(j)
 			if !isBool(v.Type()) {
@@ -114,6 +124,89 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 	}
 	c.callerCtx[fn] = ctx
 	return ctx
+}
+
+// funcAt is the declared function whose body holds pos, or nil.
+func (c *checker) funcAt(pos token.Pos) *types.Func {
+	if fd := c.funcDeclAt(pos); fd != nil {
+		fn, _ := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+		return fn
+	}
+	return nil
+}
+
+// sameCycle reports whether caller and callee call each other, directly
+// or through other functions of this package: the same strongly
+// connected component of the package's call graph, computed once.
+func (c *checker) sameCycle(caller, callee *types.Func) bool {
+	if caller == nil {
+		return false
+	}
+	if c.cycles == nil {
+		c.cycles = c.components()
+	}
+	k, ok := c.cycles[caller]
+	return ok && k == c.cycles[callee]
+}
+
+// components numbers the strongly connected components of the package's
+// direct calls (Tarjan's algorithm); a function calling itself is a
+// component with a cycle, and only functions on a cycle are numbered.
+func (c *checker) components() map[*types.Func]int {
+	callees := map[*types.Func][]*types.Func{}
+	for callee, calls := range c.callSites() {
+		for _, call := range calls {
+			if caller := c.funcAt(call.Pos()); caller != nil {
+				callees[caller] = append(callees[caller], callee)
+			}
+		}
+	}
+	index := map[*types.Func]int{}
+	low := map[*types.Func]int{}
+	onStack := map[*types.Func]bool{}
+	var stack []*types.Func
+	out := map[*types.Func]int{}
+	n, comp := 0, 0
+	var visit func(f *types.Func)
+	visit = func(f *types.Func) {
+		index[f], low[f] = n, n
+		n++
+		stack = append(stack, f)
+		onStack[f] = true
+		for _, g := range callees[f] {
+			if _, seen := index[g]; !seen {
+				visit(g)
+				low[f] = min(low[f], low[g])
+			} else if onStack[g] {
+				low[f] = min(low[f], index[g])
+			}
+		}
+		if low[f] != index[f] {
+			return
+		}
+		var members []*types.Func
+		for {
+			g := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[g] = false
+			members = append(members, g)
+			if g == f {
+				break
+			}
+		}
+		if len(members) > 1 || slices.Contains(callees[f], f) {
+			for _, g := range members {
+				out[g] = comp
+			}
+			comp++
+		}
+	}
+	for f := range callees {
+		if _, seen := index[f]; !seen {
+			visit(f)
+		}
+	}
+	return out
 }
 
 // parameterProof is what a boolean parameter being true proves: what the

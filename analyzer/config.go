@@ -3,16 +3,17 @@ package analyzer
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bpfcompat/bpfcompat/internal/suggest"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -26,40 +27,121 @@ const DefaultKernel = "5.4"
 // pass flags: golangci-lint, editors, Bazel nogo.
 const ConfigFile = ".bpfcompat.yaml"
 
-// fileConfig is the content of .bpfcompat.yaml.
+// fileConfig is the content of .bpfcompat.yaml: each setting with where
+// it was written, for errors.
 type fileConfig struct {
 	// Kernel is the target: one version or kernel spec file, or a list;
 	// a name refers to a kernel described in SpecFiles.
-	Kernel stringList `yaml:"kernel"`
+	Kernel []setting
 	// SpecFiles are kernel spec files (distribution kernels), relative to
 	// the config file, whose names Kernel may use.
-	SpecFiles stringList `yaml:"spec-files"`
-	// Disable and Checks are read by options.go.
-	Disable yaml.Node `yaml:"disable"`
-	Checks  yaml.Node `yaml:"checks"`
+	SpecFiles []setting
 }
 
-// stringList accepts a scalar or a sequence of scalars, and, on the command
-// line, a comma-separated list.
-type stringList []string
+// setting is one value of a list setting and where it was given:
+// "file:line", or the flag or setting's name.
+type setting struct {
+	value, where string
+}
 
-func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
+func settings(values []string, where string) []setting {
+	out := make([]setting, len(values))
+	for i, v := range values {
+		out[i] = setting{v, where}
+	}
+	return out
+}
+
+// configKeys are the keys .bpfcompat.yaml knows.
+var configKeys = []string{"kernel", "spec-files", "disable", "checks"}
+
+// parseConfig reads .bpfcompat.yaml. Errors say file:line: reason, in
+// the file's terms (keys and values), never the decoder's Go types.
+func parseConfig(path string, data []byte) (*fileConfig, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(path, err)
+	}
+	cfg := &fileConfig{}
+	if len(doc.Content) == 0 {
+		return cfg, nil // empty: the caller says what is missing
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s:%d: want keys such as kernel: %s, found %s", path, root.Line, DefaultKernel, nodeKind(root))
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if first, dup := seen[k.Value]; dup {
+			return nil, fmt.Errorf("%s:%d: %s is given twice (first at line %d)", path, k.Line, k.Value, first)
+		}
+		seen[k.Value] = k.Line
+		var dst *[]setting
+		switch k.Value {
+		case "kernel":
+			dst = &cfg.Kernel
+		case "spec-files":
+			dst = &cfg.SpecFiles
+		case "disable", "checks":
+			continue // options.go reads them
+		default:
+			return nil, fmt.Errorf("%s:%d: unknown key %q%s (the keys are %s)", path, k.Line, k.Value, suggest.DidYouMean(k.Value, configKeys), strings.Join(configKeys, ", "))
+		}
+		list, err := listSetting(path, k.Value, v)
+		if err != nil {
+			return nil, err
+		}
+		*dst = list
+	}
+	return cfg, nil
+}
+
+// listSetting reads a scalar (which may be a comma-separated list) or a
+// sequence of scalars.
+func listSetting(path, key string, n *yaml.Node) ([]setting, error) {
+	where := func(line int) string { return fmt.Sprintf("%s:%d", path, line) }
 	switch n.Kind {
 	case yaml.ScalarNode:
-		*l = splitList(n.Value)
-		return nil
+		if n.Tag == "!!null" {
+			return nil, fmt.Errorf("%s: %s is empty: want a version, a spec file path, or a list of them", where(n.Line), key)
+		}
+		return settings(splitList(n.Value), where(n.Line)), nil
 	case yaml.SequenceNode:
-		var out []string
+		var out []setting
 		for _, c := range n.Content {
 			if c.Kind != yaml.ScalarNode {
-				return fmt.Errorf("line %d: want a version or a spec file path", c.Line)
+				return nil, fmt.Errorf("%s: %s: want a version or a spec file path, found %s", where(c.Line), key, nodeKind(c))
 			}
-			out = append(out, c.Value)
+			out = append(out, setting{c.Value, where(c.Line)})
 		}
-		*l = out
-		return nil
+		return out, nil
 	}
-	return fmt.Errorf("line %d: want a version, a spec file path, or a list of them", n.Line)
+	return nil, fmt.Errorf("%s: %s: want a version, a spec file path, or a list of them, found %s", where(n.Line), key, nodeKind(n))
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlError turns the YAML parser's "yaml: line 3: reason" into
+// "file:3: reason".
+func yamlError(path string, err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s:%s: %s", path, m[1], m[2])
+	}
+	return fmt.Errorf("%s: %s", path, strings.TrimPrefix(msg, "yaml: "))
 }
 
 func splitList(s string) []string {
@@ -75,8 +157,14 @@ func splitList(s string) []string {
 // kernelFlag is the -kernel flag; it remembers whether it was set so that
 // an explicit flag wins over .bpfcompat.yaml, which wins over the default.
 type kernelFlag struct {
-	targets stringList
+	targets []string
 	set     bool
+	// From a driver's settings rather than the command line (golangci-lint):
+	// what errors call them, and whether relative paths in them are
+	// relative to each package's module root rather than the working
+	// directory, which such drivers do not fix.
+	origin         string
+	moduleRelative bool
 }
 
 func (f *kernelFlag) String() string {
@@ -120,7 +208,7 @@ func isKernelName(s string) bool {
 }
 
 // specFilesFlag is -spec-files: kernel spec files whose names -kernel may use.
-type specFilesFlag struct{ files stringList }
+type specFilesFlag struct{ files []string }
 
 func (f *specFilesFlag) String() string { return strings.Join(f.files, ",") }
 
@@ -169,8 +257,28 @@ type targetResult struct {
 // resolve returns the targets for a package in dir.
 func (r *targetResolver) resolve(dir string) (*targetSet, error) {
 	if r.flag.set {
-		return r.cached("-kernel flag", func() (*targetSet, error) {
-			return r.parse(r.flag.targets, r.specFiles.files, "-kernel flag", "")
+		origin, base := "-kernel flag", ""
+		if r.flag.origin != "" {
+			origin = r.flag.origin
+		}
+		if r.flag.moduleRelative {
+			// The module the driver runs in: a dependency's package,
+			// analyzed for its facts, lives elsewhere (the module cache)
+			// but is checked against the same targets.
+			wd, err := os.Getwd()
+			if err != nil {
+				return nil, err
+			}
+			if base, err = moduleRoot(wd); err != nil {
+				return nil, err
+			}
+		}
+		return r.cached(origin+"\x00"+base, func() (*targetSet, error) {
+			specWhere := "-spec-files flag"
+			if r.flag.origin != "" {
+				specWhere = r.flag.origin
+			}
+			return r.parse(settings(r.flag.targets, origin), settings(r.specFiles.files, specWhere), origin, base)
 		})
 	}
 	cfg, err := findConfig(dir)
@@ -179,7 +287,7 @@ func (r *targetResolver) resolve(dir string) (*targetSet, error) {
 	}
 	if cfg == "" {
 		return r.cached("default", func() (*targetSet, error) {
-			return r.parse([]string{DefaultKernel}, nil, "default target", "")
+			return r.parse(settings([]string{DefaultKernel}, "default target"), nil, "default target", "")
 		})
 	}
 	return r.cached(cfg, func() (*targetSet, error) { return r.load(cfg) })
@@ -204,11 +312,9 @@ func (r *targetResolver) load(path string) (*targetSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	var cfg fileConfig
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	cfg, err := parseConfig(path, data)
+	if err != nil {
+		return nil, err
 	}
 	if len(cfg.Kernel) == 0 {
 		return nil, fmt.Errorf("%s: no kernel: say which kernel(s) the module targets, e.g. kernel: %s", path, DefaultKernel)
@@ -217,7 +323,7 @@ func (r *targetResolver) load(path string) (*targetSet, error) {
 }
 
 // parse resolves each target; spec file paths are relative to base.
-func (r *targetResolver) parse(targets, specFiles []string, origin, base string) (*targetSet, error) {
+func (r *targetResolver) parse(targets, specFiles []setting, origin, base string) (*targetSet, error) {
 	set := &targetSet{origin: origin}
 	rel := func(p string) string {
 		if base != "" && !filepath.IsAbs(p) {
@@ -227,30 +333,54 @@ func (r *targetResolver) parse(targets, specFiles []string, origin, base string)
 	}
 	named := map[string]*kernelspec.Kernel{}
 	for _, file := range specFiles {
-		k, err := r.db.LoadKernel(rel(file))
+		k, err := r.db.LoadKernel(rel(file.value))
 		if err != nil {
-			return nil, fmt.Errorf("%s: spec-files: %w", origin, err)
+			return nil, fmt.Errorf("%s: spec-files: %w", file.where, err)
 		}
 		named[k.Name] = k
 	}
 	for _, t := range targets {
-		if k, ok := named[t]; ok {
+		if k, ok := named[t.value]; ok {
 			set.kernels = append(set.kernels, k)
 			continue
 		}
-		if isKernelName(t) {
-			return nil, fmt.Errorf("%s: target %q is neither a kernel version, a spec file, nor the name of a kernel in the spec files", origin, t)
+		if isKernelName(t.value) {
+			var names []string
+			for n := range named {
+				names = append(names, n)
+			}
+			return nil, fmt.Errorf("%s: kernel: %q is neither a kernel version, a spec file, nor the name of a kernel in spec-files%s", t.where, t.value, suggest.DidYouMean(t.value, names))
 		}
-		if isSpecPath(t) {
-			t = rel(t)
+		path := t.value
+		if isSpecPath(path) {
+			path = rel(path)
 		}
-		k, err := r.db.ParseKernel(t)
+		k, err := r.db.ParseKernel(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: target %q: %w", origin, t, err)
+			return nil, fmt.Errorf("%s: kernel: %w", t.where, err)
 		}
 		set.kernels = append(set.kernels, k)
 	}
 	return set, nil
+}
+
+// moduleRoot is the directory of the go.mod above dir, or dir when there
+// is none.
+func moduleRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return abs, nil
+		}
+		d = parent
+	}
 }
 
 // findConfig walks up from dir to the module root (the directory with

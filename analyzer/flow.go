@@ -85,7 +85,6 @@ type valueKey struct {
 type reaching struct {
 	defs  []flow.Loc
 	entry bool
-	known bool // false: some assignment is out of sight
 }
 
 // forgetFlows drops what was found with the summaries known so far,
@@ -312,7 +311,12 @@ func (c *checker) condProof(ff *funcFlow, n ast.Node, truth bool) proof {
 
 // proven returns what holds at node: what the conditions on every path
 // to it prove, and what holds where its function starts.
-func (c *checker) proven(node ast.Node) proof {
+func (c *checker) proven(node ast.Node) proof { return c.provenFrom(node, true) }
+
+// provenFrom is proven, with what the function's callers share or not:
+// a caller in the same cycle of calls as its callee asks without, so that
+// what the cycle's functions get does not depend on which was asked first.
+func (c *checker) provenFrom(node ast.Node, withCallers bool) proof {
 	if c.pastTestSkip(node.Pos()) {
 		return c.testSkipProof()
 	}
@@ -320,7 +324,7 @@ func (c *checker) proven(node ast.Node) proof {
 	if ff == nil {
 		return proofOf()
 	}
-	p := c.entryProof(ff)
+	p := c.entryProof(ff, withCallers)
 	l, ok := c.graph(ff).Locate(node.Pos())
 	if !ok {
 		return p
@@ -356,11 +360,11 @@ func (c *checker) shortCircuit(n ast.Node, pos token.Pos) proof {
 // what it requires, what the API map lets it assume, and what all its
 // callers share; for a literal called where it is written, what holds
 // at that call.
-func (c *checker) entryProof(ff *funcFlow) proof {
+func (c *checker) entryProof(ff *funcFlow, withCallers bool) proof {
 	switch fn := ff.node.(type) {
 	case *ast.FuncLit:
 		if ff.called {
-			return c.proven(fn)
+			return c.provenFrom(fn, withCallers)
 		}
 	case *ast.FuncDecl:
 		obj, ok := c.pass.TypesInfo.Defs[fn.Name].(*types.Func)
@@ -378,6 +382,9 @@ func (c *checker) entryProof(ff *funcFlow) proof {
 			p = p.union(assuming(feats...))
 		}
 		p = p.union(c.receiverAssumes(obj))
+		if !withCallers {
+			return p
+		}
 		if ctx := c.callerContextOf(obj); ctx != nil {
 			p = p.union(ctx.proof)
 		}
@@ -415,7 +422,7 @@ func (c *checker) reachingAt(pos token.Pos, v *types.Var, field string) (*flowDe
 	r := ff.values[key]
 	if r == nil {
 		defs, entry := g.Reaching(l, func(n ast.Node) bool { return c.defines(ff, n, v, field) })
-		r = &reaching{defs: defs, entry: entry, known: true}
+		r = &reaching{defs: defs, entry: entry}
 		ff.values[key] = r
 	}
 	return &flowDefs{ff: ff, reaching: r}, true

@@ -291,24 +291,6 @@ type attrSite struct {
 	cmd *kernelspec.Feature
 }
 
-// terminates reports whether control never falls out of the end of s:
-// return, a jump, or a call that does not return (panic, the API map's
-// exits, this package's own functions that only call those).
-func (c *checker) terminates(s ast.Stmt) bool {
-	switch s := s.(type) {
-	case *ast.BlockStmt:
-		return len(s.List) > 0 && c.terminates(s.List[len(s.List)-1])
-	case *ast.ReturnStmt, *ast.BranchStmt:
-		return true
-	case *ast.IfStmt:
-		return s.Else != nil && c.terminates(s.Body) && c.terminates(s.Else)
-	case *ast.ExprStmt:
-		call, ok := ast.Unparen(s.X).(*ast.CallExpr)
-		return ok && !c.mayReturn(call)
-	}
-	return false
-}
-
 // proves returns the features that e being truth proves.
 func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 	if depth > maxGuardDepth {

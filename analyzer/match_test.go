@@ -54,21 +54,3 @@ func FuzzMatchAttrField(f *testing.F) {
 		}
 	})
 }
-
-func FuzzParseDirective(f *testing.F) {
-	for _, s := range []string{"//bpfcompat:kernel 5.10", "//bpfcompat:ignore reason // want x", "//bpfcompat:", "// bpfcompat:kernel", "//bpfcompat:checks arg0 false"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		verb, arg, ok := parseDirective(text)
-		if !ok {
-			if verb != "" || arg != "" {
-				t.Fatalf("not a directive, but verb %q arg %q", verb, arg)
-			}
-			return
-		}
-		if len(verb)+len(arg) > len(text) {
-			t.Fatalf("parsed more than was there: %q %q from %q", verb, arg, text)
-		}
-	})
-}

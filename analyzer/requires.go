@@ -89,6 +89,14 @@ func (c *checker) findRequires() {
 					c.pass.ReportRangef(cm, "bad //bpfcompat:requires directive: %v", err)
 					continue
 				}
+				// Several directives add up: the newest version, and
+				// every feature each names.
+				if prev := c.requires[fn]; prev != nil {
+					fact.Features = append(prev.Features, fact.Features...)
+					if v := maxVersion(c.versionOf(prev), c.versionOf(fact)); !v.IsZero() {
+						fact.Version = v.String()
+					}
+				}
 				c.requires[fn] = fact
 			}
 		}

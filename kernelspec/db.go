@@ -36,10 +36,13 @@ type DB struct {
 	byKind   map[Kind][]*Feature   // sorted by Since, then Name
 	// together groups the features one kernel change introduced.
 	together map[string][]*Feature
+	// stable lists, per series, what its stable versions backported.
+	stable map[Version][]backport
 }
 
 // Load reads every *.yaml file at the top of fsys as a mainline release
-// spec, validates them together and returns the database.
+// spec, and stable/*.yaml as what stable series backported, validates them
+// together and returns the database.
 func Load(fsys fs.FS) (*DB, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
@@ -63,7 +66,14 @@ func Load(fsys fs.FS) (*DB, error) {
 		}
 		files = append(files, f)
 	}
-	return build(files)
+	db, err := build(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.loadStable(fsys); err != nil {
+		return nil, err
+	}
+	return db, nil
 }
 
 func build(files []*specFile) (*DB, error) {

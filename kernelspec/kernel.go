@@ -18,6 +18,9 @@ type Kernel struct {
 	File    string
 	added   map[*Feature]Provenance
 	removed map[*Feature]Provenance
+	// helpers maps a program type to the helpers it may call, where the
+	// spec says (program_helpers).
+	helpers map[*Feature]map[*Feature]bool
 }
 
 // Has reports whether the kernel has feature f.
@@ -36,12 +39,18 @@ func (k *Kernel) Mainline() bool { return k.File == "" }
 
 func (k *Kernel) String() string { return k.Name }
 
-// Release returns mainline kernel v, or an error if the data has no such release.
+// Release returns mainline kernel v, or an error if the data has no such
+// release. A stable version (6.12.40) has what its series took by then
+// (specs/stable/); the release alone (6.12) has only what mainline did.
 func (db *DB) Release(v Version) (*Kernel, error) {
 	if err := db.CheckRelease(v); err != nil {
 		return nil, err
 	}
-	return &Kernel{Name: v.Release().String(), Base: v.Release()}, nil
+	name := v.Release().String()
+	if v.Patch != 0 {
+		name = v.String()
+	}
+	return &Kernel{Name: name, Base: v.Release(), added: db.backportsBy(v)}, nil
 }
 
 // ParseKernel resolves a target as users write it: a version ("5.10") or the
@@ -102,6 +111,17 @@ func (db *DB) ParseKernelSpec(path string, data []byte) (*Kernel, error) {
 				list.into[f] = e.provenance(path)
 			}
 		}
+	}
+	// A base with a patch level has what its stable series took by then.
+	for f, p := range db.backportsBy(sf.Base) {
+		if _, ok := k.removed[f]; !ok {
+			if _, ok := k.added[f]; !ok {
+				k.added[f] = p
+			}
+		}
+	}
+	if err := k.setProgramHelpers(db, path, sf.ProgramHelpers); err != nil {
+		return nil, err
 	}
 	return k, nil
 }

@@ -1,6 +1,9 @@
 package kernelspec
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // newKinds adds the kinds that pair or qualify other features to the
 // fixture: a kfunc, a helper callable from a program type later than the
@@ -127,13 +130,55 @@ func TestInvariantErrors(t *testing.T) {
 			""},
 		{"one commit, two releases", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, commit: 99c55f7d47c0aaaa, subject: \"bpf: introduce BPF syscall and maps\"}\n"},
 			"5.8.yaml:4: map_type BPF_MAP_TYPE_FOO: commit 99c55f7d47c0aaaa dates it 5.8, but the same commit dates command BPF_MAP_CREATE 3.18 (3.18.yaml:"},
-		{"one commit, two subjects", map[string]string{"3.18.yaml": fixture["3.18.yaml"] + "  capabilities:\n    - {name: maps, description: d, commit: 99c55f7d47c0, subject: \"sync with latest bpf-next\"}\n"},
-			`commit 99c55f7d47c0 has subject "sync with latest bpf-next" here, "bpf: introduce BPF syscall and maps"`},
-		{"one subject, two commits", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, commit: 111111111111, subject: \"bpf: Sync bpf.h to tools/\"}\n    - {name: BPF_MAP_TYPE_BAR, value: 10, commit: 222222222222, subject: \"bpf: Sync bpf.h to tools/\"}\n"},
-			`subject "bpf: Sync bpf.h to tools/" names commit 222222222222 here, 111111111111 at 5.8.yaml:4`},
+		{"one commit, two subjects", map[string]string{"3.18.yaml": fixture["3.18.yaml"] + "  capabilities:\n    - {name: maps, description: d, commit: 99c55f7d47c0, subject: \"bpf: add maps\"}\n"},
+			`commit 99c55f7d47c0 has subject "bpf: add maps" here, "bpf: introduce BPF syscall and maps"`},
+		{"one subject, two commits", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, commit: 111111111111, subject: \"bpf: Add foo\"}\n    - {name: BPF_MAP_TYPE_BAR, value: 10, commit: 222222222222, subject: \"bpf: Add foo\"}\n"},
+			`subject "bpf: Add foo" names commit 222222222222 here, 111111111111 at 5.8.yaml:4`},
+		{"a sync's subject", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, subject: \"tools: bpf: sync uapi header bpf.h\", source: s}\n"},
+			`5.8.yaml:4: map_type BPF_MAP_TYPE_FOO: subject "tools: bpf: sync uapi header bpf.h" is that of a header sync`},
+		{"a mirror's sync subject", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, commit: 111111111111, subject: \"bpf: Sync bpf.h to tools/\"}\n"},
+			"is that of a header sync"},
+		{"libbpf's subject", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, subject: \"libbpf: Add support for BPF XDP link\", source: s}\n"},
+			"is that of a header sync"},
+		{"a kernel subject about synchronization", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  map_types:\n    - {name: BPF_MAP_TYPE_FOO, value: 9, commit: 111111111111, subject: \"bpf: Add synchronize_rcu_tasks_trace support\"}\n"},
+			""},
 		{"a commit without a subject agrees", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  capabilities:\n    - {name: x, description: d, commit: 99c55f7d47c0, source: s}\n"},
 			"commit 99c55f7d47c0 dates it 5.8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { wantLoadError(t, with(tc.file), tc.want) })
+	}
+}
+
+// TestWriteKernelSpec writes a kernel spec with entries of every shape and
+// reads it back.
+func TestWriteKernelSpec(t *testing.T) {
+	db, err := loadFixture(t, newKinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := db.HelperCall("BPF_PROG_TYPE_XDP", "bpf_map_lookup_elem")
+	tok := db.Lookup(AttrField, "BPF_MAP_CREATE.token_fd")
+	kf := db.Lookup(Kfunc, "bpf_obj_new_impl")
+	op := db.MapOperation("BPF_MAP_TYPE_HASH", "BPF_MAP_LOOKUP_AND_DELETE_ELEM")
+	flag := db.Lookup(Flag, "BPF_F_NO_PREALLOC")
+	var b strings.Builder
+	err = WriteKernelSpec(&b, KernelSpecFile{
+		Name:    "host",
+		Base:    MustParseVersion("6.8"),
+		Added:   []SpecEntry{{call, `probe: "quoted"`}, {op, "probe"}, {tok, "probe"}},
+		Removed: []SpecEntry{{kf, "probe"}, {flag, "probe"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := db.ParseKernelSpec("host.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if !k.Has(call) || !k.Has(op) || !k.Has(tok) || k.Has(kf) || k.Has(flag) || k.Name != "host" {
+		t.Errorf("the spec read back differs from what was written:\n%s", b.String())
+	}
+	if err := WriteKernelSpec(&b, KernelSpecFile{Name: "two words", Base: MustParseVersion("6.8")}); err == nil {
+		t.Error("a name with a space was written")
 	}
 }

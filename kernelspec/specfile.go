@@ -80,6 +80,11 @@ var configPattern = regexp.MustCompile(`^CONFIG_[A-Z0-9_]+$`)
 
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{12,40}$`)
 
+// syncSubject matches subjects of commits that copy the uAPI header to
+// tools/ or change libbpf, bpftool or selftests: none introduces a feature,
+// so none is the subject an entry's provenance may give.
+var syncSubject = regexp.MustCompile(`(?i)^(libbpf|selftests|tools|bpftool)\b|^(bpf: )?(sync|synch|synchronise)\b|\bsync(hronise)? (bpf\.h|uapi|\{btf, bpf\}\.h)|sync with latest bpf-next`)
+
 // entry is one item of an added or removed section, as written.
 type entry struct {
 	Kind        Kind     `yaml:"-"`
@@ -124,6 +129,9 @@ type specFile struct {
 	Added    []entry
 	Removed  []entry
 	Requires []entry
+	// ProgramHelpers (user specs) lists, per program type, the helpers
+	// a program of that type may call, as a probe found them.
+	ProgramHelpers map[string]namesAt
 }
 
 // SpecError is an error at a place in a spec file: every error Load,
@@ -195,6 +203,8 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 			f.Added, f.Requires, err = parseSection(path, v, false, mainline)
 		case k.Value == "removed":
 			f.Removed, _, err = parseSection(path, v, true, false)
+		case k.Value == "program_helpers" && !mainline:
+			f.ProgramHelpers, err = parseProgramHelpers(path, v)
 		default:
 			err = errAt(path, k, "unknown key %q; a %s spec file has %s", k.Value, map[bool]string{true: "mainline", false: "kernel"}[mainline], topKeys(mainline))
 		}
@@ -215,7 +225,7 @@ func topKeys(mainline bool) string {
 	if mainline {
 		return "release, date, added, removed"
 	}
-	return "name, base, added, removed"
+	return "name, base, added, removed, program_helpers"
 }
 
 func scalar(path string, n *yaml.Node) (string, error) {
@@ -395,6 +405,9 @@ func checkProvenance(path string, n *yaml.Node, e *entry) error {
 	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
 		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
 	}
+	if syncSubject.MatchString(e.Subject) {
+		return errAt(path, n, "%s %s: subject %q is that of a header sync or tooling change, not of the kernel commit that introduced it; give that commit's subject, or only a source", e.Kind, e.Name, e.Subject)
+	}
 	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {
 		return errAt(path, n, "%s %s: a commit needs both its id and subject (or a source)", e.Kind, e.Name)
 	}
@@ -427,4 +440,11 @@ func checkAdded(path string, e *entry) error {
 		return fail("capability %s has no description", e.Name)
 	}
 	return nil
+}
+
+// SectionKind is the kind whose entries a spec file lists under section
+// ("map_types", "attr_fields", ...).
+func SectionKind(section string) (Kind, bool) {
+	k, ok := sectionKeys[section]
+	return k, ok
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // Version is a Linux kernel version. Feature data is kept per mainline
-// release (Major.Minor); Patch is kept so that uname releases and stable
-// versions round-trip, but it never decides whether a feature exists.
+// release (Major.Minor); Patch decides only what a stable series backported
+// (see DB.Release). Distribution uname releases such as "6.1.0-18-amd64"
+// carry no stable patch level and mean the release.
 type Version struct {
 	Major, Minor, Patch int
 }

@@ -32,6 +32,11 @@ type Fact struct {
 	Feature *kernelspec.Feature
 	Present bool
 	How     string
+	// ConfiguredOut means the kernel's BTF knows the feature but its
+	// build does not offer it: a probe said so, or its configuration.
+	ConfiguredOut bool
+	// Confirmed means a probe used the feature, beyond finding its name.
+	Confirmed bool
 }
 
 // Result is what a probe found.
@@ -40,17 +45,30 @@ type Result struct {
 	Base      kernelspec.Version // its mainline release
 	Facts     []Fact             // one per feature the probe could decide
 	UnionSize int                // sizeof(union bpf_attr) per the kernel's BTF
-	// HelpersByProgramType counts, per program type, the helpers a program
-	// of that type may call.
-	HelpersByProgramType map[string]int
+	// ProgramHelpers lists, per program type, the helpers a program of
+	// that type may call (features.HaveProgramHelper). Program types whose
+	// programs need an attach target to load (tracing, LSM, extension,
+	// struct_ops) are left out: the probe cannot tell.
+	ProgramHelpers map[string][]string
 }
 
 // ErrNoBPF means the kernel refused bpf(2): not Linux, no privileges, or
 // unprivileged BPF disabled.
 var ErrNoBPF = errors.New("bpf(2) refused")
 
+// Options tunes a probe.
+type Options struct {
+	// Config is the kernel's build configuration, if known: it explains
+	// what the kernel lacks. Without it, the running kernel's
+	// /proc/config.gz is read where it exists.
+	Config Config
+}
+
 // Run probes the running kernel against the features db knows.
-func Run(db *kernelspec.DB) (*Result, error) {
+func Run(db *kernelspec.DB) (*Result, error) { return RunWith(db, Options{}) }
+
+// RunWith is Run with options.
+func RunWith(db *kernelspec.DB, opts Options) (*Result, error) {
 	var uts unix.Utsname
 	if err := unix.Uname(&uts); err != nil {
 		return nil, err
@@ -76,6 +94,12 @@ func Run(db *kernelspec.DB) (*Result, error) {
 	}
 	r.probeFlags(db, spec)
 	r.probeFunctional(db)
+	if opts.Config == nil {
+		opts.Config = hostConfig()
+	}
+	if err := r.applyRequirements(db, opts.Config); err != nil {
+		return nil, err
+	}
 	slices.SortFunc(r.Facts, func(a, b Fact) int {
 		if a.Feature.Kind != b.Feature.Kind {
 			return int(a.Feature.Kind) - int(b.Feature.Kind)
@@ -115,7 +139,7 @@ func (r *Result) probeEnums(db *kernelspec.DB, spec *btf.Spec) error {
 		for _, f := range db.Features(kind) {
 			v, ok := values[f.Name]
 			switch {
-			case ok && v == f.Value:
+			case ok && sameValue(e, v, f.Value):
 				r.add(f, true, fmt.Sprintf("kernel BTF: enum %s has %s = %d", enum, f.Name, v))
 			case ok:
 				r.add(f, false, fmt.Sprintf("kernel BTF: enum %s has %s = %d, not %d", enum, f.Name, v, f.Value))
@@ -136,7 +160,9 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 		return fmt.Errorf("kernel BTF: union bpf_attr: %w", err)
 	}
 	var leaves []leaf
-	flatten("", attr.Members, 0, &leaves)
+	for i, m := range attr.Members {
+		flatten(i, "", []btf.Member{m}, 0, &leaves)
+	}
 	r.UnionSize = int(attr.Size)
 	how := ""
 	if err := checkUnionSize(r.UnionSize); err != nil {
@@ -149,7 +175,9 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 		}
 	}
 	for _, cmd := range db.Features(kernelspec.Command) {
-		for _, f := range db.AttrFields(cmd.Name) {
+		fields := db.AttrFields(cmd.Name)
+		groups := commandGroups(fields, leaves)
+		for _, f := range fields {
 			if !knownCommand[cmd.Name] {
 				// The union's members are not tied to commands in BTF: a
 				// field of a command the kernel lacks must not match
@@ -158,13 +186,13 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 				continue
 			}
 			found := slices.ContainsFunc(leaves, func(l leaf) bool {
-				return l.offset == f.Offset && l.size == f.Size && (l.path == f.Field || strings.HasSuffix(l.path, "."+f.Field))
+				return groups[l.group] && l.matches(f)
 			})
 			if found {
 				r.add(f, true, fmt.Sprintf("kernel BTF: union bpf_attr has %s at offset %d, size %d%s", f.Field, f.Offset, f.Size, how))
 				continue
 			}
-			why := fmt.Sprintf("kernel BTF: union bpf_attr (%d bytes) has no %s at offset %d%s", r.UnionSize, f.Field, f.Offset, how)
+			why := fmt.Sprintf("kernel BTF: union bpf_attr (%d bytes) has no %s at offset %d in the members of %s%s", r.UnionSize, f.Field, f.Offset, cmd.Name, how)
 			if errno := rejectsField(cmd, f); errno != "" {
 				why += "; bpf(2) with that field set fails with " + errno
 			}
@@ -212,25 +240,60 @@ func rejectsField(cmd, f *kernelspec.Feature) string {
 	return ""
 }
 
+// commandGroups picks the members of union bpf_attr that hold a command's
+// fields: those where most of its fields (of any release) are found by name
+// and offset. Matching a field anywhere in the union would find BPF_LINK_CREATE's
+// map_fd (6.4) at offset 0 in a 5.10 kernel's BPF_MAP_*_ELEM struct.
+func commandGroups(fields []*kernelspec.Feature, leaves []leaf) map[int]bool {
+	votes := map[int]int{}
+	for _, f := range fields {
+		seen := map[int]bool{}
+		for _, l := range leaves {
+			if l.matches(f) && !seen[l.group] {
+				seen[l.group] = true
+				votes[l.group]++
+			}
+		}
+	}
+	best := 0
+	for _, n := range votes {
+		best = max(best, n)
+	}
+	groups := map[int]bool{}
+	for g, n := range votes {
+		if n == best {
+			groups[g] = true
+		}
+	}
+	return groups
+}
+
+// leaf is a scalar member of union bpf_attr: its path of member names, its
+// place, and the index of the union's top-level member it is in.
 type leaf struct {
+	group        int
 	path         string
 	offset, size int
 }
 
-func flatten(prefix string, members []btf.Member, base int, out *[]leaf) {
+func (l leaf) matches(f *kernelspec.Feature) bool {
+	return l.offset == f.Offset && l.size == f.Size && (l.path == f.Field || strings.HasSuffix(l.path, "."+f.Field))
+}
+
+func flatten(group int, prefix string, members []btf.Member, base int, out *[]leaf) {
 	for _, m := range members {
 		p := prefix + m.Name
 		off := base + int(m.Offset.Bytes())
 		switch t := btf.UnderlyingType(m.Type).(type) {
 		case *btf.Struct:
-			flatten(dotted(p, m.Name), t.Members, off, out)
+			flatten(group, dotted(p, m.Name), t.Members, off, out)
 			continue
 		case *btf.Union:
-			flatten(dotted(p, m.Name), t.Members, off, out)
+			flatten(group, dotted(p, m.Name), t.Members, off, out)
 			continue
 		}
 		size, _ := btf.Sizeof(m.Type)
-		*out = append(*out, leaf{p, off, size})
+		*out = append(*out, leaf{group, p, off, size})
 	}
 }
 
@@ -244,7 +307,11 @@ func dotted(p, name string) string {
 // probeFlags records the flags the kernel's BTF defines in enums; flags
 // defined as macros leave no trace in BTF and are not decided here.
 func (r *Result) probeFlags(db *kernelspec.DB, spec *btf.Spec) {
-	inBTF := map[string]uint64{}
+	type member struct {
+		enum  *btf.Enum
+		value uint64
+	}
+	inBTF := map[string]member{}
 	for typ, err := range spec.All() {
 		if err != nil {
 			break
@@ -252,16 +319,45 @@ func (r *Result) probeFlags(db *kernelspec.DB, spec *btf.Spec) {
 		if e, ok := typ.(*btf.Enum); ok {
 			for _, v := range e.Values {
 				if strings.HasPrefix(v.Name, "BPF_F_") {
-					inBTF[v.Name] = v.Value
+					inBTF[v.Name] = member{e, v.Value}
 				}
 			}
 		}
 	}
 	for _, f := range db.Features(kernelspec.Flag) {
-		if v, ok := inBTF[f.Name]; ok {
-			r.add(f, v == f.Value, fmt.Sprintf("kernel BTF: an enum defines %s = %#x", f.Name, v))
+		if m, ok := inBTF[f.Name]; ok {
+			how := fmt.Sprintf("kernel BTF: an enum defines %s = %#x", f.Name, m.value)
+			if truncated(m.enum, m.value, f.Value) {
+				how += fmt.Sprintf(" (%#x, cut to 32 bits by a BTF_KIND_ENUM)", f.Value)
+			}
+			r.add(f, sameValue(m.enum, m.value, f.Value), how)
 		}
 	}
+}
+
+// sameValue compares an enum member's value in BTF with the uAPI value.
+// BTF_KIND_ENUM holds 32-bit values, whatever the enum's size; 64-bit
+// values need BTF_KIND_ENUM64 (6.0), so the 5.10 BTF says
+// BPF_F_CTXLEN_MASK, 0xfffff00000000 in an enum of 8 bytes, is 0. A value
+// equal to the low 32 bits of a wider one is that value, truncated.
+func sameValue(e *btf.Enum, inBTF, want uint64) bool {
+	if inBTF == want {
+		return true
+	}
+	return truncated(e, inBTF, want)
+}
+
+// truncated reports whether inBTF is want cut to 32 bits (sign-extended
+// where the enum is signed).
+func truncated(e *btf.Enum, inBTF, want uint64) bool {
+	if want>>32 == 0 || want>>31 == 1<<33-1 {
+		return false // fits in 32 bits, or its sign extension
+	}
+	low := want & (1<<32 - 1)
+	if e.Signed && low>>31 == 1 {
+		low |= ^uint64(1<<32 - 1)
+	}
+	return inBTF == low
 }
 
 // probeFunctional asks cilium/ebpf's feature probes whether map types,
@@ -287,19 +383,21 @@ func (r *Result) probeFunctional(db *kernelspec.DB) {
 			continue
 		}
 		if errors.Is(err, ebpf.ErrNotSupported) {
-			fact.Present = false
+			fact.Present, fact.ConfiguredOut = false, true
 			fact.How = fmt.Sprintf("%s: not supported (%v), although the kernel's BTF lists it: configured out", probe, err)
 		} else if err == nil {
 			fact.How += "; " + probe + " succeeded"
+			fact.Confirmed = true
 		}
 	}
+	r.probeLinks(db)
 	r.probeHelpers()
 	for name, probe := range map[string]func() error{
 		"bounded_loops":      features.HaveBoundedLoops,
 		"large_instructions": features.HaveLargeInstructions,
 		"isa_v2":             features.HaveV2ISA,
 		"jmp32":              features.HaveV3ISA,
-		"isa_v4":             features.HaveV4ISA,
+		"isa_v4":             haveV4ISA,
 	} {
 		f := db.Lookup(kernelspec.Capability, name)
 		if f == nil {
@@ -316,9 +414,8 @@ func (r *Result) probeFunctional(db *kernelspec.DB) {
 }
 
 // probeHelpers asks, for each helper the kernel's BTF lists, which of the
-// working program types may call it (features.HaveProgramHelper). The
-// answer depends on the program type, which a kernel spec does not model:
-// it is recorded as evidence, and in HelpersByProgramType.
+// working program types may call it (features.HaveProgramHelper), and
+// records the answer in ProgramHelpers and as evidence.
 func (r *Result) probeHelpers() {
 	var progTypes []*kernelspec.Feature
 	for _, fact := range r.Facts {
@@ -326,7 +423,7 @@ func (r *Result) probeHelpers() {
 			progTypes = append(progTypes, fact.Feature)
 		}
 	}
-	r.HelpersByProgramType = map[string]int{}
+	r.ProgramHelpers = map[string][]string{}
 	for i := range r.Facts {
 		fact := &r.Facts[i]
 		f := fact.Feature
@@ -337,10 +434,11 @@ func (r *Result) probeHelpers() {
 		for _, pt := range progTypes {
 			if features.HaveProgramHelper(ebpf.ProgramType(pt.Value), asm.BuiltinFunc(f.Value)) == nil {
 				callable = append(callable, strings.TrimPrefix(pt.Name, "BPF_PROG_TYPE_"))
-				r.HelpersByProgramType[pt.Name]++
+				r.ProgramHelpers[pt.Name] = append(r.ProgramHelpers[pt.Name], f.Name)
 			}
 		}
 		if len(callable) > 0 {
+			fact.Confirmed = true
 			fact.How += fmt.Sprintf("; features.HaveProgramHelper: callable from %d program types (%s)", len(callable), strings.Join(callable, ", "))
 		} else {
 			fact.How += "; features.HaveProgramHelper found no program type that loads a call of it (it may need an attach target the probe does not give)"

@@ -68,4 +68,19 @@ func TestProbeRunningKernel(t *testing.T) {
 			t.Errorf("written spec: %s has=%v, probe found %v", f.Feature.Name, k.Has(f.Feature), f.Present)
 		}
 	}
+	if len(r.ProgramHelpers) == 0 {
+		t.Error("the probe found no helper callable from any program type")
+	}
+	for pt, helpers := range r.ProgramHelpers {
+		for _, h := range helpers {
+			callable, known := k.ProgramHelper(db.Lookup(kernelspec.ProgramType, pt), db.Lookup(kernelspec.Helper, h))
+			if !callable || !known {
+				t.Errorf("written spec: %s from %s: callable %v, known %v; the probe found it callable", h, pt, callable, known)
+			}
+		}
+	}
+	xdp, ktime := db.Lookup(kernelspec.ProgramType, "BPF_PROG_TYPE_XDP"), db.Lookup(kernelspec.Helper, "bpf_override_return")
+	if callable, known := k.ProgramHelper(xdp, ktime); callable || !known {
+		t.Errorf("written spec: bpf_override_return from XDP: callable %v, known %v", callable, known)
+	}
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
@@ -49,51 +47,25 @@ func (r *Result) WriteSpec(w io.Writer, db *kernelspec.DB, name string) error {
 	}
 	fmt.Fprintf(w, "# Kernel spec written by `bpfcompat-vet probe` on %s.\n", r.Release)
 	fmt.Fprintf(w, "# Use it as a target: -kernel=%s.yaml\n", name)
-	if len(r.HelpersByProgramType) > 0 {
-		fmt.Fprintf(w, "# Helpers callable per program type (features.HaveProgramHelper):\n")
-		for _, pt := range sortedKeys(r.HelpersByProgramType) {
-			fmt.Fprintf(w, "#   %-40s %d\n", pt, r.HelpersByProgramType[pt])
-		}
-	}
-	fmt.Fprintf(w, "name: %s\nbase: %q\n", name, r.Base.String())
-	writeSection(w, "added", d.OnlyProbe)
-	writeSection(w, "removed", d.OnlySpec)
-	return nil
+	return kernelspec.WriteKernelSpec(w, kernelspec.KernelSpecFile{
+		Name:           name,
+		Base:           r.Base,
+		Added:          specEntries(d.OnlyProbe),
+		Removed:        specEntries(d.OnlySpec),
+		ProgramHelpers: r.ProgramHelpers,
+	})
 }
 
-func writeSection(w io.Writer, key string, facts []Fact) {
-	if len(facts) == 0 {
-		return
+// specEntries gives each fact's feature with how the probe proved it.
+func specEntries(facts []Fact) []kernelspec.SpecEntry {
+	out := make([]kernelspec.SpecEntry, len(facts))
+	for i, fact := range facts {
+		out[i] = kernelspec.SpecEntry{Feature: fact.Feature, Source: "probe: " + fact.How}
 	}
-	fmt.Fprintf(w, "%s:\n", key)
-	var last kernelspec.Kind
-	for _, fact := range facts {
-		f := fact.Feature
-		if f.Kind != last {
-			fmt.Fprintf(w, "  %s:\n", sectionKey(f.Kind))
-			last = f.Kind
-		}
-		name := f.Name
-		if f.Kind == kernelspec.AttrField {
-			name = f.Field
-		}
-		fmt.Fprintf(w, "    - name: %s\n", name)
-		if f.Kind == kernelspec.AttrField {
-			fmt.Fprintf(w, "      commands: [%s]\n", f.Command)
-		}
-		fmt.Fprintf(w, "      source: %s\n", strconv.Quote("probe: "+fact.How))
-	}
+	return out
 }
 
-func sectionKey(k kernelspec.Kind) string {
-	switch k {
-	case kernelspec.Capability:
-		return "capabilities"
-	}
-	return strings.TrimSuffix(k.String(), "s") + "s"
-}
-
-func sortedKeys(m map[string]int) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -8,10 +8,11 @@ import (
 	"io/fs"
 )
 
-//go:embed *.yaml
+//go:embed *.yaml stable/*.yaml
 var files embed.FS
 
-// Mainline returns the per-release spec files.
+// Mainline returns the per-release spec files, and in stable/ what stable
+// series backported.
 func Mainline() fs.FS { return files }
 
 //go:embed api/*.yaml

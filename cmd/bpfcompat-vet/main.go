@@ -8,6 +8,7 @@
 //	bpfcompat-vet explain <feature or Go symbol>                where a feature comes from
 //	bpfcompat-vet specs [-json]                                 the releases and what each added
 //	bpfcompat-vet probe [-o host.yaml]                          a kernel spec of the running kernel
+//	bpfcompat-vet probe -vm=vmlinuz [-config=FILE] [-o k.yaml]  a kernel spec of a kernel image, booted under qemu
 //
 // Exit status: 0 clean, 3 findings, 1 errors (as the x/tools drivers).
 package main
@@ -20,9 +21,13 @@ import (
 	"golang.org/x/tools/go/analysis/singlechecker"
 
 	"github.com/bpfcompat/bpfcompat/analyzer"
+	"github.com/bpfcompat/bpfcompat/probe/vm"
 )
 
 func main() {
+	if vm.IsGuest() {
+		vm.Guest() // init of the VM that `probe -vm` boots
+	}
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "explain":

@@ -83,3 +83,30 @@ func step10(o Opts) *ebpf.MapSpec { // want step10:"when non-zero, argument 0 fi
 func step11(o Opts) *ebpf.MapSpec { // want step11:"when non-zero, argument 0 field Extra needs BPF_MAP_CREATE.map_extra"
 	return &ebpf.MapSpec{Type: ebpf.Hash, MapExtra: o.Extra}
 }
+
+// A cycle of calls: f3 and g3 call each other, and H3 calls f3 where
+// supportRB said yes. Asked about f3 first, the old answer leaned on g3's
+// callers, f3 itself, not yet known; asked about g3 first, it did not:
+// f3 was reported in one order only. A caller in the callee's own cycle
+// now adds what holds at its call without its own callers, whichever is
+// asked first: deterministic, and conservative (the cycle's members do
+// not vouch for each other), so f3's use is reported in both orders.
+func H3(m *ebpf.Map) {
+	if supportRB() {
+		f3(m, 1)
+	}
+}
+
+func f3(m *ebpf.Map, n int) {
+	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	if supportRB() {
+		g3(m, n)
+	}
+}
+
+func g3(m *ebpf.Map, n int) {
+	ringbuf.NewReader(m) // its one call site is guarded
+	if n > 0 {
+		f3(m, n-1)
+	}
+}

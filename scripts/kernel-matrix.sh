@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The kernel matrix: real Debian kernels, booted under qemu, probed, and
+# compared with specs/ (probe/matrix_test.go).
+#
+#   scripts/kernel-matrix.sh [fetch|test|specs] [target...]
+#
+# fetch  downloads each target's kernel package with apt (cached under
+#        /var/cache/bpfcompat/debs) and unpacks its /boot into
+#        $BPFCOMPAT_KERNELS (default /var/cache/bpfcompat/kernels), with a
+#        manifest naming the exact package and version.
+# test   (the default) fetches, then runs the matrix test: boot each kernel,
+#        probe it, compare it with specs/, run the verdict programs.
+# specs  fetches, then rewrites specs/targets/<target>.yaml from the probes.
+#
+# Targets: debian-11 (bullseye), debian-12 (bookworm), debian-13 (trixie),
+# debian-13-backports (trixie-backports: the newest kernel Debian builds).
+# apt reads its own sources list and state from a temporary directory; the
+# system's apt configuration is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=test
+case "${1:-}" in fetch|test|specs) mode=$1; shift ;; esac
+targets=("$@")
+((${#targets[@]})) || targets=(debian-11 debian-12 debian-13 debian-13-backports)
+
+kernels=${BPFCOMPAT_KERNELS:-/var/cache/bpfcompat/kernels}
+debs=/var/cache/bpfcompat/debs
+mkdir -p "$kernels" "$debs"
+
+# Suites each target takes its newest kernel from.
+suites() {
+  case $1 in
+    debian-11) echo bullseye bullseye-security ;;
+    debian-12) echo bookworm bookworm-security ;;
+    debian-13) echo trixie trixie-security ;;
+    debian-13-backports) echo trixie-backports ;;
+    *) echo "kernel-matrix: unknown target $1" >&2; return 1 ;;
+  esac
+}
+
+root() { [ "$(id -u)" = 0 ]; }
+first() { for f in "$@"; do if [ -e "$f" ]; then echo "$f"; return; fi; done; }
+
+# What the VM needs on the host.
+if ! command -v qemu-system-x86_64 >/dev/null; then
+  if root && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-system-x86 >/dev/null
+  else
+    echo "kernel-matrix: qemu-system-x86_64 is missing: apt-get install qemu-system-x86" >&2
+    exit 1
+  fi
+fi
+
+apt_dir=$(mktemp -d)
+trap 'rm -rf "$apt_dir"' EXIT
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+for t in "${targets[@]}"; do
+  for s in $(suites "$t"); do
+    case $s in
+      *-security) echo "deb [signed-by=$keyring] http://deb.debian.org/debian-security $s main" ;;
+      *) echo "deb [signed-by=$keyring] http://deb.debian.org/debian $s main" ;;
+    esac
+  done
+done | sort -u >"$apt_dir/sources.list"
+apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+  -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o Dir::State::Status=/dev/null
+  -o APT::Sandbox::User=root)
+apt-get "${apt_opts[@]}" update -qq
+
+manifest=$kernels/manifest
+: >"$manifest.new"
+for t in "${targets[@]}"; do
+  # The newest linux-image-amd64 in the target's suites, and the image
+  # package it depends on.
+  best=
+  for s in $(suites "$t"); do
+    v=$(apt-cache "${apt_opts[@]}" madison linux-image-amd64 | awk -v s="$s" '$0 ~ " "s"/main" {print $3; exit}')
+    [ -n "$v" ] || continue
+    if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+  done
+  [ -n "$best" ] || { echo "kernel-matrix: no linux-image-amd64 in $(suites "$t")" >&2; exit 1; }
+  pkg=$(apt-cache "${apt_opts[@]}" show "linux-image-amd64=$best" | sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*-amd64\) (= \([^)]*\)).*/\1 \2/p' | head -1)
+  read -r name version <<<"$pkg"
+  # Since 7.x the image package is a shell over linux-binary-* (the kernel)
+  # and linux-base-* (its config): fetch those of the same version too.
+  dir="$kernels/$t"
+  rm -rf "$dir" && mkdir -p "$dir"
+  pkgs=("$name")
+  fetch_deb() {
+    local deb="$debs/${1}_${version//:/%3a}_amd64.deb"
+    [ -f "$deb" ] || (cd "$debs" && apt-get "${apt_opts[@]}" download -qq "$1=$version")
+    echo "$deb"
+  }
+  deb=$(fetch_deb "$name")
+  for dep in $(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed -n "s/^ *\(linux-\(binary\|base\)-[^ ]*\) (= $version)/\1/p"); do
+    pkgs+=("$dep")
+  done
+  for p in "${pkgs[@]}"; do
+    deb=$(fetch_deb "$p")
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards './boot/vmlinuz-*' './boot/config-*' \
+      './usr/lib/modules/*/vmlinuz' './usr/lib/modules/*/config' 2>/dev/null || true
+  done
+  vmlinuz=$(first "$dir"/boot/vmlinuz-* "$dir"/usr/lib/modules/*/vmlinuz)
+  config=$(first "$dir"/boot/config-* "$dir"/usr/lib/modules/*/config)
+  [ -n "$vmlinuz" ] && [ -n "$config" ] ||
+    { echo "kernel-matrix: no /boot/vmlinuz-* and config-* in ${pkgs[*]}" >&2; exit 1; }
+  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$name" "$version" "$vmlinuz" "$config" >>"$manifest.new"
+  echo "kernel-matrix: $t: $name $version"
+done
+mv "$manifest.new" "$manifest"
+
+case $mode in
+  fetch) ;;
+  test) BPFCOMPAT_KERNELS=$kernels go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v ;;
+  specs) BPFCOMPAT_KERNELS=$kernels BPFCOMPAT_WRITE_TARGETS=1 go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v ;;
+esac
