@@ -51,6 +51,9 @@ func New() *analysis.Analyzer {
 		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
+	s.options.disable, s.options.checks = &s.disable, &s.checks
+	a.Flags.Var(&s.disable, "disable", "comma-separated diagnostic categories not to report (obsolete_guard, map_type, ...), or disable in "+ConfigFile)
+	a.Flags.Var(&s.checks, "checks", "comma-separated function=terms: functions the module does not own that are checks, in the terms of //bpfcompat:checks (example.com/x/kernels.MinKernelVersion=arg0), or checks in "+ConfigFile)
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
 	return a
 }
@@ -61,6 +64,9 @@ type state struct {
 	kernel    kernelFlag
 	specFiles specFilesFlag
 	resolver  targetResolver
+	disable   disableFlag
+	checks    checksFlag
+	options   optionResolver
 
 	loadOnce sync.Once
 	db       *kernelspec.DB
@@ -113,7 +119,13 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := s.options.resolve(s.db, packageDir(pass))
+	if err != nil {
+		return nil, err
+	}
+	opts.filter(pass)
 	c := newChecker(pass, s.db, s.api, targets)
+	c.options = opts
 	c.checkLibraryVersions(s.index.Modules)
 	c.findWrappers()
 	c.findObjectLoaders()
@@ -134,7 +146,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	if exported || len(c.wrappers) > 0 || c.exportsLoaders {
 		pass.ExportPackageFact(new(packageFact))
 	}
-	return nil, nil
+	return nil, c.configErr
 }
 
 // relevant is the fast path: a package that imports none of the mapped

@@ -103,7 +103,7 @@ func TestBadKernelFlag(t *testing.T) {
 func TestBadConfigFile(t *testing.T) {
 	t.Parallel() // loads testdata on its own: overlaps the others
 	results := analysistest.Run(nopT{t}, testdata(t), analyzer.New(), "./badconfig")
-	if len(results) == 0 || results[0].Err == nil || !strings.HasSuffix(results[0].Err.Error(), `badconfig/.bpfcompat.yaml:2: unknown key "kernels"; did you mean "kernel"? (the keys are kernel, spec-files)`) {
+	if len(results) == 0 || results[0].Err == nil || !strings.HasSuffix(results[0].Err.Error(), `badconfig/.bpfcompat.yaml:2: unknown key "kernels"; did you mean "kernel"? (the keys are kernel, spec-files, disable, checks)`) {
 		t.Errorf("want an error naming the config file and the bad key, got %v", results)
 	}
 }

@@ -73,6 +73,11 @@ type checker struct {
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*apimap.TypeRule
 	funcKeys  map[*types.Func]string
+
+	// Settings beyond the target (options.go), and the first error in
+	// them found while analyzing.
+	options   *options
+	configErr error
 }
 
 func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets *targetSet) *checker {

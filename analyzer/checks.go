@@ -138,6 +138,9 @@ func (c *checker) singleValueOrNil(v *types.Var) ast.Expr {
 // imported fact.
 func (c *checker) checkFactOf(fn *types.Func) *checkFact {
 	fn = fn.Origin()
+	if f := c.configuredCheck(fn); f != nil {
+		return f
+	}
 	if fn.Pkg() == c.pass.Pkg {
 		c.findChecks()
 		return c.checks[fn]
@@ -340,6 +343,12 @@ func (c *checker) checkDirective(fd *ast.FuncDecl) (fact *checkFact, found bool)
 }
 
 func (c *checker) parseCheck(fd *ast.FuncDecl, arg string) (*checkFact, error) {
+	return c.parseCheckFor(c.pass.TypesInfo.Defs[fd.Name].(*types.Func), arg)
+}
+
+// parseCheckFor reads a check's terms for fn: from its directive, or from
+// the configuration for a function the module does not own.
+func (c *checker) parseCheckFor(fn *types.Func, arg string) (*checkFact, error) {
 	fields := strings.Fields(arg)
 	if len(fields) == 0 || len(fields) > 2 {
 		return nil, fmt.Errorf("want a version, a feature name or argN, then optionally false")
@@ -352,12 +361,12 @@ func (c *checker) parseCheck(fd *ast.FuncDecl, arg string) (*checkFact, error) {
 		fact.WhenFalse = fields[1] == "false"
 	}
 	what := fields[0]
-	sig := c.pass.TypesInfo.Defs[fd.Name].(*types.Func).Signature()
+	sig := fn.Signature()
 	switch {
 	case strings.HasPrefix(what, "arg"):
 		n, err := strconv.Atoi(strings.TrimPrefix(what, "arg"))
 		if err != nil || n < 0 || n >= sig.Params().Len() {
-			return nil, fmt.Errorf("%q: %s has no such argument", what, fd.Name.Name)
+			return nil, fmt.Errorf("%q: %s has no such argument", what, fn.Name())
 		}
 		fact.VersionArg = n
 	case c.db.Find(what) != nil:
@@ -373,7 +382,7 @@ func (c *checker) parseCheck(fd *ast.FuncDecl, arg string) (*checkFact, error) {
 		fact.Version = v.Release().String()
 	}
 	if res := sig.Results(); res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
-		return nil, fmt.Errorf("%s must return one bool or error", fd.Name.Name)
+		return nil, fmt.Errorf("%s must return one bool or error", fn.Name())
 	}
 	return fact, nil
 }

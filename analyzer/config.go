@@ -53,7 +53,7 @@ func settings(values []string, where string) []setting {
 }
 
 // configKeys are the keys .bpfcompat.yaml knows.
-var configKeys = []string{"kernel", "spec-files"}
+var configKeys = []string{"kernel", "spec-files", "disable", "checks"}
 
 // parseConfig reads .bpfcompat.yaml. Errors say file:line: reason, in
 // the file's terms (keys and values), never the decoder's Go types.
@@ -83,6 +83,8 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 			dst = &cfg.Kernel
 		case "spec-files":
 			dst = &cfg.SpecFiles
+		case "disable", "checks":
+			continue // options.go reads them
 		default:
 			return nil, fmt.Errorf("%s:%d: unknown key %q%s (the keys are %s)", path, k.Line, k.Value, suggest.DidYouMean(k.Value, configKeys), strings.Join(configKeys, ", "))
 		}

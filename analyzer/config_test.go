@@ -16,9 +16,9 @@ import (
 // types), with the key meant when one is misspelt.
 func TestConfigErrors(t *testing.T) {
 	for _, tc := range []struct{ yaml, want string }{
-		{"kernel: 5.4\nkernels: 6.1\n", `^x.yaml:2: unknown key "kernels"; did you mean "kernel"\? \(the keys are kernel, spec-files\)$`},
+		{"kernel: 5.4\nkernels: 6.1\n", `^x.yaml:2: unknown key "kernels"; did you mean "kernel"\? \(the keys are kernel, spec-files, disable, checks\)$`},
 		{"spec_files: [a.yaml]\n", `^x.yaml:1: unknown key "spec_files"; did you mean "spec-files"\?`},
-		{"target: 5.4\n", `^x.yaml:1: unknown key "target" \(the keys are kernel, spec-files\)$`},
+		{"target: 5.4\n", `^x.yaml:1: unknown key "target" \(the keys are kernel, spec-files, disable, checks\)$`},
 		{"kernel: {a: b}\n", `^x.yaml:1: kernel: want a version, a spec file path, or a list of them, found a mapping$`},
 		{"kernel:\n  - 5.4\n  - [6.1]\n", `^x.yaml:3: kernel: want a version or a spec file path, found a list$`},
 		{"kernel:\n", `^x.yaml:1: kernel is empty`},

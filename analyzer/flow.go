@@ -317,6 +317,9 @@ func (c *checker) proven(node ast.Node) proof { return c.provenFrom(node, true) 
 // a caller in the same cycle of calls as its callee asks without, so that
 // what the cycle's functions get does not depend on which was asked first.
 func (c *checker) provenFrom(node ast.Node, withCallers bool) proof {
+	if c.pastTestSkip(node.Pos()) {
+		return c.testSkipProof()
+	}
 	ff := c.flowAt(node.Pos())
 	if ff == nil {
 		return proofOf()

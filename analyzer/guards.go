@@ -372,6 +372,9 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		if chk := c.checkOf(e); chk != nil && chk.result == truth {
 			return chk.proof
 		}
+		if truth {
+			return c.errorsIsAssumes(e)
+		}
 	}
 	return proofOf()
 }
@@ -554,7 +557,9 @@ func (c *checker) collectValues(f *ast.File) {
 }
 
 // ObsoleteGuardCategory is the category of a probe for features every
-// target already has, the analogue of Android Lint's ObsoleteSdkInt.
+// target already has, the analogue of Android Lint's ObsoleteSdkInt. A
+// feature the data says a kernel configuration or runtime setting can
+// remove (kernelspec.Requirement) is never one every target has.
 const ObsoleteGuardCategory = "obsolete_guard"
 
 // checkObsoleteProbe reports a probe whose answer the targets fix in
@@ -568,7 +573,10 @@ func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *a
 	var newest *kernelspec.Feature
 	for f := range probed.features {
 		for _, k := range targets {
-			if !k.Has(f) {
+			// A kernel built or booted without what the feature needs
+			// (CONFIG_FPROBE, lockdown) lacks it whatever its release:
+			// the probe still answers a question there.
+			if !k.Has(f) || len(f.RequiresIn(k.Base)) > 0 {
 				return
 			}
 		}

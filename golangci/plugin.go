@@ -19,6 +19,8 @@
 //	        settings:
 //	          kernel: ["5.4", "rhel-8.10"]     # or one: kernel: "5.10"
 //	          spec-files: [fleet/rhel-8.10.yaml]
+//	          disable: [obsolete_guard]
+//	          checks: {"example.com/x/kernels.MinKernelVersion": "arg0"}
 //
 // Relative paths in the settings are relative to the root of the module
 // golangci-lint runs in, from whichever of its directories (see
@@ -28,6 +30,7 @@ package golangci
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -41,7 +44,7 @@ import (
 func init() { register.Plugin("bpfcompat", New) }
 
 // The settings the plugin knows, in .golangci.yml.
-var settingNames = []string{"kernel", "spec-files"}
+var settingNames = []string{"kernel", "spec-files", "disable", "checks"}
 
 type plugin struct {
 	analyzer *analysis.Analyzer
@@ -58,6 +61,9 @@ func New(raw any) (register.LinterPlugin, error) {
 	}
 	a := analyzer.New()
 	if err := analyzer.Configure(a, s); err != nil {
+		return nil, fmt.Errorf("bpfcompat settings: %w", err)
+	}
+	if err := setOptions(a, raw); err != nil {
 		return nil, fmt.Errorf("bpfcompat settings: %w", err)
 	}
 	return &plugin{analyzer: a, settings: s}, nil
@@ -85,6 +91,8 @@ func decodeSettings(raw any) (analyzer.DriverSettings, error) {
 			dst = &s.Kernel
 		case "spec-files":
 			dst = &s.SpecFiles
+		case "disable", "checks":
+			continue // options, below
 		default:
 			return s, fmt.Errorf("unknown setting %q%s (the settings are %s)", key, suggest.DidYouMean(key, settingNames), strings.Join(settingNames, ", "))
 		}
@@ -141,6 +149,39 @@ func describe(v any) string {
 		return "nothing"
 	}
 	return "a value that is neither a string nor a list"
+}
+
+// setOptions passes disable (categories) and checks (function: terms)
+// to the analyzer's flags of the same names.
+func setOptions(a *analysis.Analyzer, raw any) error {
+	m, _ := raw.(map[string]any)
+	if v, ok := m["disable"]; ok {
+		list, err := stringList("disable", v)
+		if err != nil {
+			return err
+		}
+		if err := a.Flags.Set("disable", strings.Join(list, ",")); err != nil {
+			return fmt.Errorf("disable: %w", err)
+		}
+	}
+	if v, ok := m["checks"]; ok {
+		checks, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf(`checks: want a mapping of functions to terms, e.g. {"example.com/x/kernels.MinKernelVersion": "arg0"}, found %s`, describe(v))
+		}
+		var pairs []string
+		for _, name := range slices.Sorted(maps.Keys(checks)) {
+			terms, ok := checks[name].(string)
+			if !ok {
+				return fmt.Errorf("checks: %s: want terms such as arg0, found %s", name, describe(checks[name]))
+			}
+			pairs = append(pairs, name+"="+terms)
+		}
+		if err := a.Flags.Set("checks", strings.Join(pairs, ",")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {

@@ -45,7 +45,7 @@ func TestSettings(t *testing.T) {
 		settings any
 		want     string
 	}{
-		{map[string]any{"kernels": []any{"5.10"}}, `bpfcompat settings: unknown setting "kernels"; did you mean "kernel"? (the settings are kernel, spec-files)`},
+		{map[string]any{"kernels": []any{"5.10"}}, `bpfcompat settings: unknown setting "kernels"; did you mean "kernel"? (the settings are kernel, spec-files, disable, checks)`},
 		{map[string]any{"kernel": []any{"5.x"}}, `bpfcompat settings: kernel: invalid kernel version "5.x"`},
 		{map[string]any{"kernel": 5.1}, `bpfcompat settings: kernel: want a string or a list of strings, found the number 5.1 (quote a version: "5.10", since YAML reads 5.10 as 5.1)`},
 		{map[string]any{"kernel": []any{"5.4", 6.1}}, `bpfcompat settings: kernel[1]: want a string, found the number 6.1`},

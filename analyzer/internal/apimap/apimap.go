@@ -68,6 +68,9 @@ type file struct {
 	// select no feature, so that the completeness test can tell a field
 	// considered from one never looked at.
 	UnmappedFields []apiUnmapped `yaml:"unmapped_fields"`
+	// FeatureErrors lists errors a function returns only where the kernel
+	// has features (errors.go).
+	FeatureErrors []apiFeatureError `yaml:"feature_errors"`
 }
 
 type apiUnmapped struct {
@@ -218,6 +221,9 @@ type Map struct {
 	ProbeTypes   map[string]bool   // structs whose function-valued fields are probes
 	Fixups       map[*kernelspec.Feature]*Fixup
 	Unmapped     map[string]string // "pkgpath.Type.Field": why it selects nothing
+	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
+	// features a kernel that returned that error has.
+	FeatureErrors map[string]map[string][]*kernelspec.Feature
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is Index, built without the specs).
 	Packages map[string]bool
@@ -286,6 +292,8 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Fixups:       map[*kernelspec.Feature]*Fixup{},
 		Unmapped:     map[string]string{},
 		Packages:     map[string]bool{},
+
+		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
 	}
 	syscallsIn := ""
 	for i, f := range files.files {
@@ -393,6 +401,9 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		if err := needs(m.Values, "value", v.Type, v.Features); err != nil {
 			return err
 		}
+	}
+	if err := m.addFeatureErrors(file, f.FeatureErrors, lookup); err != nil {
+		return err
 	}
 	for _, im := range f.Implies {
 		if err := needs(m.Implies, "constant", im.Constant, im.Features); err != nil {

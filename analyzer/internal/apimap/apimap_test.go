@@ -230,6 +230,9 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"numbers in lib":     {lib + "bpf_syscall_numbers: {amd64: 321}\n", "keep them in a file without module"},
 		"syscall number 0":   {"bpf_syscall_numbers: {amd64: 0}\n", "bpf_syscall_numbers: amd64: want bpf(2)'s number, not 0"},
 		"syscall unnumbered": {"syscalls:\n  - {func: example.com/lib.Syscall, number: SYS_BPF, trap_arg: 0, cmd_arg: 1, attr_arg: 2}\n", "no file gives bpf_syscall_numbers"},
+		"error implies none": {lib + "feature_errors:\n  - {func: example.com/lib.Attach, errors: [example.com/lib.EEXIST]}\n", "feature_errors example.com/lib.Attach: give the errors and the features"},
+		"error unqualified":  {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [EEXIST], features: [bpf_links]}\n", `"EEXIST" is not a qualified Go variable`},
+		"error func twice":   {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [example.com/lib.E], features: [bpf_links]}\n  - {func: example.com/lib.Attach, errors: [example.com/lib.E], features: [bpf_links]}\n", "example.com/lib.Attach is mapped twice"},
 		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
 		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)

@@ -1,0 +1,16 @@
+// Package badchecks calls a function its .bpfcompat.yaml declares a
+// check with terms that do not fit it: Unlisted has no argument 0.
+package badchecks
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
+
+	"bpfcompat.test/kernels"
+)
+
+func use(m *ebpf.Map) {
+	if kernels.Unlisted() {
+		ringbuf.NewReader(m)
+	}
+}
