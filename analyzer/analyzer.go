@@ -39,9 +39,7 @@ var Analyzer = New()
 // New returns a bpfcompat analyzer with its own flags and caches, so that
 // several can run in one process with different targets.
 func New() *analysis.Analyzer {
-	s := &state{}
-	s.resolver.flag = &s.kernel
-	s.resolver.specFiles = &s.specFiles
+	s := newState()
 	a := &analysis.Analyzer{
 		Name:             "bpfcompat",
 		Doc:              doc,
@@ -51,11 +49,19 @@ func New() *analysis.Analyzer {
 		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
-	s.options.disable, s.options.checks = &s.disable, &s.checks
 	a.Flags.Var(&s.disable, "disable", "comma-separated diagnostic categories not to report (obsolete_guard, map_type, ...), or disable in "+ConfigFile)
 	a.Flags.Var(&s.checks, "checks", "comma-separated function=terms: functions the module does not own that are checks, in the terms of //bpfcompat:checks (example.com/x/kernels.MinKernelVersion=arg0), or checks in "+ConfigFile)
 	a.Flags.Var(&s.kernel, "kernel", "target kernel: a version (5.10), a kernel spec file, or a comma-separated list (default "+DefaultKernel+", or kernel in "+ConfigFile+")")
 	return a
+}
+
+// newState wires a state's resolvers to its own flags.
+func newState() *state {
+	s := &state{}
+	s.resolver.flag = &s.kernel
+	s.resolver.specFiles = &s.specFiles
+	s.options.disable, s.options.checks = &s.disable, &s.checks
+	return s
 }
 
 // state is what one Analyzer keeps across the packages it analyzes: its

@@ -15,9 +15,7 @@ func TestLibraryVersionNoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &state{}
-	s.resolver.flag = &s.kernel
-	s.resolver.specFiles = &s.specFiles
+	s := newState()
 	s.indexOnce.Do(func() {
 		s.index = files.Index()
 		s.index.Modules["github.com/cilium/ebpf"] = "v0.21.0"
