@@ -160,6 +160,12 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 // feature constant or system call of x/sys/unix or syscall (which most of
 // the standard library imports for other reasons), selects nothing.
 func (s *state) relevant(pass *analysis.Pass) bool {
+	// A directive says what a package checks or requires with no BPF
+	// import at all (a project's kernel-version helpers), and a misspelt
+	// one must be told wherever it is.
+	if hasDirective(pass.Files) {
+		return true
+	}
 	lowLevel := false
 	for _, imp := range pass.Pkg.Imports() {
 		if s.index.Libraries[imp.Path()] || pass.ImportPackageFact(imp, new(packageFact)) {
@@ -184,6 +190,21 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 		case *types.Func:
 			if s.index.Syscalls[obj.FullName()] {
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasDirective reports whether a file has a //bpfcompat: comment: a scan of
+// the comments the parser already kept, cheap beside type checking.
+func hasDirective(files []*ast.File) bool {
+	for _, f := range files {
+		for _, g := range f.Comments {
+			for _, c := range g.List {
+				if strings.HasPrefix(c.Text, directivePrefix) {
+					return true
+				}
 			}
 		}
 	}

@@ -31,7 +31,7 @@ var sharedPackages = map[string][]string{
 	"TestGuards":                     {"./guards"},
 	"TestIgnoreAndObsoleteGuards":    {"./ignore"},
 	"TestFallbacks":                  {"./fallback"},
-	"TestChecksAcrossPackages":       {"./checklib", "./checkuse"},
+	"TestChecksAcrossPackages":       {"./checklib", "./checkuse", "./kernelcheck", "./kernelcheckuse"},
 	"TestRequirementsAcrossPackages": {"./reqlib", "./requse"},
 	"TestObjects":                    {"./bpf"},
 	"TestOptionsPassedThrough":       {"./optlib", "./optuse"},

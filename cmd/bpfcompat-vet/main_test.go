@@ -216,6 +216,28 @@ func TestFix(t *testing.T) {
 	}
 }
 
+// TestFixExitCode: -fix exits 0 once every finding is fixed, and 3 when
+// findings it could not fix remain (a package-level value has no place
+// for a guard).
+func TestFixExitCode(t *testing.T) {
+	dir := fixModule(t)
+	if out, code := runCmd(t, dir, vetBinary, "-fix", "./..."); code != 0 {
+		t.Errorf("-fix with every finding fixable: exit %d, want 0\n%s", code, out)
+	}
+	dir = fixModule(t)
+	unfixable := "package fixmod\n\nimport \"github.com/cilium/ebpf\"\n\nvar spec = ebpf.MapSpec{Type: ebpf.RingBuf}\n"
+	if err := os.WriteFile(filepath.Join(dir, "unfixable.go"), []byte(unfixable), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runCmd(t, dir, vetBinary, "-fix", "./...")
+	if code != 3 || !strings.Contains(out, "unfixable.go:5:") {
+		t.Errorf("-fix with an unfixable finding: exit %d, want 3 and the finding\n%s", code, out)
+	}
+	if got := string(mustRead(t, filepath.Join(dir, "fixmod.go"))); !strings.Contains(got, guarded) {
+		t.Errorf("-fix did not fix what it could beside an unfixable finding:\n%s", got)
+	}
+}
+
 func TestGoFix(t *testing.T) {
 	dir := fixModule(t)
 	out, code := runCmd(t, dir, "go", "fix", "-fixtool="+vetBinary, "./...")
