@@ -215,6 +215,13 @@ func (db *DB) add(file *specFile, e *entry) error {
 				f.AliasOf = f.Command + "." + e.AliasOf
 			}
 			f.Offset, f.Size, f.Union = *e.Offset, e.Size, e.Union
+			if e.InUnionSince != "" {
+				v, err := ParseVersion(e.InUnionSince)
+				if err != nil || !v.Less(file.Release) {
+					return &SpecError{file.Path, e.Line, fmt.Sprintf("attr field %s: in_union_since %q: want a release older than %s", name, e.InUnionSince, file.Release)}
+				}
+				f.InUnionSince = v
+			}
 			db.attrs[f.Command] = append(db.attrs[f.Command], f)
 		}
 		f.Spans = []Span{{Added: file.Release, AddedBy: prov}}

@@ -138,6 +138,11 @@ type Feature struct {
 	Offset  int    // byte offset in union bpf_attr
 	Size    int    // bytes
 	Union   string // members with the same label overlap on purpose
+	// InUnionSince is set where the union had the field's bytes, as a
+	// field of other commands, from an older release, and this command's
+	// last-field check rejected them non-zero until the field's own: the
+	// kernel's BTF shows the bytes then, but cannot tell the command took them.
+	InUnionSince Version
 
 	// Flags only: the attr fields ("BPF_MAP_CREATE.map_flags") or helpers
 	// ("bpf_redirect") the flag is passed in.

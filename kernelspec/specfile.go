@@ -53,7 +53,7 @@ var entryKeys = map[Kind][]string{
 	AttachType:   {"value", "alias_of"},
 	LinkType:     {"value", "alias_of"},
 	Helper:       {"value", "alias_of", "gpl_only"},
-	AttrField:    {"commands", "offset", "size", "union", "alias_of"},
+	AttrField:    {"commands", "offset", "size", "union", "alias_of", "in_union_since"},
 	Flag:         {"value", "alias_of", "fields"},
 	Capability:   {"description"},
 	Kfunc:        {},
@@ -87,18 +87,21 @@ var syncSubject = regexp.MustCompile(`(?i)^(libbpf|selftests|tools|bpftool)\b|^(
 
 // entry is one item of an added or removed section, as written.
 type entry struct {
-	Kind        Kind     `yaml:"-"`
-	Line        int      `yaml:"-"`
-	Name        string   `yaml:"name"`
-	Value       *uint64  `yaml:"value"`
-	AliasOf     string   `yaml:"alias_of"`
-	Commands    []string `yaml:"commands"`
-	Offset      *int     `yaml:"offset"`
-	Size        int      `yaml:"size"`
-	Union       string   `yaml:"union"`
-	Fields      []string `yaml:"fields"`
-	Description string   `yaml:"description"`
-	GPLOnly     bool     `yaml:"gpl_only"`
+	Kind     Kind     `yaml:"-"`
+	Line     int      `yaml:"-"`
+	Name     string   `yaml:"name"`
+	Value    *uint64  `yaml:"value"`
+	AliasOf  string   `yaml:"alias_of"`
+	Commands []string `yaml:"commands"`
+	Offset   *int     `yaml:"offset"`
+	Size     int      `yaml:"size"`
+	Union    string   `yaml:"union"`
+	// InUnionSince: the union had the field's bytes, for other commands,
+	// from this older release (see Feature.InUnionSince).
+	InUnionSince string   `yaml:"in_union_since"`
+	Fields       []string `yaml:"fields"`
+	Description  string   `yaml:"description"`
+	GPLOnly      bool     `yaml:"gpl_only"`
 	// Within lists the containers of a pair kind: program_types of a
 	// helper call, map_types of a map operation.
 	ProgramTypes []string `yaml:"program_types"`

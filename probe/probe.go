@@ -205,6 +205,12 @@ func (r *Result) probeAttr(db *kernelspec.DB, spec *btf.Spec) error {
 			found := slices.ContainsFunc(leaves, func(l leaf) bool {
 				return groups[l.group] && l.matches(f)
 			})
+			if found && !f.InUnionSince.IsZero() {
+				// The bytes are the union's since an older release, for
+				// other commands: BTF cannot say this command takes them,
+				// so the data's date stands.
+				continue
+			}
 			if found {
 				r.add(f, true, fmt.Sprintf("kernel BTF: union bpf_attr has %s at offset %d, size %d%s", f.Field, f.Offset, f.Size, how))
 				continue
