@@ -165,6 +165,7 @@ type kernelFlag struct {
 	// directory, which such drivers do not fix.
 	origin         string
 	moduleRelative bool
+	baseDir        string // where relative paths are relative to, if known
 }
 
 func (f *kernelFlag) String() string {
@@ -261,7 +262,9 @@ func (r *targetResolver) resolve(dir string) (*targetSet, error) {
 		if r.flag.origin != "" {
 			origin = r.flag.origin
 		}
-		if r.flag.moduleRelative {
+		if r.flag.moduleRelative && r.flag.baseDir != "" {
+			base = r.flag.baseDir
+		} else if r.flag.moduleRelative {
 			// The module the driver runs in: a dependency's package,
 			// analyzed for its facts, lives elsewhere (the module cache)
 			// but is checked against the same targets.

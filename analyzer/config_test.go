@@ -106,4 +106,15 @@ func TestDriverSettingsRelativeToModule(t *testing.T) {
 	if want := "bpfcompat settings: kernel: "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), filepath.Join(mod, "fleet", "none.yaml")) {
 		t.Errorf("missing spec file: %v, want %q and the path", err, want)
 	}
+
+	// With the driver's configuration file known (deep/, not the module
+	// root), relative paths are relative to its directory.
+	a = New()
+	if err := Configure(a, DriverSettings{Kernel: []string{"rhel-8.10"}, SpecFiles: []string{"../fleet/rhel-8.10.yaml"}, Origin: "bpfcompat settings", BaseDir: filepath.Join(mod, "deep")}); err != nil {
+		t.Fatal(err)
+	}
+	r = &targetResolver{flag: a.Flags.Lookup("kernel").Value.(*kernelFlag), specFiles: a.Flags.Lookup("spec-files").Value.(*specFilesFlag), db: db}
+	if set, err := r.resolve(t.TempDir()); err != nil || len(set.kernels) != 1 || set.kernels[0].Name != "rhel-8.10" {
+		t.Errorf("spec-files relative to the configuration file: %v, %v", set, err)
+	}
 }

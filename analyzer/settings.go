@@ -24,16 +24,20 @@ type DriverSettings struct {
 	SpecFiles []string
 	// Origin names the settings in errors ("golangci-lint settings").
 	Origin string
+	// BaseDir is the directory relative paths in Kernel and SpecFiles are
+	// relative to: the directory of the driver's configuration file. Empty,
+	// they are relative to the root of the module the driver runs in.
+	BaseDir string
 }
 
 // Configure sets the targets of a (made by New) from a driver's
-// settings. A relative path in them is relative to the root of the module
-// the driver runs in (the go.mod above the working directory), not to the
-// working directory itself: such drivers run wherever the user or the
-// editor stands (VS Code runs golangci-lint in the package's directory),
-// and do not tell a plugin where their configuration file is, which
-// usually sits at the module root. Versions and names are checked now;
-// paths when the first package is analyzed.
+// settings. A relative path in them is relative to s.BaseDir, the
+// driver's configuration file's directory, or where that is unknown to
+// the root of the module the driver runs in (the go.mod above the working
+// directory); never to the working directory itself: such drivers run
+// wherever the user or the editor stands (VS Code runs golangci-lint in
+// the package's directory). Versions and names are checked now; paths
+// when the first package is analyzed.
 func Configure(a *analysis.Analyzer, s DriverSettings) error {
 	kf, ok1 := a.Flags.Lookup("kernel").Value.(*kernelFlag)
 	sf, ok2 := a.Flags.Lookup("spec-files").Value.(*specFilesFlag)
@@ -65,7 +69,7 @@ func Configure(a *analysis.Analyzer, s DriverSettings) error {
 		}
 	}
 	kf.targets, kf.set = s.Kernel, true
-	kf.origin, kf.moduleRelative = s.Origin, true
+	kf.origin, kf.moduleRelative, kf.baseDir = s.Origin, true, s.BaseDir
 	sf.files = s.SpecFiles
 	return nil
 }
@@ -88,8 +92,12 @@ func ConfigInputs(root string, s DriverSettings) ([]string, error) {
 			files = append(files, p)
 		}
 	}
-	add(root, s.SpecFiles)
-	add(root, s.Kernel)
+	base := root
+	if s.BaseDir != "" {
+		base = s.BaseDir
+	}
+	add(base, s.SpecFiles)
+	add(base, s.Kernel)
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -31,6 +31,7 @@ package golangci
 import (
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
@@ -58,6 +59,9 @@ func New(raw any) (register.LinterPlugin, error) {
 	s, err := decodeSettings(raw)
 	if err != nil {
 		return nil, fmt.Errorf("bpfcompat settings: %w", err)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		s.BaseDir = configDir(os.Args[1:], wd)
 	}
 	a := analyzer.New()
 	if err := analyzer.Configure(a, s); err != nil {
