@@ -146,13 +146,14 @@ linters:
 		}
 	})
 
-	// Relative spec-files are relative to the module root, not to the
-	// directory golangci-lint runs in (VS Code: the package's); and one
-	// target may be a string.
+	// Relative spec-files are relative to golangci-lint's configuration
+	// file (here outside the module), not to the directory golangci-lint
+	// runs in (VS Code: the package's); and one target may be a string.
 	t.Run("spec-files from a package directory", func(t *testing.T) {
+		write(t, filepath.Join(work, "fleet", "rhel-8.10.yaml"), mustReadString(t, filepath.Join(root, "testdata", "flagtarget", "rhel-8.10.yaml")))
 		cfg := filepath.Join(work, "fleet.yml")
 		write(t, cfg, strings.Replace(mustReadString(t, config), `kernel: ["5.4"]`, `kernel: "rhel-8.10"
-          spec-files: [flagtarget/rhel-8.10.yaml]`, 1))
+          spec-files: [fleet/rhel-8.10.yaml]`, 1))
 		out, _ := runIn(pkgDir, gcl, "run", "--config="+cfg, "--output.text.path=stdout", ".")
 		for _, w := range []string{
 			"unixconst.go:25:17: BPF_F_MMAPABLE requires Linux 5.5, but the target is rhel-8.10 (bpfcompat)",

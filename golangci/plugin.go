@@ -22,10 +22,10 @@
 //	          disable: [obsolete_guard]
 //	          checks: {"example.com/x/kernels.MinKernelVersion": "arg0"}
 //
-// Relative paths in the settings are relative to the root of the module
-// golangci-lint runs in, from whichever of its directories (see
-// analyzer.Configure): golangci-lint does not tell a plugin where its
-// configuration file is.
+// Relative paths in the settings are relative to golangci-lint's
+// configuration file, which the plugin finds as golangci-lint does
+// (configDir), or to the root of the module golangci-lint runs in where
+// there is none; never to the directory it runs in.
 package golangci
 
 import (
