@@ -61,6 +61,7 @@ func newState() *state {
 	s.resolver.flag = &s.kernel
 	s.resolver.specFiles = &s.specFiles
 	s.options.disable, s.options.checks = &s.disable, &s.checks
+	s.resolver.files, s.options.files = &s.configs, &s.configs
 	return s
 }
 
@@ -73,6 +74,7 @@ type state struct {
 	disable   disableFlag
 	checks    checksFlag
 	options   optionResolver
+	configs   configFiles // each .bpfcompat.yaml, parsed once for both
 
 	loadOnce sync.Once
 	db       *kernelspec.DB

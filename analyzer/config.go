@@ -36,6 +36,39 @@ type fileConfig struct {
 	// SpecFiles are kernel spec files (distribution kernels), relative to
 	// the config file, whose names Kernel may use.
 	SpecFiles []setting
+	// Disable and Checks are the options' keys, as written: options.go
+	// reads them (optionsFrom).
+	Disable, Checks *yaml.Node
+}
+
+// configFiles parses each .bpfcompat.yaml once for both the target and
+// the option resolvers.
+type configFiles struct {
+	mu     sync.Mutex
+	byPath map[string]parsedConfig
+}
+
+type parsedConfig struct {
+	cfg *fileConfig
+	err error
+}
+
+func (c *configFiles) get(path string) (*fileConfig, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.byPath[path]; ok {
+		return p.cfg, p.err
+	}
+	var cfg *fileConfig
+	data, err := os.ReadFile(path)
+	if err == nil {
+		cfg, err = parseConfig(path, data)
+	}
+	if c.byPath == nil {
+		c.byPath = map[string]parsedConfig{}
+	}
+	c.byPath[path] = parsedConfig{cfg, err}
+	return cfg, err
 }
 
 // setting is one value of a list setting and where it was given:
@@ -83,8 +116,12 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 			dst = &cfg.Kernel
 		case "spec-files":
 			dst = &cfg.SpecFiles
-		case "disable", "checks":
-			continue // options.go reads them
+		case "disable":
+			cfg.Disable = v
+			continue
+		case "checks":
+			cfg.Checks = v
+			continue
 		default:
 			return nil, fmt.Errorf("%s:%d: unknown key %q%s (the keys are %s)", path, k.Line, k.Value, suggest.DidYouMean(k.Value, configKeys), strings.Join(configKeys, ", "))
 		}
@@ -245,6 +282,7 @@ type targetResolver struct {
 	flag      *kernelFlag
 	specFiles *specFilesFlag
 	db        *kernelspec.DB
+	files     *configFiles
 
 	mu    sync.Mutex
 	byDir map[string]targetResult
@@ -311,11 +349,7 @@ func (r *targetResolver) cached(key string, f func() (*targetSet, error)) (*targ
 }
 
 func (r *targetResolver) load(path string) (*targetSet, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := parseConfig(path, data)
+	cfg, err := r.files.get(path)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package analyzer
 import (
 	"fmt"
 	"go/types"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -135,6 +134,7 @@ func (f *checksFlag) Set(s string) error {
 type optionResolver struct {
 	disable *disableFlag
 	checks  *checksFlag
+	files   *configFiles
 
 	mu     sync.Mutex
 	byFile map[string]optionResult
@@ -178,7 +178,11 @@ func (r *optionResolver) cached(db *kernelspec.DB, path string) (*options, error
 	if res, ok := r.byFile[path]; ok {
 		return res.opts, res.err
 	}
-	opts, err := readOptions(db, path)
+	cfg, err := r.files.get(path)
+	if err != nil {
+		return &options{}, nil // the target resolver reports it
+	}
+	opts, err := optionsFrom(db, path, cfg)
 	if r.byFile == nil {
 		r.byFile = map[string]optionResult{}
 	}
@@ -186,60 +190,48 @@ func (r *optionResolver) cached(db *kernelspec.DB, path string) (*options, error
 	return opts, err
 }
 
-// readOptions reads the disable and checks keys of a configuration file;
-// the target resolver owns (and validates) the rest.
-func readOptions(db *kernelspec.DB, path string) (*options, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return &options{}, nil // the target resolver reports it
-	}
+// optionsFrom reads the disable and checks keys of a parsed
+// configuration file; the target resolver validates the rest.
+func optionsFrom(db *kernelspec.DB, path string, cfg *fileConfig) (*options, error) {
 	opts := &options{}
 	at := func(n *yaml.Node, format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", path, n.Line, fmt.Sprintf(format, args...))
 	}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		switch k.Value {
-		case "disable":
-			var names []*yaml.Node
-			switch v.Kind {
-			case yaml.ScalarNode:
-				names = []*yaml.Node{v}
-			case yaml.SequenceNode:
-				names = v.Content
-			default:
-				return nil, at(v, "disable: want a category or a list of them")
+	if v := cfg.Disable; v != nil {
+		var names []*yaml.Node
+		switch v.Kind {
+		case yaml.ScalarNode:
+			names = []*yaml.Node{v}
+		case yaml.SequenceNode:
+			names = v.Content
+		default:
+			return nil, at(v, "disable: want a category or a list of them")
+		}
+		opts.disabled = map[string]bool{}
+		for _, n := range names {
+			if n.Kind != yaml.ScalarNode {
+				return nil, at(n, "disable: want a category name")
 			}
-			opts.disabled = map[string]bool{}
-			for _, n := range names {
-				if n.Kind != yaml.ScalarNode {
-					return nil, at(n, "disable: want a category name")
-				}
-				if err := checkCategory(n.Value); err != nil {
-					return nil, at(n, "disable: %v", err)
-				}
-				opts.disabled[n.Value] = true
+			if err := checkCategory(n.Value); err != nil {
+				return nil, at(n, "disable: %v", err)
 			}
-		case "checks":
-			if v.Kind != yaml.MappingNode {
-				return nil, at(v, `checks: want a mapping of functions to terms, e.g. "example.com/x/kernels.MinKernelVersion": arg0`)
+			opts.disabled[n.Value] = true
+		}
+	}
+	if v := cfg.Checks; v != nil {
+		if v.Kind != yaml.MappingNode {
+			return nil, at(v, `checks: want a mapping of functions to terms, e.g. "example.com/x/kernels.MinKernelVersion": arg0`)
+		}
+		opts.checks = map[string]configCheck{}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			name, spec := v.Content[j], v.Content[j+1]
+			if spec.Kind != yaml.ScalarNode {
+				return nil, at(spec, "checks: %s: want terms such as arg0, 5.11 or BPF_MAP_TYPE_RINGBUF", name.Value)
 			}
-			opts.checks = map[string]configCheck{}
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				name, spec := v.Content[j], v.Content[j+1]
-				if spec.Kind != yaml.ScalarNode {
-					return nil, at(spec, "checks: %s: want terms such as arg0, 5.11 or BPF_MAP_TYPE_RINGBUF", name.Value)
-				}
-				if err := checkSpec(db, spec.Value); err != nil {
-					return nil, at(spec, "checks: %s: %v", name.Value, err)
-				}
-				opts.checks[name.Value] = configCheck{spec.Value, fmt.Sprintf("%s:%d", path, spec.Line)}
+			if err := checkSpec(db, spec.Value); err != nil {
+				return nil, at(spec, "checks: %s: %v", name.Value, err)
 			}
+			opts.checks[name.Value] = configCheck{spec.Value, fmt.Sprintf("%s:%d", path, spec.Line)}
 		}
 	}
 	return opts, nil
