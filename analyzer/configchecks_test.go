@@ -10,13 +10,13 @@ import (
 )
 
 func TestChecksInCodeNotOwned(t *testing.T) {
-	analysistest.Run(t, testdata(t), analyzer.New(), "./kernels", "./kernelsuse")
+	analysistest.Run(t, testdata(t), analyzer.New(), "./kernelver", "./kernelveruse")
 }
 
 // TestBadOptions: each bad setting is an error naming where it was given.
 func TestBadOptions(t *testing.T) {
 	for pkg, want := range map[string]string{
-		"./badchecks":  `badchecks/.bpfcompat.yaml:3: checks: bpfcompat.test/kernels.Unlisted: "arg0": Unlisted has no such argument`,
+		"./badchecks":  `badchecks/.bpfcompat.yaml:3: checks: bpfcompat.test/kernelver.Unlisted: "arg0": Unlisted has no such argument`,
 		"./baddisable": `baddisable/.bpfcompat.yaml:2: disable: unknown category "obsolete"`,
 	} {
 		results := analysistest.Run(nopT{t}, testdata(t), analyzer.New(), pkg)

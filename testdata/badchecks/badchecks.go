@@ -6,11 +6,11 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/ringbuf"
 
-	"bpfcompat.test/kernels"
+	"bpfcompat.test/kernelver"
 )
 
 func use(m *ebpf.Map) {
-	if kernels.Unlisted() {
+	if kernelver.Unlisted() {
 		ringbuf.NewReader(m)
 	}
 }

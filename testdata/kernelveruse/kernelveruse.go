@@ -1,37 +1,37 @@
-// Package kernelsuse guards with checks in another package that
+// Package kernelveruse guards with checks in another package that
 // .bpfcompat.yaml, not a directive, declares.
-package kernelsuse
+package kernelveruse
 
 import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
 
-	"bpfcompat.test/kernels"
+	"bpfcompat.test/kernelver"
 )
 
 func byVersion(p *ebpf.Program) {
-	if kernels.MinKernelVersion("6.6") {
+	if kernelver.MinKernelVersion("6.6") {
 		link.AttachTCX(link.TCXOptions{Program: p})
 	}
-	if kernels.MinKernelVersion("5.8") {
+	if kernelver.MinKernelVersion("5.8") {
 		link.AttachTCX(link.TCXOptions{Program: p}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.8`
 	}
-	if kernels.Older("6.6") {
+	if kernelver.Older("6.6") {
 		return
 	}
 	link.AttachTCX(link.TCXOptions{Program: p})
 }
 
 func byFeature(m *ebpf.Map) {
-	if err := kernels.HaveRing(); err != nil {
+	if err := kernelver.HaveRing(); err != nil {
 		return
 	}
 	ringbuf.NewReader(m)
 }
 
 func unguarded(m *ebpf.Map) {
-	if kernels.Unlisted() {
+	if kernelver.Unlisted() {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4`
 	}
 }

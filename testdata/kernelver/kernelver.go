@@ -1,7 +1,7 @@
-// Package kernels stands for a library the module does not own: its
+// Package kernelver stands for a library the module does not own: its
 // functions test the running kernel in ways no inference can follow, and
 // carry no directive. The module's .bpfcompat.yaml declares them checks.
-package kernels
+package kernelver
 
 import (
 	"os"
