@@ -286,14 +286,7 @@ func (c *checker) errorAssigned(s ast.Stmt) *types.Var {
 
 // isUnsupportedValue recognises ebpf.ErrNotSupported or unix.EINVAL.
 func (c *checker) isUnsupportedValue(e ast.Expr) bool {
-	var obj types.Object
-	switch t := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		obj = c.pass.TypesInfo.Uses[t]
-	case *ast.SelectorExpr:
-		obj = c.pass.TypesInfo.Uses[t.Sel]
-	}
-	return obj != nil && obj.Pkg() != nil && c.api.Unsupported[obj.Pkg().Path()+"."+obj.Name()]
+	return c.api.Unsupported[symbolKey(c.pass.TypesInfo, e)]
 }
 
 // isZero recognises the 0 an errno is compared with.
