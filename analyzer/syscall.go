@@ -98,9 +98,8 @@ func (c *checker) bpfCallSite(call *ast.CallExpr, fn *types.Func) (bpfCall, bool
 // the same variable, and x/tools' asmdecl and framepointer passes read
 // their target from it too. runtime.GOARCH would be the machine running
 // the analysis, wrong when cross-analyzing, and pass.TypesSizes cannot
-// tell amd64 from arm64. The one gap, a standalone run whose GOARCH is
-// set only by go env -w, matters only where the callee has no constant
-// of its own.
+// tell amd64 from arm64. A standalone driver sets build.Default from
+// `go env` (bpfcompat-vet does), so a GOARCH set by go env -w counts too.
 func (c *checker) bpfNumber(pkg *types.Package, sc *apimap.Syscall) (constant.Value, bool) {
 	if k, ok := pkg.Scope().Lookup(sc.Number).(*types.Const); ok {
 		return k.Val(), true

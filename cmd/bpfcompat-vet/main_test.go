@@ -556,3 +556,50 @@ func TestREADMEExamples(t *testing.T) {
 		t.Error("no examples found in the README")
 	}
 }
+
+// TestGoEnvArch: a standalone run takes the target architecture from the go
+// command's configuration, also when GOARCH is set only by `go env -w`, so
+// a raw bpf(2) call by that architecture's number is one. The package
+// calls the standard library's syscall, which has no SYS_BPF on 386, by
+// 386's number for bpf(2), 357 (on amd64, no system call), with
+// BPF_LINK_CREATE, which is 28.
+func TestGoEnvArch(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/archt\n\ngo 1.26\n",
+		"link.go": `package archt
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+type linkCreateAttr struct{ ProgFd, TargetFd, Type, Flags uint32 }
+
+func LinkCreate(prog uint32) {
+	attr := linkCreateAttr{ProgFd: prog}
+	syscall.Syscall(357, 28, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
+}
+`,
+		"goenv": "GOOS=linux\nGOARCH=386\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GOARCH=") && !strings.HasPrefix(kv, "GOOS=") && !strings.HasPrefix(kv, "GOENV=") {
+			env = append(env, kv)
+		}
+	}
+	cmd := exec.Command(vetBinary, "-kernel=5.4", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(env, "GOFLAGS=", "GOWORK=off", "GOENV="+filepath.Join(dir, "goenv"))
+	out, _ := cmd.CombinedOutput()
+	want := "link.go:12:23: BPF_LINK_CREATE requires Linux 5.7, but the target is 5.4"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("with GOARCH=386 from go env, the output lacks %q:\n%s", want, out)
+	}
+}

@@ -81,6 +81,9 @@ func standalone(o *options, stdout, stderr io.Writer) int {
 
 // analyze loads the packages and runs bpfcompat on them.
 func analyze(o *options) (*result, error) {
+	if err := adoptGoTarget(); err != nil {
+		return nil, err
+	}
 	cfg := &packages.Config{Tests: o.tests}
 	load := loadFast
 	if o.load == "full" {
