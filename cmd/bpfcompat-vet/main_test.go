@@ -512,6 +512,15 @@ func TestGoVetFollowsConfig(t *testing.T) {
 		write("fleet/host.yaml", "name: host\nbase: \""+v+"\"\n")
 		check("a spec file based on "+v, v == "5.4", "-kernel=./fleet/host.yaml")
 	}
+
+	// A nested .bpfcompat.yaml governs the packages below it: the root's
+	// says 5.8 (clean), the subdirectory's sets the target of its package.
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	write("sub/sub.go", strings.Replace(string(mustRead(t, "testdata/fixmod/fixmod.go.txt")), "package fixmod", "package sub", 1))
+	for _, v := range []string{"5.8", "5.4", "5.8"} {
+		write("sub/.bpfcompat.yaml", "kernel: "+v+"\n")
+		check("sub/.bpfcompat.yaml says "+v, v == "5.4")
+	}
 }
 
 // TestGoTool runs the go tool route: go get -tool with a replace to this

@@ -5,12 +5,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
 
+	"github.com/bpfcompat/bpfcompat/analyzer"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -76,8 +78,8 @@ func versionCmd(stdout, stderr io.Writer, args []string) int {
 // "devel") keys go vet's cache of this tool's results. The line names the
 // binary by the hash of its content, so a rebuilt tool never reuses stale
 // results, and hashes the configuration the results depend on but go vet
-// does not see: .bpfcompat.yaml at the module root, the spec files it
-// names, and the spec files named by -kernel and -spec-files on the go
+// does not see: every .bpfcompat.yaml of the module (the root's and
+// nested ones), the spec files they name, and the spec files named by -kernel and -spec-files on the go
 // vet command line. Editing any of them makes go vet run the tool again.
 func versionFull(stdout, stderr io.Writer) int {
 	exe, err := executableHash()
@@ -119,8 +121,7 @@ func configHash() string {
 	}
 	wd, _ := os.Getwd()
 	root := moduleRoot(wd)
-	if root != "" {
-		cfg := filepath.Join(root, ".bpfcompat.yaml")
+	for _, cfg := range configFilesUnder(root) {
 		add(cfg)
 		for _, p := range configSpecPaths(cfg) {
 			add(p)
@@ -130,6 +131,41 @@ func configHash() string {
 		add(resolveSpecPath(p, wd, root))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// configFilesUnder lists the module's configuration files: the root's and
+// those of its subdirectories, each of which applies to the packages below
+// it (analyzer.ConfigFile). Directories that go vet ./... never analyzes
+// are skipped: nested modules, testdata, vendor, and names starting with
+// "." or "_".
+func configFilesUnder(root string) []string {
+	if root == "" {
+		return nil
+	}
+	var out []string
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable: it holds no package go vet can analyze either
+		}
+		if d.IsDir() {
+			if path == root {
+				return nil
+			}
+			name := d.Name()
+			if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Name() == analyzer.ConfigFile {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out
 }
 
 // moduleRoot is the nearest directory at or above dir with a go.mod, or "".
