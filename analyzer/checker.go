@@ -30,10 +30,14 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
-	// The flow engine: each function's graph and analysis, built on the
+	// The flow engine: each function's graph and analyses, built on the
 	// first question about it, and the functions that never return.
-	flows    map[ast.Node]*funcFlow
+	graphs   map[ast.Node]*funcGraph
+	flows    map[flowKey]*funcFlow
 	noReturn map[*types.Func]bool
+	// bare counts the questions under way that must not read what
+	// callers pass a function: summaries that speak for every caller.
+	bare int
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
@@ -52,7 +56,9 @@ type checker struct {
 	callees   map[*ast.Ident]*ast.CallExpr // of this package's functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
-	cycles    map[*types.Func]int // the package's cycles of calls, by component
+	// The package's call graph, in strongly connected components: the
+	// order the summaries are computed in.
+	graphOfCalls *callGraph
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof
@@ -89,7 +95,8 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		wrappers:       map[*types.Func]*wrapperFact{},
 		sink:           newSink(pass),
 		callerCtx:      map[*types.Func]*callerContext{},
-		flows:          map[ast.Node]*funcFlow{},
+		graphs:         map[ast.Node]*funcGraph{},
+		flows:          map[flowKey]*funcFlow{},
 		results:        map[resultKey]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},

@@ -92,6 +92,9 @@ func (c *checker) stillMissing(u use, proven proof) bool {
 // link_create's target_ifindex (5.9). A probe for a program or map type
 // still proves only itself, as those can be configured out.
 func abiImplied(p proof, f *kernelspec.Feature) bool {
+	if p.top {
+		return true
+	}
 	if f.Kind != kernelspec.AttrField && f.Kind != kernelspec.Command {
 		return false
 	}
