@@ -18,10 +18,6 @@ type checker struct {
 	targets  *targetSet
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
-	// Per file.
-	file  *ast.File
-	floor kernelspec.Version // raised by //bpfcompat:kernel
-
 	// Variables given exactly one value, for guards that store a probe's
 	// result; built on the first guard question.
 	values   map[*types.Var]ast.Expr
@@ -35,6 +31,7 @@ type checker struct {
 	graphs   map[ast.Node]*funcGraph
 	flows    map[flowKey]*funcFlow
 	noReturn map[*types.Func]bool
+	exits    *exits
 	// bare counts the questions under way that must not read what
 	// callers pass a function: summaries that speak for every caller.
 	bare int
@@ -50,6 +47,9 @@ type checker struct {
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 
 	sink *sink // every diagnostic of a use goes through it
+	// reporting is set once the summaries are done: from then on nothing
+	// is added to them.
+	reporting bool
 
 	// Call sites of unexported functions, and what they share; built on
 	// the first question about a function's callers.
@@ -94,6 +94,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		targets:        targets,
 		wrappers:       map[*types.Func]*wrapperFact{},
 		sink:           newSink(pass),
+		exits:          newExits(pass, api.Exits),
 		callerCtx:      map[*types.Func]*callerContext{},
 		graphs:         map[ast.Node]*funcGraph{},
 		flows:          map[flowKey]*funcFlow{},
@@ -126,9 +127,8 @@ type use struct {
 	value ast.Expr
 }
 
+// checkFile reports the uses in a file.
 func (c *checker) checkFile(f *ast.File) {
-	c.file = f
-	c.floor = c.fileFloor(f)
 	ast.Inspect(f, c.visitor())
 	c.checkObjectSites(f)
 }

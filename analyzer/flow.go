@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"sort"
@@ -125,18 +126,62 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 	case *types.Builtin:
 		return fn.Name() != "panic"
 	case *types.Func:
-		return !c.api.Exits[c.key(fn)] && !c.noReturns()[fn.Origin()]
+		return !c.exits.imported(fn) && !c.noReturns()[fn.Origin()]
 	}
 	return true
 }
 
-// noReturns infers, once, which of the package's functions never return.
+// noReturns infers, once, which of the package's functions never return,
+// and exports them as facts.
 func (c *checker) noReturns() map[*types.Func]bool {
 	if c.noReturn == nil {
 		c.funcDecl(nil) // builds c.decls
-		c.noReturn = flow.NoReturn(c.pass.TypesInfo, c.decls, func(fn *types.Func) bool { return c.api.Exits[c.key(fn)] })
+		c.noReturn = c.exits.infer(c.decls)
 	}
 	return c.noReturn
+}
+
+// entered reports whether a range loop runs its body at least once: it
+// ranges over a non-empty slice or map literal, an array (or a pointer to
+// one) of non-zero length, a positive constant, or a variable given one
+// such literal only. A fallback loop over a literal of ways to try,
+// `for _, f := range []func() error{a, b} { if err = f(); err == nil {
+// break } }`, leaves err as the last try left it, never as declared.
+func (c *checker) entered(rs *ast.RangeStmt) bool { return c.nonEmpty(rs.X, 0) }
+
+func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
+	info := c.pass.TypesInfo
+	x = ast.Unparen(x)
+	if tv := info.Types[x]; tv.Value != nil {
+		switch tv.Value.Kind() {
+		case constant.Int:
+			return constant.Sign(tv.Value) > 0
+		case constant.String:
+			return constant.StringVal(tv.Value) != ""
+		}
+		return false
+	}
+	t := info.TypeOf(x)
+	if t == nil {
+		return false
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if a, ok := t.Underlying().(*types.Array); ok {
+		return a.Len() > 0
+	}
+	switch x := x.(type) {
+	case *ast.CompositeLit:
+		return len(x.Elts) > 0
+	case *ast.Ident:
+		if v, ok := info.Uses[x].(*types.Var); ok && depth < maxGuardDepth {
+			if def := c.singleValue(v); def != nil {
+				return c.nonEmpty(def, depth+1)
+			}
+		}
+	}
+	return false
 }
 
 // flowAt returns the flow of the innermost function holding pos.
@@ -204,7 +249,7 @@ func (c *checker) graph(ff *funcFlow) *flow.Graph {
 	if ff.g != nil {
 		return ff.g
 	}
-	ff.g = flow.New(ff.body, c.mayReturn)
+	ff.g = flow.New(ff.body, c.mayReturn, c.entered)
 	ff.cases = map[ast.Expr]ast.Expr{}
 	ff.conds = map[ast.Expr]bool{}
 	ff.ranged = map[ast.Expr]bool{}

@@ -585,11 +585,14 @@ const ObsoleteGuardCategory = "obsolete_guard"
 // checkObsoleteProbe reports a probe whose answer the targets fix in
 // advance: its fallback path is dead code on every supported kernel.
 func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *apimap.ProbeRule) {
+	if c.sink.dry {
+		return // nothing to learn from it
+	}
 	probed := c.probed(rule, call)
 	if len(probed.features) == 0 {
 		return
 	}
-	targets := c.effectiveTargets(c.floor)
+	targets := c.targetsAt(call.Pos())
 	var newest *kernelspec.Feature
 	for f := range probed.features {
 		for _, k := range targets {

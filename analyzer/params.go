@@ -82,7 +82,7 @@ func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via s
 
 // addParamEntry adds to fn's requirement on argument param at path.
 func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []*kernelspec.Feature, via string) {
-	if strings.Count(path, ".") >= maxGuardDepth {
+	if c.reporting || strings.Count(path, ".") >= maxGuardDepth {
 		return // a recursive type forwarded into itself: no end to the paths
 	}
 	fact := c.params[fn]

@@ -63,3 +63,47 @@ func mergeChecks(old, found *checkFact) *checkFact {
 func sameCheck(a, b *checkFact) bool {
 	return a.Version == b.Version && a.VersionArg == b.VersionArg && a.WhenFalse == b.WhenFalse && slices.Equal(a.Features, b.Features)
 }
+
+// inferRequirements learns, with the other summaries known, what the
+// package's functions require of their callers: the features an exported
+// function uses unguarded, and the uses an exported function makes only
+// when a boolean parameter is true. It runs the report paths over the
+// files with the sink dry, and again while a bool-parameter move it made
+// changes what calls of that function need, so that no diagnostic
+// depends on which was walked first. Nothing here reports.
+func (c *checker) inferRequirements(files []*ast.File) {
+	if c.api.Packages[c.pass.Pkg.Path()] && !c.movesByBool() {
+		return // the API map covers the package: nothing to infer
+	}
+	c.sink.setDry(true)
+	defer c.sink.setDry(false)
+	for {
+		added := c.paramsAdded
+		c.inferred = map[*types.Func]*requiresFact{}
+		for _, f := range files {
+			ast.Inspect(f, c.visitor())
+		}
+		if c.paramsAdded == added {
+			return
+		}
+		c.sink.setDry(true)
+	}
+}
+
+// movesByBool reports whether a function of the package could hand a use
+// to its callers through a boolean parameter (byBoolParameter): exported,
+// not a method, with a boolean parameter.
+func (c *checker) movesByBool() bool {
+	for fn := range c.decls {
+		if !fn.Exported() || fn.Signature().Recv() != nil {
+			continue
+		}
+		params := fn.Signature().Params()
+		for i := range params.Len() {
+			if isBool(params.At(i).Type()) {
+				return true
+			}
+		}
+	}
+	return false
+}
