@@ -359,13 +359,13 @@ func (c *checker) findParamRequirements() {
 				continue
 			}
 			changed := c.paramsAdded
-			c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+			c.forwardArg(fc.call, e, fc.fn)
 			if c.paramsAdded == changed {
 				continue
 			}
 			// The function around the call needs more: look again at
 			// the calls of it.
-			if caller, _, _, ok := c.parameterOf(fc.call.Args[e.Param]); ok {
+			if caller := c.funcAt(fc.call.Pos()); caller != nil {
 				for _, next := range byCallee[caller] {
 					if !queued[next.call] {
 						queued[next.call] = true

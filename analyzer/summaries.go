@@ -67,21 +67,35 @@ func sameCheck(a, b *checkFact) bool {
 // inferRequirements learns, with the other summaries known, what the
 // package's functions require of their callers: the features an exported
 // function uses unguarded, and the uses an exported function makes only
-// when a boolean parameter is true. It runs the report paths over the
-// files with the sink dry, and again while a bool-parameter move it made
-// changes what calls of that function need, so that no diagnostic
-// depends on which was walked first. Nothing here reports.
+// when a boolean parameter is true. It runs the report paths over those
+// functions with the sink dry, and again while a bool-parameter move it
+// made changes what calls of that function need, so that nothing depends
+// on which was walked first. Nothing here reports.
 func (c *checker) inferRequirements(files []*ast.File) {
-	if c.api.Packages[c.pass.Pkg.Path()] && !c.movesByBool() {
-		return // the API map covers the package: nothing to infer
+	mapped := c.api.Packages[c.pass.Pkg.Path()] // its API is in the map: nothing to infer
+	var decls []*ast.FuncDecl
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+			if ok && (c.movesByBool(fn) || !mapped && c.mayRequire(fn)) {
+				decls = append(decls, fd)
+			}
+		}
+	}
+	if len(decls) == 0 {
+		return
 	}
 	c.sink.setDry(true)
 	defer c.sink.setDry(false)
 	for {
 		added := c.paramsAdded
 		c.inferred = map[*types.Func]*requiresFact{}
-		for _, f := range files {
-			ast.Inspect(f, c.visitor())
+		for _, fd := range decls {
+			ast.Inspect(fd, c.visitor())
 		}
 		if c.paramsAdded == added {
 			return
@@ -90,20 +104,41 @@ func (c *checker) inferRequirements(files []*ast.File) {
 	}
 }
 
-// movesByBool reports whether a function of the package could hand a use
-// to its callers through a boolean parameter (byBoolParameter): exported,
-// not a method, with a boolean parameter.
-func (c *checker) movesByBool() bool {
-	for fn := range c.decls {
-		if !fn.Exported() || fn.Signature().Recv() != nil {
-			continue
-		}
-		params := fn.Signature().Params()
-		for i := range params.Len() {
-			if isBool(params.At(i).Type()) {
-				return true
-			}
+// mayRequire reports whether a requirement can be inferred for fn
+// (noteUnguarded): its callers in other packages can name it.
+func (c *checker) mayRequire(fn *types.Func) bool {
+	recv := fn.Signature().Recv()
+	return fn.Exported() && (recv == nil || exportedType(recv.Type()))
+}
+
+// movesByBool reports whether fn could hand a use to its callers through
+// a boolean parameter (byBoolParameter): exported, not a method, with a
+// boolean parameter.
+func (c *checker) movesByBool(fn *types.Func) bool {
+	if !fn.Exported() || fn.Signature().Recv() != nil {
+		return false
+	}
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if isBool(params.At(i).Type()) {
+			return true
 		}
 	}
 	return false
+}
+
+// forwardArg passes a callee's requirement on an argument up to the
+// function making the call, where the argument, or the field of a
+// literal argument that the requirement is on, comes from that
+// function's own parameter: f(o) and f(Opts{Extra: o.Extra}) alike, as
+// checkParamRequirement reads them when reporting.
+func (c *checker) forwardArg(call *ast.CallExpr, e paramEntry, callee *types.Func) {
+	feats := c.featuresNamed(e.Features)
+	arg := call.Args[e.Param]
+	if c.forwardParam(arg, e, feats, shortFuncName(callee)) {
+		return
+	}
+	if value := c.argumentField(arg, e.Path); value != nil && !isZeroConst(c.pass.TypesInfo, value) {
+		c.byParameter(value, feats, e.via(shortFuncName(callee)))
+	}
 }

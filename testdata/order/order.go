@@ -84,6 +84,16 @@ func step11(o Opts) *ebpf.MapSpec { // want step11:"when non-zero, argument 0 fi
 	return &ebpf.MapSpec{Type: ebpf.Hash, MapExtra: o.Extra}
 }
 
+// The field forwarded inside a literal of its own, by a function declared
+// after its caller: the requirement reaches the caller all the same.
+func useLiteral() *ebpf.MapSpec {
+	return viaLiteral(Opts{Extra: 1}) // want `BPF_MAP_CREATE.map_extra requires Linux 5.16`
+}
+
+func viaLiteral(o Opts) *ebpf.MapSpec { // want viaLiteral:"when non-zero, argument 0 field Extra needs BPF_MAP_CREATE.map_extra"
+	return step11(Opts{Extra: o.Extra})
+}
+
 // A cycle of calls: f3 and g3 call each other, and H3 calls f3 where
 // supportRB said yes. Asked about f3 first, the old answer leaned on g3's
 // callers, f3 itself, not yet known; asked about g3 first, it did not:
