@@ -3,6 +3,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -59,8 +60,10 @@ func (e *exits) imported(fn *types.Func) bool {
 // those other packages can call.
 func (e *exits) infer(decls map[*types.Func]*ast.FuncDecl) map[*types.Func]bool {
 	found := flow.NoReturn(e.pass.TypesInfo, decls, e.imported)
-	if e.pass.Pkg.Name() == "main" {
-		return found // nothing imports it
+	if e.pass.Pkg.Name() == "main" || standard(e.pass) {
+		// Nothing imports a main package; the standard library's exits
+		// are the API map's, and drivers read it from export data.
+		return found
 	}
 	exported := false
 	for fn := range found {
@@ -82,6 +85,9 @@ func (e *exits) infer(decls map[*types.Func]*ast.FuncDecl) map[*types.Func]bool 
 // package. (One whose functions only panic is not looked at: most
 // packages are not, and the walk would cost every one of them.)
 func (s *state) exportNoReturns(pass *analysis.Pass) {
+	if standard(pass) {
+		return
+	}
 	calls := false
 	for _, imp := range pass.Pkg.Imports() {
 		if s.index.ExitPkgs[imp.Path()] || pass.ImportPackageFact(imp, new(exitsFact)) {
@@ -103,4 +109,12 @@ func (s *state) exportNoReturns(pass *analysis.Pass) {
 		}
 	}
 	newExits(pass, s.index.Exits).infer(decls)
+}
+
+// standard reports whether the package is the standard library's: no
+// module path (drivers give it none, an empty one, or "std"), and no dot
+// in its path's first element.
+func standard(pass *analysis.Pass) bool {
+	first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
+	return (pass.Module == nil || pass.Module.Path == "" || pass.Module.Path == "std") && !strings.Contains(first, ".")
 }
