@@ -46,7 +46,7 @@ func New() *analysis.Analyzer {
 		URL:              "https://github.com/bpfcompat/bpfcompat",
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact), new(noReturnFact), new(exitsFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.disable, "disable", "comma-separated diagnostic categories not to report (obsolete_guard, map_type, ...), or disable in "+ConfigFile)
@@ -118,6 +118,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	}
 	s.exportLibraryVersion(pass)
 	if !s.relevant(pass) {
+		s.exportNoReturns(pass)
 		return nil, nil
 	}
 	if err := s.load(); err != nil {
@@ -135,25 +136,34 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c := newChecker(pass, s.db, s.api, targets)
 	c.options = opts
 	c.checkLibraryVersions(s.index.Modules)
+	var walked []*ast.File
+	for _, f := range pass.Files {
+		if !ast.IsGenerated(f) {
+			walked = append(walked, f)
+		}
+	}
+	// Three phases: the index (declarations, calls, the files' floors),
+	// the summaries (each in the order of the call graph, then what the
+	// walk learns of requirements) exported as facts, then the report.
+	c.readFloors(walked)
+	c.noReturns()
 	c.findWrappers()
 	c.findObjectLoaders()
 	c.findRequires()
 	c.findChecks()
 	c.findParamRequirements()
-	var walked []*ast.File
-	for _, f := range pass.Files {
-		if ast.IsGenerated(f) {
-			continue
-		}
-		c.checkFile(f)
-		walked = append(walked, f)
-	}
-	c.finish(walked)
+	c.findCallerContexts()
+	c.inferRequirements(walked)
 	exported := c.exportRequires()
 	exported = c.exportParamRequirements() || exported
 	if exported || len(c.wrappers) > 0 || c.exportsLoaders {
 		pass.ExportPackageFact(new(packageFact))
 	}
+	c.reporting = true
+	for _, f := range walked {
+		c.checkFile(f)
+	}
+	c.finish(walked)
 	return nil, c.configErr
 }
 

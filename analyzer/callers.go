@@ -1,9 +1,11 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 )
 
@@ -76,33 +78,139 @@ func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
 	return c.calls
 }
 
-// callerContextOf returns what fn's call sites share; nil when fn's
-// callers are not all known.
+// callerContextOf returns what fn's call sites share: nil when fn's
+// callers are not all known, or not yet summarized (the summaries are
+// computed callers first, so a question about a caller never sees nil for
+// want of order).
 func (c *checker) callerContextOf(fn *types.Func) *callerContext {
-	if ctx, done := c.callerCtx[fn]; done {
-		return ctx
+	return c.callerCtx[fn]
+}
+
+// hasKnownCallers reports whether fn is called only directly, from this
+// package: the functions that get a caller context.
+func (c *checker) hasKnownCallers(fn *types.Func) bool {
+	return len(c.callSites()[fn]) > 0 && !fn.Exported() && c.api.Funcs[c.key(fn)] == nil
+}
+
+// findCallerContexts computes what the callers of each function share,
+// callers first: a function's context reads what holds at its call
+// sites, and so its callers' contexts. Within a cycle of calls the
+// members' contexts are a greatest fixpoint: each starts at the top of the
+// lattice (its callers in the cycle vouch for everything) and descends
+// while what comes in from outside the cycle says less. A cycle nothing
+// outside it calls is left without a context.
+func (c *checker) findCallerContexts() {
+	g := c.callGraphOf()
+	for i := len(g.comps) - 1; i >= 0; i-- {
+		comp := g.comps[i]
+		cyclic := g.cyclic(comp)
+		var members []*types.Func
+		for _, fn := range comp {
+			if c.hasKnownCallers(fn) {
+				members = append(members, fn)
+				if cyclic {
+					c.callerCtx[fn] = c.topContext(fn)
+				}
+			}
+		}
+		queue := slices.Clone(members)
+		queued := map[*types.Func]bool{}
+		for _, fn := range members {
+			queued[fn] = true
+		}
+		for len(queue) > 0 {
+			fn := queue[0]
+			queue = queue[1:]
+			queued[fn] = false
+			ctx := c.computeCallerContext(fn)
+			if old := c.callerCtx[fn]; old != nil {
+				ctx = old.meet(ctx)
+				if ctx.equal(old) {
+					continue
+				}
+			}
+			c.callerCtx[fn] = ctx
+			if !cyclic {
+				continue
+			}
+			// What the cycle's members proved with the old context is
+			// stale: their callees in the cycle are asked again.
+			for _, m := range comp {
+				c.forgetFlowsOf(m)
+			}
+			for _, callee := range g.callees[fn] {
+				if g.compOf[callee] == i && c.hasKnownCallers(callee) && !queued[callee] {
+					queued[callee] = true
+					queue = append(queue, callee)
+				}
+			}
+		}
+		for _, fn := range members {
+			ctx := c.callerCtx[fn]
+			if ctx.proof.top {
+				c.callerCtx[fn] = nil // nothing outside the cycle calls it
+				continue
+			}
+			for v, p := range ctx.args {
+				if p.top {
+					ctx.args[v] = proofOf()
+				}
+			}
+		}
+		// The members' own flows read their parameters' proofs: built
+		// from here on, they read the final ones.
+		for _, fn := range comp {
+			c.forgetFlowsOf(fn)
+		}
 	}
-	calls := c.callSites()[fn]
-	if len(calls) == 0 || fn.Exported() || c.api.Funcs[c.key(fn)] != nil {
-		return nil
+}
+
+// topContext is where a member of a cycle of calls starts: everything.
+func (c *checker) topContext(fn *types.Func) *callerContext {
+	ctx := &callerContext{proof: topProof(), fallback: true, args: map[*types.Var]proof{}}
+	params := fn.Signature().Params()
+	for j := range params.Len() {
+		if v := params.At(j); isBool(v.Type()) {
+			ctx.args[v] = topProof()
+		}
 	}
-	c.callerCtx[fn] = nil // a recursive call knows nothing more
+	return ctx
+}
+
+// meet is what two contexts both say.
+func (x *callerContext) meet(y *callerContext) *callerContext {
+	out := &callerContext{proof: x.proof.intersect(y.proof), fallback: x.fallback && y.fallback, args: map[*types.Var]proof{}}
+	for v, p := range x.args {
+		if q, ok := y.args[v]; ok {
+			out.args[v] = p.intersect(q)
+		}
+	}
+	return out
+}
+
+func (x *callerContext) equal(y *callerContext) bool {
+	if !x.proof.equal(y.proof) || x.fallback != y.fallback || len(x.args) != len(y.args) {
+		return false
+	}
+	for v, p := range x.args {
+		if q, ok := y.args[v]; !ok || !p.equal(q) {
+			return false
+		}
+	}
+	return true
+}
+
+// computeCallerContext is what fn's call sites share, with the contexts
+// of its callers as they stand.
+func (c *checker) computeCallerContext(fn *types.Func) *callerContext {
 	ctx := &callerContext{fallback: true, args: map[*types.Var]proof{}}
 	params := fn.Signature().Params()
 	var all alternatives
 	args := map[*types.Var]*alternatives{}
-	for _, call := range calls {
-		// A call from fn's own cycle of calls (fn itself, or a function
-		// fn leads back to) adds what holds there without the cycle's
-		// callers: they are the ones being asked about.
-		inCycle := c.sameCycle(c.funcAt(call.Pos()), fn)
-		p := c.provenFrom(call, !inCycle)
+	for _, call := range c.callSites()[fn] {
+		p := c.proven(call)
 		all.add(p)
-		if inCycle {
-			ctx.fallback = ctx.fallback && c.fallsBackHere(call)
-		} else {
-			ctx.fallback = ctx.fallback && c.hasFallback(call)
-		}
+		ctx.fallback = ctx.fallback && c.hasFallback(call)
 		for j := range params.Len() {
 			v := params.At(j)
 			if !isBool(v.Type()) {
@@ -122,7 +230,6 @@ func (c *checker) callerContextOf(fn *types.Func) *callerContext {
 	for v, a := range args {
 		ctx.args[v] = a.p
 	}
-	c.callerCtx[fn] = ctx
 	return ctx
 }
 
@@ -135,45 +242,79 @@ func (c *checker) funcAt(pos token.Pos) *types.Func {
 	return nil
 }
 
-// sameCycle reports whether caller and callee call each other, directly
-// or through other functions of this package: the same strongly
-// connected component of the package's call graph, computed once.
-func (c *checker) sameCycle(caller, callee *types.Func) bool {
-	if caller == nil {
-		return false
-	}
-	if c.cycles == nil {
-		c.cycles = c.components()
-	}
-	k, ok := c.cycles[caller]
-	return ok && k == c.cycles[callee]
+// callGraph is the package's declared functions and the functions of the
+// package each one's body refers to (calls, and values it passes on),
+// grouped in strongly connected components: the summaries are computed
+// over it, callees first or callers first, never in declaration order.
+type callGraph struct {
+	comps   [][]*types.Func // callees before their callers
+	compOf  map[*types.Func]int
+	callees map[*types.Func][]*types.Func
+	callers map[*types.Func][]*types.Func
 }
 
-// components numbers the strongly connected components of the package's
-// direct calls (Tarjan's algorithm); a function calling itself is a
-// component with a cycle, and only functions on a cycle are numbered.
-func (c *checker) components() map[*types.Func]int {
-	callees := map[*types.Func][]*types.Func{}
-	for callee, calls := range c.callSites() {
-		for _, call := range calls {
-			if caller := c.funcAt(call.Pos()); caller != nil {
-				callees[caller] = append(callees[caller], callee)
-			}
+// cyclic reports whether a component is a cycle of calls: several
+// functions, or one that calls itself.
+func (g *callGraph) cyclic(comp []*types.Func) bool {
+	return len(comp) > 1 || slices.Contains(g.callees[comp[0]], comp[0])
+}
+
+// callGraphOf builds the package's call graph once.
+func (c *checker) callGraphOf() *callGraph {
+	if c.graphOfCalls != nil {
+		return c.graphOfCalls
+	}
+	c.funcDecl(nil) // builds c.decls
+	g := &callGraph{compOf: map[*types.Func]int{}, callees: map[*types.Func][]*types.Func{}, callers: map[*types.Func][]*types.Func{}}
+	edges := map[[2]*types.Func]bool{}
+	for id, obj := range c.pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() != c.pass.Pkg {
+			continue
+		}
+		fn = fn.Origin()
+		if c.decls[fn] == nil {
+			continue // an interface's method
+		}
+		caller := c.funcAt(id.Pos())
+		if caller == nil || edges[[2]*types.Func{caller, fn}] {
+			continue
+		}
+		edges[[2]*types.Func{caller, fn}] = true
+		g.callees[caller] = append(g.callees[caller], fn)
+		g.callers[fn] = append(g.callers[fn], caller)
+	}
+	byPos := func(a, b *types.Func) int { return cmp.Compare(a.Pos(), b.Pos()) }
+	for _, m := range []map[*types.Func][]*types.Func{g.callees, g.callers} {
+		for _, fns := range m {
+			slices.SortFunc(fns, byPos)
 		}
 	}
+	funcs := slices.SortedFunc(maps.Keys(c.decls), byPos)
+	g.comps = stronglyConnected(funcs, g.callees)
+	for i, comp := range g.comps {
+		for _, fn := range comp {
+			g.compOf[fn] = i
+		}
+	}
+	c.graphOfCalls = g
+	return g
+}
+
+// stronglyConnected returns the strongly connected components of a
+// graph, each after the components it reaches (Tarjan's algorithm).
+func stronglyConnected(nodes []*types.Func, succs map[*types.Func][]*types.Func) [][]*types.Func {
 	index := map[*types.Func]int{}
 	low := map[*types.Func]int{}
 	onStack := map[*types.Func]bool{}
 	var stack []*types.Func
-	out := map[*types.Func]int{}
-	n, comp := 0, 0
+	var out [][]*types.Func
 	var visit func(f *types.Func)
 	visit = func(f *types.Func) {
-		index[f], low[f] = n, n
-		n++
+		index[f], low[f] = len(index), len(index)
 		stack = append(stack, f)
 		onStack[f] = true
-		for _, g := range callees[f] {
+		for _, g := range succs[f] {
 			if _, seen := index[g]; !seen {
 				visit(g)
 				low[f] = min(low[f], low[g])
@@ -184,24 +325,20 @@ func (c *checker) components() map[*types.Func]int {
 		if low[f] != index[f] {
 			return
 		}
-		var members []*types.Func
+		var comp []*types.Func
 		for {
 			g := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			onStack[g] = false
-			members = append(members, g)
+			comp = append(comp, g)
 			if g == f {
 				break
 			}
 		}
-		if len(members) > 1 || slices.Contains(callees[f], f) {
-			for _, g := range members {
-				out[g] = comp
-			}
-			comp++
-		}
+		slices.Reverse(comp)
+		out = append(out, comp)
 	}
-	for f := range callees {
+	for _, f := range nodes {
 		if _, seen := index[f]; !seen {
 			visit(f)
 		}
@@ -224,7 +361,7 @@ func (c *checker) parameterProof(v *types.Var, at ast.Node) proof {
 	if !ok {
 		return proofOf()
 	}
-	if ctx := c.callerContextOf(fn); ctx != nil {
+	if ctx := c.callerContextOf(fn); ctx != nil && c.bare == 0 {
 		return ctx.args[v]
 	}
 	return proofOf()
@@ -233,4 +370,41 @@ func (c *checker) parameterProof(v *types.Var, at ast.Node) proof {
 func isBool(t types.Type) bool {
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsBoolean != 0
+}
+
+// calleesFirst computes a summary of each of the package's functions,
+// callees first: update computes fn's from those of the functions it
+// calls and reports whether it changed. Within a cycle of calls a change
+// sends the cycle's callers of fn round again (after stale has dropped
+// what they found with the old summary), until none changes: a least
+// fixpoint, whatever order the functions are declared in.
+func (c *checker) calleesFirst(update func(fn *types.Func) bool, stale func(fn *types.Func)) {
+	g := c.callGraphOf()
+	for i, comp := range g.comps {
+		queue := slices.Clone(comp)
+		queued := map[*types.Func]bool{}
+		for _, fn := range comp {
+			queued[fn] = true
+		}
+		for len(queue) > 0 {
+			fn := queue[0]
+			queue = queue[1:]
+			queued[fn] = false
+			if !update(fn) || !g.cyclic(comp) {
+				continue
+			}
+			for _, caller := range g.callers[fn] {
+				if g.compOf[caller] != i {
+					continue
+				}
+				if stale != nil {
+					stale(caller)
+				}
+				if !queued[caller] {
+					queued[caller] = true
+					queue = append(queue, caller)
+				}
+			}
+		}
+	}
 }

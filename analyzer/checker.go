@@ -18,10 +18,6 @@ type checker struct {
 	targets  *targetSet
 	wrappers map[*types.Func]*wrapperFact // bpf(2) wrappers declared in this package
 
-	// Per file.
-	file  *ast.File
-	floor kernelspec.Version // raised by //bpfcompat:kernel
-
 	// Variables given exactly one value, for guards that store a probe's
 	// result; built on the first guard question.
 	values   map[*types.Var]ast.Expr
@@ -30,10 +26,15 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
-	// The flow engine: each function's graph and analysis, built on the
+	// The flow engine: each function's graph and analyses, built on the
 	// first question about it, and the functions that never return.
-	flows    map[ast.Node]*funcFlow
+	graphs   map[ast.Node]*funcGraph
+	flows    map[flowKey]*funcFlow
 	noReturn map[*types.Func]bool
+	exits    *exits
+	// bare counts the questions under way that must not read what
+	// callers pass a function: summaries that speak for every caller.
+	bare int
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
@@ -46,13 +47,18 @@ type checker struct {
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 
 	sink *sink // every diagnostic of a use goes through it
+	// reporting is set once the summaries are done: from then on nothing
+	// is added to them.
+	reporting bool
 
 	// Call sites of unexported functions, and what they share; built on
 	// the first question about a function's callers.
 	callees   map[*ast.Ident]*ast.CallExpr // of this package's functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
-	cycles    map[*types.Func]int // the package's cycles of calls, by component
+	// The package's call graph, in strongly connected components: the
+	// order the summaries are computed in.
+	graphOfCalls *callGraph
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof
@@ -88,8 +94,10 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		targets:        targets,
 		wrappers:       map[*types.Func]*wrapperFact{},
 		sink:           newSink(pass),
+		exits:          newExits(pass, api.Exits),
 		callerCtx:      map[*types.Func]*callerContext{},
-		flows:          map[ast.Node]*funcFlow{},
+		graphs:         map[ast.Node]*funcGraph{},
+		flows:          map[flowKey]*funcFlow{},
 		results:        map[resultKey]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
@@ -119,9 +127,8 @@ type use struct {
 	value ast.Expr
 }
 
+// checkFile reports the uses in a file.
 func (c *checker) checkFile(f *ast.File) {
-	c.file = f
-	c.floor = c.fileFloor(f)
 	ast.Inspect(f, c.visitor())
 	c.checkObjectSites(f)
 }

@@ -299,23 +299,7 @@ func (c *checker) findChecks() {
 			inferable = append(inferable, fd)
 		}
 	}
-	// Inference reads other checks: run it to a fixed point. What the
-	// flow engine and the caller contexts found in a round read the
-	// checks known then: each round starts afresh.
-	for changed := true; changed; {
-		changed = false
-		c.forgetFlows()
-		for _, fd := range inferable {
-			fn := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
-			if c.checks[fn] != nil {
-				continue
-			}
-			if fact := c.inferCheck(fn, fd); fact != nil {
-				c.checks[fn] = fact
-				changed = true
-			}
-		}
-	}
+	c.inferChecks(inferable)
 	for fn, fact := range c.checks {
 		c.pass.ExportObjectFact(fn, fact)
 	}

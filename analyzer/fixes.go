@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -29,7 +28,10 @@ import (
 // linter run; editors and -fix offer them.
 
 func (c *checker) fixes(node ast.Node, f *kernelspec.Feature) []analysis.SuggestedFix {
-	path, _ := astutil.PathEnclosingInterval(c.file, node.Pos(), node.End())
+	path := c.pathTo(node)
+	if len(path) == 0 {
+		return nil
+	}
 	var out []analysis.SuggestedFix
 	if fix, ok := c.guardFix(path, f); ok {
 		out = append(out, fix)
@@ -295,7 +297,7 @@ func (c *checker) typeName(obj *types.TypeName, scope *types.Scope, pos token.Po
 	if !obj.Exported() || obj.Pkg() == nil {
 		return "", false
 	}
-	for _, imp := range c.file.Imports {
+	for _, imp := range c.fileOf(pos).Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p != obj.Pkg().Path() {
 			continue
 		}
@@ -433,7 +435,7 @@ func (c *checker) constantOf(typeKey string, value uint64, scope *types.Scope, p
 		return "", false
 	}
 	typeName := strings.TrimPrefix(typeKey, pkgPath+".")
-	for _, imp := range c.file.Imports {
+	for _, imp := range c.fileOf(pos).Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p != pkgPath {
 			continue
 		}
@@ -472,7 +474,7 @@ func (c *checker) constantOf(typeKey string, value uint64, scope *types.Scope, p
 // import to a parenthesized import block when it has none. A name that
 // something else holds at pos fails.
 func (c *checker) importName(path, name string, scope *types.Scope, pos token.Pos) (string, []analysis.TextEdit, bool) {
-	for _, imp := range c.file.Imports {
+	for _, imp := range c.fileOf(pos).Imports {
 		if p, _ := strconv.Unquote(imp.Path.Value); p == path {
 			if imp.Name != nil {
 				name = imp.Name.Name
@@ -483,7 +485,7 @@ func (c *checker) importName(path, name string, scope *types.Scope, pos token.Po
 	if !usable(scope, pos, name, path, true) {
 		return "", nil, false
 	}
-	for _, d := range c.file.Decls {
+	for _, d := range c.fileOf(pos).Decls {
 		gd, ok := d.(*ast.GenDecl)
 		if !ok || gd.Tok != token.IMPORT || !gd.Lparen.IsValid() || len(gd.Specs) == 0 {
 			continue

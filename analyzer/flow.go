@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"sort"
@@ -27,8 +28,9 @@ import (
 // holds on entry (its requirement, its callers' guards, what the API
 // map lets its body assume) is added at the question.
 
-// funcFlow is the engine's view of one function body.
-type funcFlow struct {
+// funcGraph is the engine's view of one function body: its graph and
+// what the graph's nodes are, shared by every analysis of it.
+type funcGraph struct {
 	node ast.Node // *ast.FuncDecl or *ast.FuncLit
 	body *ast.BlockStmt
 	g    *flow.Graph
@@ -48,6 +50,14 @@ type funcFlow struct {
 	// function literal assigns: their assignments are out of sight.
 	unstable map[*types.Var]bool
 
+	values map[valueKey]*reaching
+}
+
+// funcFlow is one analysis of a function: what its own conditions prove
+// where each block starts.
+type funcFlow struct {
+	*funcGraph
+
 	state   flowState
 	in      []proof // what the function's own conditions prove where each block starts
 	reached []bool
@@ -56,8 +66,15 @@ type funcFlow struct {
 	// assignment, which it does not know yet: a second round will.
 	wantsDefs bool
 	edges     map[edgeKey]proof
+}
 
-	values map[valueKey]*reaching
+// flowKey names an analysis: a function, and whether it is bare, that is
+// blind to what the function's callers pass it. Summaries that speak for
+// every caller (what a result proves) are bare; a function whose callers
+// pass no guards has one analysis for both.
+type flowKey struct {
+	node ast.Node
+	bare bool
 }
 
 type flowState uint8
@@ -87,11 +104,19 @@ type reaching struct {
 	entry bool
 }
 
-// forgetFlows drops what was found with the summaries known so far,
-// for a round that knows more.
-func (c *checker) forgetFlows() {
-	clear(c.flows)
-	clear(c.callerCtx)
+// forgetFlowsOf drops the analyses of fn's body and of the literals in
+// it, made with summaries that have changed since; what results proved,
+// which reads analyses, goes too.
+func (c *checker) forgetFlowsOf(fn *types.Func) {
+	fd := c.funcDecl(fn)
+	if fd == nil {
+		return
+	}
+	for k := range c.flows {
+		if fd.Pos() <= k.node.Pos() && k.node.End() <= fd.End() {
+			delete(c.flows, k)
+		}
+	}
 	clear(c.results)
 }
 
@@ -101,18 +126,62 @@ func (c *checker) mayReturn(call *ast.CallExpr) bool {
 	case *types.Builtin:
 		return fn.Name() != "panic"
 	case *types.Func:
-		return !c.api.Exits[c.key(fn)] && !c.noReturns()[fn.Origin()]
+		return !c.exits.imported(fn) && !c.noReturns()[fn.Origin()]
 	}
 	return true
 }
 
-// noReturns infers, once, which of the package's functions never return.
+// noReturns infers, once, which of the package's functions never return,
+// and exports them as facts.
 func (c *checker) noReturns() map[*types.Func]bool {
 	if c.noReturn == nil {
 		c.funcDecl(nil) // builds c.decls
-		c.noReturn = flow.NoReturn(c.pass.TypesInfo, c.decls, func(fn *types.Func) bool { return c.api.Exits[c.key(fn)] })
+		c.noReturn = c.exits.infer(c.decls)
 	}
 	return c.noReturn
+}
+
+// entered reports whether a range loop runs its body at least once: it
+// ranges over a non-empty slice or map literal, an array (or a pointer to
+// one) of non-zero length, a positive constant, or a variable given one
+// such literal only. A fallback loop over a literal of ways to try,
+// `for _, f := range []func() error{a, b} { if err = f(); err == nil {
+// break } }`, leaves err as the last try left it, never as declared.
+func (c *checker) entered(rs *ast.RangeStmt) bool { return c.nonEmpty(rs.X, 0) }
+
+func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
+	info := c.pass.TypesInfo
+	x = ast.Unparen(x)
+	if tv := info.Types[x]; tv.Value != nil {
+		switch tv.Value.Kind() {
+		case constant.Int:
+			return constant.Sign(tv.Value) > 0
+		case constant.String:
+			return constant.StringVal(tv.Value) != ""
+		}
+		return false
+	}
+	t := info.TypeOf(x)
+	if t == nil {
+		return false
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if a, ok := t.Underlying().(*types.Array); ok {
+		return a.Len() > 0
+	}
+	switch x := x.(type) {
+	case *ast.CompositeLit:
+		return len(x.Elts) > 0
+	case *ast.Ident:
+		if v, ok := info.Uses[x].(*types.Var); ok && depth < maxGuardDepth {
+			if def := c.singleValue(v); def != nil {
+				return c.nonEmpty(def, depth+1)
+			}
+		}
+	}
+	return false
 }
 
 // flowAt returns the flow of the innermost function holding pos.
@@ -145,12 +214,34 @@ func (c *checker) flowAt(pos token.Pos) *funcFlow {
 	if fn == nil {
 		return nil
 	}
-	if ff := c.flows[fn]; ff != nil {
+	k := flowKey{fn, c.bare > 0 || !c.passesGuards(decl)}
+	if ff := c.flows[k]; ff != nil {
 		return ff
 	}
-	ff := &funcFlow{node: fn, body: body, called: called}
-	c.flows[fn] = ff
+	fg := c.graphs[fn]
+	if fg == nil {
+		fg = &funcGraph{node: fn, body: body, called: called}
+		c.graphs[fn] = fg
+	}
+	ff := &funcFlow{funcGraph: fg}
+	c.flows[k] = ff
 	return ff
+}
+
+// passesGuards reports whether the callers of the function declared at
+// decl pass it what their boolean arguments prove: its analysis reads
+// them.
+func (c *checker) passesGuards(decl ast.Decl) bool {
+	fd, ok := decl.(*ast.FuncDecl)
+	if !ok {
+		return false
+	}
+	fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
+	if !ok {
+		return false
+	}
+	ctx := c.callerContextOf(fn)
+	return ctx != nil && len(ctx.args) > 0
 }
 
 // graph builds the function's graph and its index on first use.
@@ -158,7 +249,7 @@ func (c *checker) graph(ff *funcFlow) *flow.Graph {
 	if ff.g != nil {
 		return ff.g
 	}
-	ff.g = flow.New(ff.body, c.mayReturn)
+	ff.g = flow.New(ff.body, c.mayReturn, c.entered)
 	ff.cases = map[ast.Expr]ast.Expr{}
 	ff.conds = map[ast.Expr]bool{}
 	ff.ranged = map[ast.Expr]bool{}
@@ -310,13 +401,9 @@ func (c *checker) condProof(ff *funcFlow, n ast.Node, truth bool) proof {
 }
 
 // proven returns what holds at node: what the conditions on every path
-// to it prove, and what holds where its function starts.
-func (c *checker) proven(node ast.Node) proof { return c.provenFrom(node, true) }
-
-// provenFrom is proven, with what the function's callers share or not:
-// a caller in the same cycle of calls as its callee asks without, so that
-// what the cycle's functions get does not depend on which was asked first.
-func (c *checker) provenFrom(node ast.Node, withCallers bool) proof {
+// to it prove, and what holds where its function starts (in a bare
+// question, without what its callers pass it).
+func (c *checker) proven(node ast.Node) proof {
 	if c.pastTestSkip(node.Pos()) {
 		return c.testSkipProof()
 	}
@@ -324,7 +411,7 @@ func (c *checker) provenFrom(node ast.Node, withCallers bool) proof {
 	if ff == nil {
 		return proofOf()
 	}
-	p := c.entryProof(ff, withCallers)
+	p := c.entryProof(ff)
 	l, ok := c.graph(ff).Locate(node.Pos())
 	if !ok {
 		return p
@@ -360,11 +447,11 @@ func (c *checker) shortCircuit(n ast.Node, pos token.Pos) proof {
 // what it requires, what the API map lets it assume, and what all its
 // callers share; for a literal called where it is written, what holds
 // at that call.
-func (c *checker) entryProof(ff *funcFlow, withCallers bool) proof {
+func (c *checker) entryProof(ff *funcFlow) proof {
 	switch fn := ff.node.(type) {
 	case *ast.FuncLit:
 		if ff.called {
-			return c.provenFrom(fn, withCallers)
+			return c.proven(fn)
 		}
 	case *ast.FuncDecl:
 		obj, ok := c.pass.TypesInfo.Defs[fn.Name].(*types.Func)
@@ -382,7 +469,7 @@ func (c *checker) entryProof(ff *funcFlow, withCallers bool) proof {
 			p = p.union(assuming(feats...))
 		}
 		p = p.union(c.receiverAssumes(obj))
-		if !withCallers {
+		if c.bare > 0 {
 			return p
 		}
 		if ctx := c.callerContextOf(obj); ctx != nil {

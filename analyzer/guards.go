@@ -36,7 +36,15 @@ type proof struct {
 	// name: one of several alternatives holds (case ebpf.AttachTraceFEntry,
 	// ebpf.AttachModifyReturn:), so at least the oldest of them.
 	assumedFloor kernelspec.Version
+	// top is the lattice's top: everything holds. It is where a greatest
+	// fixpoint starts (the callers of a cycle of calls vouch for each
+	// other until what comes in from outside says less); the meet with
+	// it is the other side. No finished summary holds it.
+	top bool
 }
+
+// topProof is the proof of a path nothing has been learnt about yet.
+func topProof() proof { return proof{top: true} }
 
 func proofOf(feats ...*kernelspec.Feature) proof {
 	var p proof
@@ -66,7 +74,7 @@ func assuming(feats ...*kernelspec.Feature) proof {
 // change introduced — no kernel has one without the other, so a probe for
 // the LSM program type proves the BPF_LSM_MAC attach type it loads with.
 func (c *checker) provenHas(p proof, f *kernelspec.Feature) bool {
-	if p.features[f] {
+	if p.top || p.features[f] {
 		return true
 	}
 	if len(p.features) == 0 {
@@ -81,9 +89,12 @@ func (c *checker) provenHas(p proof, f *kernelspec.Feature) bool {
 }
 
 // empty reports whether p proves nothing; it may still assume something.
-func (p proof) empty() bool { return len(p.features) == 0 && p.version.IsZero() }
+func (p proof) empty() bool { return !p.top && len(p.features) == 0 && p.version.IsZero() }
 
 func (p proof) union(q proof) proof {
+	if p.top || q.top {
+		return topProof()
+	}
 	out := proofOf()
 	for f := range p.features {
 		out.prove(f)
@@ -103,6 +114,12 @@ func (p proof) union(q proof) proof {
 }
 
 func (p proof) intersect(q proof) proof {
+	switch { // copies: a proof's maps are its own
+	case p.top:
+		return q.union(proof{})
+	case q.top:
+		return p.union(proof{})
+	}
 	out := proofOf()
 	for f := range p.features {
 		if q.features[f] {
@@ -136,6 +153,9 @@ func (p proof) intersect(q proof) proof {
 
 // equal reports whether p and q say the same.
 func (p proof) equal(q proof) bool {
+	if p.top || q.top {
+		return p.top == q.top
+	}
 	return p.version == q.version && p.assumedFloor == q.assumedFloor &&
 		sameSet(p.features, q.features) && sameSet(p.assumed, q.assumed)
 }
@@ -565,11 +585,14 @@ const ObsoleteGuardCategory = "obsolete_guard"
 // checkObsoleteProbe reports a probe whose answer the targets fix in
 // advance: its fallback path is dead code on every supported kernel.
 func (c *checker) checkObsoleteProbe(call *ast.CallExpr, fn *types.Func, rule *apimap.ProbeRule) {
+	if c.sink.dry {
+		return // nothing to learn from it
+	}
 	probed := c.probed(rule, call)
 	if len(probed.features) == 0 {
 		return
 	}
-	targets := c.effectiveTargets(c.floor)
+	targets := c.targetsAt(call.Pos())
 	var newest *kernelspec.Feature
 	for f := range probed.features {
 		for _, k := range targets {

@@ -127,6 +127,9 @@ func (c *checker) resultProof(call *ast.CallExpr, index, depth int) proof {
 		return p
 	}
 	c.results[key] = proofOf() // a recursive call knows nothing more
+	// It speaks for every caller: a bare question.
+	c.bare++
+	defer func() { c.bare-- }()
 	fd := c.funcDecl(fn)
 	if fd == nil || fd.Body == nil {
 		return proofOf()

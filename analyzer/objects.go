@@ -566,7 +566,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		return
 	}
 	proven := c.proven(node)
-	targets := c.targetsUnder(proven)
+	targets := c.targetsUnder(node.Pos(), proven)
 	dropped := c.droppedOnFailure(node)
 	var order []*kernelspec.Feature
 	wheres := map[*kernelspec.Feature][]string{} // first place in each owner
@@ -628,7 +628,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 // they run only where it succeeded.
 func (c *checker) droppedOnFailure(node ast.Node) map[string]proof {
 	out := map[string]proof{}
-	fd := enclosingFuncDecl(c.file, node)
+	fd := c.funcDeclAt(node.Pos())
 	if fd == nil || fd.Body == nil {
 		return out
 	}

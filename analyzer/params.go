@@ -82,7 +82,7 @@ func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via s
 
 // addParamEntry adds to fn's requirement on argument param at path.
 func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []*kernelspec.Feature, via string) {
-	if strings.Count(path, ".") >= maxGuardDepth {
+	if c.reporting || strings.Count(path, ".") >= maxGuardDepth {
 		return // a recursive type forwarded into itself: no end to the paths
 	}
 	fact := c.params[fn]
@@ -359,13 +359,13 @@ func (c *checker) findParamRequirements() {
 				continue
 			}
 			changed := c.paramsAdded
-			c.forwardParam(fc.call.Args[e.Param], e, c.featuresNamed(e.Features), shortFuncName(fc.fn))
+			c.forwardArg(fc.call, e, fc.fn)
 			if c.paramsAdded == changed {
 				continue
 			}
 			// The function around the call needs more: look again at
 			// the calls of it.
-			if caller, _, _, ok := c.parameterOf(fc.call.Args[e.Param]); ok {
+			if caller := c.funcAt(fc.call.Pos()); caller != nil {
 				for _, next := range byCallee[caller] {
 					if !queued[next.call] {
 						queued[next.call] = true

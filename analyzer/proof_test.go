@@ -93,3 +93,41 @@ func TestProofImplication(t *testing.T) {
 		t.Error("a feature of 5.7 implies an attr field of 5.9")
 	}
 }
+
+// Top is the lattice's top, where a greatest fixpoint starts: the meet
+// with it is the other side, a union with it stays top, and it proves
+// every feature. Nothing else is top, not even the empty proof.
+func TestProofTop(t *testing.T) {
+	db := testDB(t)
+	c := &checker{db: db}
+	ring, lookup := feature(t, db, "BPF_MAP_TYPE_RINGBUF"), feature(t, db, "BPF_PROG_TYPE_SK_LOOKUP")
+	top := topProof()
+	a := proofOf(ring).union(assuming(lookup))
+	a.version = kernelspec.Version{Major: 5, Minor: 10}
+	for _, m := range []proof{top.intersect(a), a.intersect(top)} {
+		if !m.equal(a) || m.top {
+			t.Errorf("top ∧ a = %+v, want a", m)
+		}
+	}
+	m := top.intersect(a)
+	m.prove(lookup)
+	if a.features[lookup] {
+		t.Error("the meet with top shares the other side's maps")
+	}
+	if u := a.union(top); !u.top || !top.union(proofOf()).top {
+		t.Error("a union with top is not top")
+	}
+	if !top.intersect(top).top || !top.equal(topProof()) {
+		t.Error("top ∧ top is not top")
+	}
+	if top.equal(proofOf()) || proofOf().equal(top) || top.empty() {
+		t.Error("top equals the empty proof")
+	}
+	if !c.provenHas(top, lookup) || !abiImplied(top, feature(t, db, "BPF_LINK_CREATE.target_ifindex")) {
+		t.Error("top does not prove everything")
+	}
+	// Meeting downward from top reaches the same value as from a.
+	if d := top.intersect(a).intersect(proofOf(ring)); !d.equal(a.intersect(proofOf(ring))) {
+		t.Errorf("descending from top gives %+v", d)
+	}
+}

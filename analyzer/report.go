@@ -32,11 +32,12 @@ func (c *checker) effectiveTargets(floor kernelspec.Version) []*kernelspec.Kerne
 	return out
 }
 
-// targetsUnder is the targets a path with proof p runs on: the floor
-// raised by what p proves, then, for what p assumes, mainline targets
-// raised to where it came in and kernel specs without it dropped.
-func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
-	targets := c.effectiveTargets(maxVersion(c.floor, p.version))
+// targetsUnder is the targets a path at pos with proof p runs on: the
+// file's floor raised by what p proves, then, for what p assumes,
+// mainline targets raised to where it came in and kernel specs without
+// it dropped.
+func (c *checker) targetsUnder(pos token.Pos, p proof) []*kernelspec.Kernel {
+	targets := c.effectiveTargets(maxVersion(c.floorAt(pos), p.version))
 	since := p.assumedVersion()
 	if since.IsZero() {
 		return targets
@@ -63,7 +64,7 @@ func (c *checker) targetsUnder(p proof) []*kernelspec.Kernel {
 // on a path with proof proven, with the targets that lack it; nil if none
 // is missing.
 func (c *checker) worstMissing(u use, proven proof) (worst *kernelspec.Feature, missing []*kernelspec.Kernel) {
-	targets := c.targetsUnder(proven)
+	targets := c.targetsUnder(u.node.Pos(), proven)
 	for _, f := range u.features {
 		if c.provenHas(proven, f) || abiImplied(proven, f) || worst != nil && !worst.Since().Less(f.Since()) {
 			continue
@@ -92,6 +93,9 @@ func (c *checker) stillMissing(u use, proven proof) bool {
 // link_create's target_ifindex (5.9). A probe for a program or map type
 // still proves only itself, as those can be configured out.
 func abiImplied(p proof, f *kernelspec.Feature) bool {
+	if p.top {
+		return true
+	}
 	if f.Kind != kernelspec.AttrField && f.Kind != kernelspec.Command {
 		return false
 	}
@@ -119,9 +123,11 @@ func (c *checker) report(u use) bool {
 	if c.sink.done(pos) {
 		return true
 	}
-	targets := c.effectiveTargets(c.floor)
+	targets := c.targetsAt(pos)
 	missingNow := c.anyMissing(u.features, targets)
-	inferring := c.inferred != nil && !c.api.Packages[c.pass.Pkg.Path()]
+	// Requirements are inferred in the summaries' walk, never while
+	// reporting.
+	inferring := c.sink.dry && !c.api.Packages[c.pass.Pkg.Path()]
 	if !missingNow && !inferring {
 		return false
 	}
@@ -142,7 +148,7 @@ func (c *checker) report(u use) bool {
 	if !missingNow {
 		return false
 	}
-	targets = c.targetsUnder(proven) // how many: the message names them all when several
+	targets = c.targetsUnder(pos, proven) // how many: the message names them all when several
 	worst, missing := c.worstMissing(u, proven)
 	if worst == nil || c.hasFallback(u.node) || u.call != nil && c.hasFallback(u.call) {
 		return false
@@ -195,7 +201,7 @@ func (c *checker) reportPastEnd(cmd *kernelspec.Feature, set fieldSet, via strin
 	if c.sink.done(pos) {
 		return
 	}
-	targets := c.effectiveTargets(c.floor)
+	targets := c.targetsAt(pos)
 	if len(targets) == 0 {
 		return
 	}

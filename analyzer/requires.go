@@ -175,7 +175,7 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 		return
 	}
 	var missing []string
-	for _, k := range c.targetsUnder(c.proven(node)) {
+	for _, k := range c.targetsUnder(node.Pos(), c.proven(node)) {
 		if k.Base.Less(p.version) {
 			missing = append(missing, k.Name)
 		}

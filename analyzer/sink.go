@@ -13,18 +13,25 @@ import (
 
 // sink is where the package's findings go: one diagnostic per use,
 // none where a //bpfcompat:ignore directive covers the line, and, when
-// the walk is done, the directives that suppressed nothing. The report
-// paths (a use, attr bytes past every field, a callee's requirement, an
-// obsolete probe) decide what is missing and hand it here; none reports
-// on its own.
+// the walk is done, the directives that suppressed nothing. It knows the
+// floor each file's //bpfcompat:kernel directive sets, and so which
+// targets a position runs on. The report paths (a use, attr bytes past
+// every field, a callee's requirement, an obsolete probe) decide what is
+// missing and hand it here; none reports on its own, and none keeps a
+// current file.
 type sink struct {
 	pass     *analysis.Pass
 	reported map[token.Pos]bool
 	ignores  map[*token.File]map[int]*ignore // by file, by the line they cover
+	floors   map[*token.File]kernelspec.Version
+	// dry is set while the summaries' walk runs the report paths to
+	// learn what the package requires of its callers: uses are marked
+	// done, nothing is reported.
+	dry bool
 }
 
 func newSink(pass *analysis.Pass) *sink {
-	return &sink{pass: pass, reported: map[token.Pos]bool{}, ignores: map[*token.File]map[int]*ignore{}}
+	return &sink{pass: pass, reported: map[token.Pos]bool{}, ignores: map[*token.File]map[int]*ignore{}, floors: map[*token.File]kernelspec.Version{}}
 }
 
 // done reports whether the use at pos was already reported (or
@@ -38,10 +45,35 @@ func (s *sink) emit(c *checker, d analysis.Diagnostic) {
 		return
 	}
 	s.reported[d.Pos] = true
-	if c.ignored(d.Pos) {
+	if s.dry || c.ignored(d.Pos) {
 		return
 	}
 	s.pass.Report(d)
+}
+
+// setDry switches between the summaries' walk and the reporting walk;
+// each starts with no use done.
+func (s *sink) setDry(dry bool) {
+	s.dry = dry
+	clear(s.reported)
+}
+
+// readFloors reads the //bpfcompat:kernel directive of each file, once:
+// a malformed one is reported then.
+func (c *checker) readFloors(files []*ast.File) {
+	for _, f := range files {
+		c.sink.floors[c.pass.Fset.File(f.Package)] = c.fileFloor(f)
+	}
+}
+
+// floorAt is the release the file holding pos raises the targets to.
+func (c *checker) floorAt(pos token.Pos) kernelspec.Version {
+	return c.sink.floors[c.pass.Fset.File(pos)]
+}
+
+// targetsAt is the targets the code at pos runs on.
+func (c *checker) targetsAt(pos token.Pos) []*kernelspec.Kernel {
+	return c.effectiveTargets(c.floorAt(pos))
 }
 
 // ignored reports whether a directive suppresses diagnostics at pos, and

@@ -122,35 +122,20 @@ func (c *checker) wrapperOf(fn *types.Func) *wrapperFact {
 	return nil
 }
 
-// findWrappers finds this package's bpf(2) wrappers, to a fixed point since
+// findWrappers finds this package's bpf(2) wrappers, callees first since
 // wrappers call wrappers, and exports them as facts.
 func (c *checker) findWrappers() {
-	type fnDecl struct {
-		fn   *types.Func
-		decl *ast.FuncDecl
-	}
-	var decls []fnDecl
-	for _, f := range c.pass.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-				if fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-					decls = append(decls, fnDecl{fn, fd})
-				}
-			}
+	c.calleesFirst(func(fn *types.Func) bool {
+		decl := c.funcDecl(fn)
+		if c.wrappers[fn] != nil || decl.Body == nil {
+			return false
 		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, d := range decls {
-			if c.wrappers[d.fn] != nil {
-				continue
-			}
-			if w := c.wrapperIn(d.fn, d.decl); w != nil {
-				c.wrappers[d.fn] = w
-				changed = true
-			}
+		w := c.wrapperIn(fn, decl)
+		if w != nil {
+			c.wrappers[fn] = w
 		}
-	}
+		return w != nil
+	}, nil)
 	for fn, w := range c.wrappers {
 		c.pass.ExportObjectFact(fn, w)
 	}

@@ -161,10 +161,10 @@ func breakOnSuccessTwin(m *ebpf.Map) {
 }
 
 // 10. A labelled continue out of an inner loop.
-func labelledContinue(ms []*ebpf.Map) {
+func labelledContinue(ms []*ebpf.Map, names []string) {
 outer:
 	for _, m := range ms {
-		for _, name := range []string{"ring"} {
+		for _, name := range names { // may not run: the use below is not guarded
 			if features.HaveMapType(ebpf.RingBuf) != nil {
 				continue outer
 			}

@@ -84,13 +84,24 @@ func step11(o Opts) *ebpf.MapSpec { // want step11:"when non-zero, argument 0 fi
 	return &ebpf.MapSpec{Type: ebpf.Hash, MapExtra: o.Extra}
 }
 
+// The field forwarded inside a literal of its own, by a function declared
+// after its caller: the requirement reaches the caller all the same.
+func useLiteral() *ebpf.MapSpec {
+	return viaLiteral(Opts{Extra: 1}) // want `BPF_MAP_CREATE.map_extra requires Linux 5.16`
+}
+
+func viaLiteral(o Opts) *ebpf.MapSpec { // want viaLiteral:"when non-zero, argument 0 field Extra needs BPF_MAP_CREATE.map_extra"
+	return step11(Opts{Extra: o.Extra})
+}
+
 // A cycle of calls: f3 and g3 call each other, and H3 calls f3 where
 // supportRB said yes. Asked about f3 first, the old answer leaned on g3's
 // callers, f3 itself, not yet known; asked about g3 first, it did not:
-// f3 was reported in one order only. A caller in the callee's own cycle
-// now adds what holds at its call without its own callers, whichever is
-// asked first: deterministic, and conservative (the cycle's members do
-// not vouch for each other), so f3's use is reported in both orders.
+// f3 was reported in one order only. The callers' contexts are now a
+// greatest fixpoint, computed callers first: the cycle starts at the top
+// and descends to what H3, its one way in, proves. Every run of f3 and
+// g3 starts at H3's guarded call, so neither use is reported, in any
+// order.
 func H3(m *ebpf.Map) {
 	if supportRB() {
 		f3(m, 1)
@@ -98,7 +109,7 @@ func H3(m *ebpf.Map) {
 }
 
 func f3(m *ebpf.Map, n int) {
-	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	ringbuf.NewReader(m)
 	if supportRB() {
 		g3(m, n)
 	}
@@ -108,5 +119,25 @@ func g3(m *ebpf.Map, n int) {
 	ringbuf.NewReader(m) // its one call site is guarded
 	if n > 0 {
 		f3(m, n-1)
+	}
+}
+
+// The twin: H4 calls f4 unguarded, and the cycle's own guard on g4's call
+// covers g4 only.
+func H4(m *ebpf.Map) {
+	f4(m, 1)
+}
+
+func f4(m *ebpf.Map, n int) {
+	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	if supportRB() {
+		g4(m, n)
+	}
+}
+
+func g4(m *ebpf.Map, n int) {
+	ringbuf.NewReader(m)
+	if n > 0 {
+		f4(m, n-1)
 	}
 }

@@ -692,11 +692,15 @@ type Index struct {
 	LowLevel  map[string]bool // x/sys/unix, syscall: only if used for BPF
 	ConstPkgs map[string]bool
 	Syscalls  map[string]bool
+	// Exits are the functions that never return, and ExitPkgs their
+	// packages: a package that calls one may have its own.
+	Exits    map[string]bool
+	ExitPkgs map[string]bool
 }
 
 // Index lists the packages the files mention.
 func (files *Files) Index() *Index {
-	idx := &Index{Modules: map[string]string{}, Libraries: map[string]bool{}, LowLevel: map[string]bool{}, ConstPkgs: map[string]bool{}, Syscalls: map[string]bool{}}
+	idx := &Index{Modules: map[string]string{}, Libraries: map[string]bool{}, LowLevel: map[string]bool{}, ConstPkgs: map[string]bool{}, Syscalls: map[string]bool{}, Exits: map[string]bool{}, ExitPkgs: map[string]bool{}}
 	for _, f := range files.files {
 		if f.Module != "" {
 			idx.Modules[f.Module] = f.Version
@@ -729,6 +733,12 @@ func (files *Files) Index() *Index {
 			if pkg, ok := SymbolPackage(sc.Func); ok {
 				idx.LowLevel[pkg] = true
 				idx.Syscalls[sc.Func] = true
+			}
+		}
+		for _, fn := range f.Exits {
+			if pkg, ok := SymbolPackage(fn); ok {
+				idx.Exits[fn] = true
+				idx.ExitPkgs[pkg] = true
 			}
 		}
 	}

@@ -36,8 +36,14 @@ func (l Loc) Node() ast.Node { return l.Block.Nodes[l.Index] }
 
 // New builds the graph of body. mayReturn reports whether a call in
 // statement position may return; one that does not ends its block.
-func New(body *ast.BlockStmt, mayReturn func(*ast.CallExpr) bool) *Graph {
+// entered, if not nil, reports whether a range statement runs its body at
+// least once (it ranges over a non-empty literal): the path that skips
+// the loop altogether is then left out.
+func New(body *ast.BlockStmt, mayReturn func(*ast.CallExpr) bool, entered func(*ast.RangeStmt) bool) *Graph {
 	g := &Graph{CFG: cfg.New(body, mayReturn)}
+	if entered != nil {
+		enterLoops(g.CFG, entered)
+	}
 	g.preds = make([][]*cfg.Block, len(g.CFG.Blocks))
 	for _, b := range g.CFG.Blocks {
 		if !b.Live {
@@ -59,6 +65,37 @@ func New(body *ast.BlockStmt, mayReturn func(*ast.CallExpr) bool) *Graph {
 		}
 	}
 	return g
+}
+
+// enterLoops gives each range loop that is entered at least once a head
+// of its own for the way in, whose only edge goes to the body: the loop's
+// exit is reached only from an iteration. (go/cfg builds a range loop as
+// a head block, with no nodes, entered from the block that evaluates the
+// operand, created before it, and from the body's blocks, created after
+// it; Succs[0] is the body, Succs[1] the exit.)
+func enterLoops(g *cfg.CFG, entered func(*ast.RangeStmt) bool) {
+	for _, head := range g.Blocks {
+		rs, ok := head.Stmt.(*ast.RangeStmt)
+		if head.Kind != cfg.KindRangeLoop || !ok || len(head.Succs) != 2 || len(head.Nodes) != 0 || !entered(rs) {
+			continue
+		}
+		first := &cfg.Block{Kind: cfg.KindRangeLoop, Stmt: rs, Succs: []*cfg.Block{head.Succs[0]}, Index: int32(len(g.Blocks)), Live: head.Live}
+		moved := false
+		for _, b := range g.Blocks {
+			if b.Index >= head.Index {
+				continue
+			}
+			for i, s := range b.Succs {
+				if s == head {
+					b.Succs[i] = first
+					moved = true
+				}
+			}
+		}
+		if moved {
+			g.Blocks = append(g.Blocks, first)
+		}
+	}
 }
 
 // Preds returns the live blocks with an edge to b.

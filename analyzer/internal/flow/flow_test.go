@@ -118,7 +118,7 @@ func TestForward(t *testing.T) {
 	g := flow.New(fd.Body, func(call *ast.CallExpr) bool {
 		fn, ok := info.Uses[call.Fun.(*ast.Ident)].(*types.Func)
 		return !ok || !noReturn[fn]
-	})
+	}, nil)
 	type set = map[string]bool
 	meet := func(a, b set) set {
 		out := set{}
@@ -166,7 +166,7 @@ func TestForward(t *testing.T) {
 func TestReaching(t *testing.T) {
 	fset, info, funcs, _ := load(t, src)
 	fd := funcs["defs"]
-	g := flow.New(fd.Body, func(*ast.CallExpr) bool { return true })
+	g := flow.New(fd.Body, func(*ast.CallExpr) bool { return true }, nil)
 	var v types.Object
 	for id, obj := range info.Defs {
 		if id.Name == "v" && obj != nil {
@@ -202,7 +202,7 @@ func TestReaching(t *testing.T) {
 func TestSearch(t *testing.T) {
 	_, _, funcs, _ := load(t, src)
 	fd := funcs["guarded"]
-	g := flow.New(fd.Body, func(*ast.CallExpr) bool { return true })
+	g := flow.New(fd.Body, func(*ast.CallExpr) bool { return true }, nil)
 	calls := func(name string) func(ast.Node) bool {
 		return func(n ast.Node) bool {
 			found := false
@@ -233,6 +233,72 @@ func TestSearch(t *testing.T) {
 	} {
 		if got := reaches(c.from, c.to, c.avoid); got != c.want {
 			t.Errorf("from %q to %q avoiding %q: %v, want %v", c.from, c.to, c.avoid, got, c.want)
+		}
+	}
+}
+
+// A range loop that is entered at least once has no path from before it
+// to its exit that skips the body: only the body's assignment reaches the
+// code after it.
+func TestEnteredLoop(t *testing.T) {
+	const src = `package p
+
+func use(string)
+
+func retry() {
+	v := 0
+	for range []int{1, 2} {
+		v = 1
+	}
+	use("after")
+	for range []int{1, 2} {
+		if v == 1 {
+			continue
+		}
+		v = 2
+	}
+	use("again")
+}
+`
+	fset, info, funcs, _ := load(t, src)
+	fd := funcs["retry"]
+	var v types.Object
+	for id, obj := range info.Defs {
+		if id.Name == "v" {
+			v = obj
+		}
+	}
+	defines := func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		return ok && info.ObjectOf(as.Lhs[0].(*ast.Ident)) == v
+	}
+	lines := func(g *flow.Graph, name string) []int {
+		defs, entry := g.Reaching(at(t, g, fd, name), defines)
+		var out []int
+		if entry {
+			out = append(out, 0)
+		}
+		for _, d := range defs {
+			out = append(out, fset.Position(d.Node().Pos()).Line)
+		}
+		return out
+	}
+	mayReturn := func(*ast.CallExpr) bool { return true }
+	entered := flow.New(fd.Body, mayReturn, func(*ast.RangeStmt) bool { return true })
+	maybe := flow.New(fd.Body, mayReturn, nil)
+	for _, c := range []struct {
+		g    *flow.Graph
+		name string
+		want []int
+	}{
+		{entered, "after", []int{8}},
+		{maybe, "after", []int{6, 8}},
+		// A continue goes back to the loop's head, not around it.
+		{entered, "again", []int{8, 15}},
+		{maybe, "again", []int{6, 8, 15}},
+	} {
+		if got := lines(c.g, c.name); !slices.Equal(got, c.want) {
+			t.Errorf("at %s: defs on lines %v, want %v", c.name, got, c.want)
 		}
 	}
 }

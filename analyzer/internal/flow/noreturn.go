@@ -64,7 +64,7 @@ func NoReturn(info *types.Info, decls map[*types.Func]*ast.FuncDecl, known func(
 		fn := queue[0]
 		queue = queue[1:]
 		queued[fn] = false
-		if noReturn[fn] || !New(decls[fn].Body, mayReturn).CFG.NoReturn() {
+		if noReturn[fn] || !New(decls[fn].Body, mayReturn, nil).CFG.NoReturn() {
 			continue
 		}
 		noReturn[fn] = true
