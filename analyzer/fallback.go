@@ -26,7 +26,7 @@ import (
 // whether the kernel has it.
 func (c *checker) hasFallback(node ast.Node) bool {
 	path := c.pathTo(node)
-	if c.inProbeBody(path) || c.fallsBackHere(node) {
+	if c.inProbeBody(path) || c.fallsBackHere(node) || c.triedByCallee(path) {
 		return true
 	}
 	// A failure handed on from an unexported function reaches its callers:

@@ -93,6 +93,7 @@ func (c *checker) forgetFlows() {
 	clear(c.flows)
 	clear(c.callerCtx)
 	clear(c.results)
+	clear(c.triedParams)
 }
 
 // mayReturn reports whether a call in statement position may return.

@@ -1,0 +1,13 @@
+package analyzer_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/bpfcompat/bpfcompat/analyzer"
+)
+
+func TestCalleeFallback(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./calleefallback")
+}
