@@ -11,3 +11,7 @@ import (
 func TestCalleeFallback(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./calleefallback")
 }
+
+func TestPinnedLookupFallback(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./pinlib", "./pinuse")
+}

@@ -71,6 +71,9 @@ type file struct {
 	// FeatureErrors lists errors a function returns only where the kernel
 	// has features (errors.go).
 	FeatureErrors []apiFeatureError `yaml:"feature_errors"`
+	// AbsentErrors lists errors, besides the unsupported ones, that a
+	// function returns where the kernel lacks what it needs (absent.go).
+	AbsentErrors []apiAbsentError `yaml:"absent_errors"`
 }
 
 type apiUnmapped struct {
@@ -224,6 +227,9 @@ type Map struct {
 	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
 	// features a kernel that returned that error has.
 	FeatureErrors map[string]map[string][]*kernelspec.Feature
+	// AbsentErrors: by function, the errors ("pkgpath.Name") it returns
+	// where the kernel lacks its features, besides Unsupported.
+	AbsentErrors map[string]map[string]bool
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is Index, built without the specs).
 	Packages map[string]bool
@@ -294,6 +300,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Packages:     map[string]bool{},
 
 		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
+		AbsentErrors:  map[string]map[string]bool{},
 	}
 	syscallsIn := ""
 	for i, f := range files.files {
@@ -403,6 +410,9 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		}
 	}
 	if err := m.addFeatureErrors(file, f.FeatureErrors, lookup); err != nil {
+		return err
+	}
+	if err := m.addAbsentErrors(file, f.AbsentErrors); err != nil {
 		return err
 	}
 	for _, im := range f.Implies {
