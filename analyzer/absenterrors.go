@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -90,13 +91,7 @@ func (c *checker) absentErrorsHandedOn(path []ast.Node) []string {
 	} else if err := c.errorAssigned(stmt); err == nil || !c.returnedIntact(fd.Body, err) {
 		return nil
 	}
-	return slices.Sorted(func(yield func(string) bool) {
-		for e := range absent {
-			if !yield(e) {
-				return
-			}
-		}
-	})
+	return slices.Sorted(maps.Keys(absent))
 }
 
 // calledAt is the call whose callee is named at the head of path.

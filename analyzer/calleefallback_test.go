@@ -15,3 +15,7 @@ func TestCalleeFallback(t *testing.T) {
 func TestPinnedLookupFallback(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./pinlib", "./pinuse")
 }
+
+func TestObjectFallbackInCaller(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objlib", "./objuse")
+}

@@ -592,7 +592,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		owners[of.feature] = append(owners[of.feature], owner)
 		wheres[of.feature] = append(wheres[of.feature], of.where)
 	}
-	if len(order) > 0 && c.hasFallback(node) {
+	if len(order) > 0 && (c.hasFallback(node) || c.objectDecidedByCallers(node, order, obj, proven)) {
 		return
 	}
 	for _, f := range order {
