@@ -19,3 +19,7 @@ func TestPinnedLookupFallback(t *testing.T) {
 func TestObjectFallbackInCaller(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./objlib", "./objuse")
 }
+
+func TestReportedValues(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./envdevice")
+}
