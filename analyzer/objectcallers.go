@@ -27,7 +27,7 @@ func (c *checker) objectDecidedByCallers(node ast.Node, missing []*kernelspec.Fe
 		return false
 	}
 	fn := c.exportedFuncAround(node)
-	if fn == nil {
+	if fn == nil || c.returnsObject(node) {
 		return false
 	}
 	results := fn.Signature().Results()
@@ -40,6 +40,57 @@ func (c *checker) objectDecidedByCallers(node ast.Node, missing []*kernelspec.Fe
 	return req != nil && !slices.ContainsFunc(missing, func(f *kernelspec.Feature) bool {
 		return !slices.Contains(req.Features, f.Name)
 	})
+}
+
+// returnsObject reports whether the function around the load at node
+// returns what it loaded, a spec its callers load: its success then says
+// nothing of the kernel, and the callers' loads are out of sight, so the
+// object is reported where it is read. (opentelemetry-ebpf-profiler's
+// support.LoadCollectionSpec returns the embedded spec for the tracer to
+// rewrite and load.)
+func (c *checker) returnsObject(node ast.Node) bool {
+	path := c.pathTo(node)
+	var held *types.Var
+walk:
+	for i := 1; i < len(path); i++ {
+		switch n := path[i].(type) {
+		case *ast.ParenExpr, *ast.SelectorExpr:
+			continue
+		case *ast.CallExpr:
+			if n.Fun == path[i-1] {
+				continue // node names the loader
+			}
+		case *ast.ReturnStmt:
+			return true
+		case *ast.AssignStmt:
+			if len(n.Lhs) > 0 {
+				if id, ok := ast.Unparen(n.Lhs[0]).(*ast.Ident); ok {
+					held, _ = c.pass.TypesInfo.ObjectOf(id).(*types.Var)
+				}
+				if held != nil && types.Implements(held.Type(), errorInterface()) {
+					held = nil // the load's error, not what it loaded
+				}
+			}
+		}
+		break walk
+	}
+	if held == nil {
+		return false
+	}
+	fd := c.funcDeclAt(node.Pos())
+	if fd == nil || fd.Body == nil {
+		return false
+	}
+	returned := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if ret, ok := n.(*ast.ReturnStmt); ok {
+			for _, r := range ret.Results {
+				returned = returned || c.mentions(r, held)
+			}
+		}
+		return !returned
+	})
+	return returned
 }
 
 // exportedFuncAround is the declared function whose body holds node
@@ -58,4 +109,8 @@ func (c *checker) exportedFuncAround(node ast.Node) *types.Func {
 		}
 	}
 	return nil
+}
+
+func errorInterface() *types.Interface {
+	return types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/cilium/ebpf"
+
 	"bpfcompat.test/bpfgen"
 )
 
@@ -25,4 +27,19 @@ func MustStart() {
 	if err := bpfgen.LoadFixupsObjects(&objs, nil); err != nil { // want `bpf_ktime_get_boot_ns requires Linux 5.8` `bpf_loop requires Linux 5.17` `callbacks requires Linux 5.13`
 		log.Fatal(err)
 	}
+}
+
+// Spec and SpecChecked return the spec for their callers to load: their
+// success says nothing of the kernel, so the object is reported where it
+// is read.
+func Spec() (*ebpf.CollectionSpec, error) {
+	return bpfgen.LoadFixups() // want `bpf_ktime_get_boot_ns requires Linux 5.8` `bpf_loop requires Linux 5.17` `callbacks requires Linux 5.13`
+}
+
+func SpecChecked() (*ebpf.CollectionSpec, error) {
+	spec, err := bpfgen.LoadFixups() // want `bpf_ktime_get_boot_ns requires Linux 5.8` `bpf_loop requires Linux 5.17` `callbacks requires Linux 5.13`
+	if err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	return spec, nil
 }
