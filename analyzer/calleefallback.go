@@ -1,8 +1,11 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -28,10 +31,52 @@ func (c *checker) triedByCallee(path []ast.Node) bool {
 		return false
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok || fn.Pkg() != c.pass.Pkg {
+	if !ok || fn.Pkg() == nil {
 		return false
 	}
+	if fn.Pkg() != c.pass.Pkg {
+		var fact triedParamsFact
+		return c.pass.ImportObjectFact(fn.Origin(), &fact) && slices.Contains(fact.Params, index)
+	}
 	return c.paramTried(fn.Origin(), index)
+}
+
+// triedParamsFact lists the parameters, of a type whose constants select
+// features, that an exported function tries and falls back on where they
+// fail: a constant passed there from another package is covered.
+type triedParamsFact struct {
+	Params []int
+}
+
+func (*triedParamsFact) AFact() {}
+
+func (f *triedParamsFact) String() string {
+	return fmt.Sprintf("falls back where argument %v fails", strings.Trim(fmt.Sprint(f.Params), "[]"))
+}
+
+// exportTriedParams exports, for this package's exported functions, the
+// parameters of a mapped type they try and fall back on; it reports
+// whether there were any.
+func (c *checker) exportTriedParams() bool {
+	exported := false
+	c.funcDecl(nil) // builds c.decls
+	for fn := range c.decls {
+		if !fn.Exported() {
+			continue
+		}
+		var fact triedParamsFact
+		params := fn.Signature().Params()
+		for i := range params.Len() {
+			if c.typeRule(params.At(i).Type()) != nil && c.paramTried(fn, i) {
+				fact.Params = append(fact.Params, i)
+			}
+		}
+		if len(fact.Params) > 0 {
+			c.pass.ExportObjectFact(fn, &fact)
+			exported = true
+		}
+	}
+	return exported
 }
 
 // argumentOf finds the call that the expression at the head of path is an

@@ -23,3 +23,7 @@ func TestObjectFallbackInCaller(t *testing.T) {
 func TestReportedValues(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./envdevice")
 }
+
+func TestCalleeFallbackAcrossPackages(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./calleelib", "./calleeuse")
+}
