@@ -58,6 +58,9 @@ func (f *triedParamsFact) String() string {
 // parameters of a mapped type they try and fall back on; it reports
 // whether there were any.
 func (c *checker) exportTriedParams() bool {
+	if c.api.Packages[c.pass.Pkg.Path()] {
+		return false // a mapped library: the API map says what its calls need
+	}
 	exported := false
 	c.funcDecl(nil) // builds c.decls
 	for fn := range c.decls {
