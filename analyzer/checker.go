@@ -62,7 +62,10 @@ type checker struct {
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof
-	decls   map[*types.Func]*ast.FuncDecl
+	// triedParams: whether a function falls back where its use of a
+	// parameter fails (calleefallback.go).
+	triedParams map[resultKey]bool
+	decls       map[*types.Func]*ast.FuncDecl
 	// attrVars lists, for each variable passed as the attr of a bpf(2)
 	// call, the commands it is passed with; from the pre-pass.
 	attrVars map[*types.Var][]attrSite
@@ -99,6 +102,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		graphs:         map[ast.Node]*funcGraph{},
 		flows:          map[flowKey]*funcFlow{},
 		results:        map[resultKey]proof{},
+		triedParams:    map[resultKey]bool{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*apimap.TypeRule{},

@@ -26,7 +26,7 @@ import (
 // whether the kernel has it.
 func (c *checker) hasFallback(node ast.Node) bool {
 	path := c.pathTo(node)
-	if c.inProbeBody(path) || c.fallsBackHere(node) {
+	if c.inProbeBody(path) || c.fallsBackHere(node) || c.triedByCallee(path) {
 		return true
 	}
 	// A failure handed on from an unexported function reaches its callers:
@@ -70,9 +70,12 @@ func (c *checker) fallsBackHere(node ast.Node) bool {
 	if err == nil {
 		return false
 	}
+	failed := failedError{v: err, absent: c.absentErrorsOf(stmt)}
 	handsOn := flow.Search(g, at, untested,
 		func(n ast.Node, s failure) (failure, bool, bool) { return c.failureStep(ff, n, s, err) },
-		func(b *cfg.Block, succ int, s failure) (failure, bool) { return c.failureBranch(ff, b, succ, s, err) })
+		func(b *cfg.Block, succ int, s failure) (failure, bool) {
+			return c.failureBranch(ff, b, succ, s, failed)
+		})
 	return !handsOn
 }
 
@@ -157,7 +160,8 @@ func (c *checker) assignsError(n ast.Node) bool {
 // feature: a test of the error decides, and puts the path on the
 // failure side; a test it does not decide, both; anything else, both,
 // unchanged.
-func (c *checker) failureBranch(ff *funcFlow, b *cfg.Block, succ int, s failure, err *types.Var) (failure, bool) {
+func (c *checker) failureBranch(ff *funcFlow, b *cfg.Block, succ int, s failure, failed failedError) (failure, bool) {
+	err := failed.v
 	if len(b.Nodes) == 0 {
 		return s, true // a range or select: either way
 	}
@@ -180,7 +184,7 @@ func (c *checker) failureBranch(ff *funcFlow, b *cfg.Block, succ int, s failure,
 	if s == untested {
 		s = failing
 	}
-	switch c.whenFailed(e, err) {
+	switch c.whenFailed(e, failed) {
 	case yes:
 		return s, succ == 0
 	case no:
@@ -208,20 +212,29 @@ func (t tri) not() tri {
 	return either
 }
 
-// whenFailed evaluates a condition where err is the error of a kernel
-// without the feature: non-nil, and each of the API map's not-supported
-// errors (ebpf.ErrNotSupported, unix.EINVAL, ...) that the code tests
-// for; other errors, either.
-func (c *checker) whenFailed(e ast.Expr, err *types.Var) tri {
+// failedError is the use's error variable, as a kernel without the
+// feature leaves it: non-nil, and each of the API map's not-supported
+// errors (ebpf.ErrNotSupported, unix.EINVAL, ...) and of the use's own
+// absent errors (os.ErrNotExist, looking up a pin of a kind the kernel
+// lacks) that the code tests for.
+type failedError struct {
+	v      *types.Var
+	absent map[string]bool
+}
+
+// whenFailed evaluates a condition where the use failed for want of the
+// feature: true of a test for one of its errors, other errors, either.
+func (c *checker) whenFailed(e ast.Expr, failed failedError) tri {
+	err := failed.v
 	switch e := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
 		if e.Op == token.NOT {
-			return c.whenFailed(e.X, err).not()
+			return c.whenFailed(e.X, failed).not()
 		}
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.LAND:
-			x, y := c.whenFailed(e.X, err), c.whenFailed(e.Y, err)
+			x, y := c.whenFailed(e.X, failed), c.whenFailed(e.Y, failed)
 			switch {
 			case x == no || y == no:
 				return no
@@ -229,7 +242,7 @@ func (c *checker) whenFailed(e ast.Expr, err *types.Var) tri {
 				return yes
 			}
 		case token.LOR:
-			x, y := c.whenFailed(e.X, err), c.whenFailed(e.Y, err)
+			x, y := c.whenFailed(e.X, failed), c.whenFailed(e.Y, failed)
 			switch {
 			case x == yes || y == yes:
 				return yes
@@ -247,7 +260,7 @@ func (c *checker) whenFailed(e ast.Expr, err *types.Var) tri {
 			switch {
 			case c.isNil(other) || c.isZero(other):
 				equal = no
-			case c.isUnsupportedValue(other):
+			case c.isUnsupportedValue(other, failed.absent):
 				equal = yes
 			default:
 				return either
@@ -258,7 +271,7 @@ func (c *checker) whenFailed(e ast.Expr, err *types.Var) tri {
 			return equal
 		}
 	case *ast.CallExpr:
-		if c.isUnsupportedTest(e, err) {
+		if c.isUnsupportedTest(e, failed) {
 			return yes
 		}
 	}
@@ -284,9 +297,11 @@ func (c *checker) errorAssigned(s ast.Stmt) *types.Var {
 	return v
 }
 
-// isUnsupportedValue recognises ebpf.ErrNotSupported or unix.EINVAL.
-func (c *checker) isUnsupportedValue(e ast.Expr) bool {
-	return c.api.Unsupported[symbolKey(c.pass.TypesInfo, e)]
+// isUnsupportedValue recognises ebpf.ErrNotSupported or unix.EINVAL, or
+// one of the use's absent errors.
+func (c *checker) isUnsupportedValue(e ast.Expr, absent map[string]bool) bool {
+	key := symbolKey(c.pass.TypesInfo, e)
+	return c.api.Unsupported[key] || absent[key]
 }
 
 // isZero recognises the 0 an errno is compared with.
@@ -296,12 +311,12 @@ func (c *checker) isZero(e ast.Expr) bool {
 }
 
 // isUnsupportedTest recognises errors.Is(err, ebpf.ErrNotSupported).
-func (c *checker) isUnsupportedTest(call *ast.CallExpr, err *types.Var) bool {
+func (c *checker) isUnsupportedTest(call *ast.CallExpr, failed failedError) bool {
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok || fn.FullName() != "errors.Is" || len(call.Args) != 2 || !c.isErr(call.Args[0], err) {
+	if !ok || fn.FullName() != "errors.Is" || len(call.Args) != 2 || !c.isErr(call.Args[0], failed.v) {
 		return false
 	}
-	return c.isUnsupportedValue(call.Args[1])
+	return c.isUnsupportedValue(call.Args[1], failed.absent)
 }
 
 // isNewError recognises an error made on the spot (the API map's

@@ -118,6 +118,7 @@ func (c *checker) forgetFlowsOf(fn *types.Func) {
 		}
 	}
 	clear(c.results)
+	clear(c.triedParams)
 }
 
 // mayReturn reports whether a call in statement position may return.

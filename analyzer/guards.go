@@ -245,7 +245,7 @@ func (c *checker) comparisonAssumes(x, y ast.Expr, equal bool) proof {
 		return proofOf()
 	}
 	if equal {
-		return c.namesFeature(y)
+		return c.namesFeature(y).union(c.reportedValueAssumes(x, y))
 	}
 	return proofOf()
 }

@@ -124,10 +124,10 @@ func (c *checker) findObjectLoaders() {
 	c.findObjectSites()
 }
 
-// checkObjectSites checks the objects loaded in f.
-func (c *checker) checkObjectSites(f *ast.File) {
+// checkObjectSites checks the objects loaded in n, a file or a function.
+func (c *checker) checkObjectSites(n ast.Node) {
 	for _, site := range c.objectSites {
-		if f.Pos() <= site.node.Pos() && site.node.End() <= f.End() {
+		if n.Pos() <= site.node.Pos() && site.node.End() <= n.End() {
 			for _, obj := range site.objects {
 				c.checkObjectLoad(site.node, obj)
 			}
@@ -592,7 +592,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		owners[of.feature] = append(owners[of.feature], owner)
 		wheres[of.feature] = append(wheres[of.feature], of.where)
 	}
-	if len(order) > 0 && c.hasFallback(node) {
+	if len(order) > 0 && (c.hasFallback(node) || c.objectDecidedByCallers(node, order, obj, proven)) {
 		return
 	}
 	for _, f := range order {

@@ -29,6 +29,7 @@ var orderedPackages = []string{
 	"./idioms", "./ignore", "./implied", "./optlib", "./optuse", "./order",
 	"./rawsyscall", "./reqlib", "./requse", "./unixconst", "./kernelcheck", "./kernelcheckuse",
 	"./featureerr", "./testskip", "./exitlib", "./exituse", "./retry",
+	"./calleefallback", "./pinlib", "./pinuse", "./envdevice", "./calleelib", "./calleeuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

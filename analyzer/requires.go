@@ -29,6 +29,9 @@ type requiresFact struct {
 	Version  string            // a kernel version, or ""
 	Features []string          // feature names
 	Vias     map[string]string // inferred: how the body selects each feature
+	// Errors are what the function returns, besides the unsupported
+	// errors, where the kernel lacks the features (absenterrors.go).
+	Errors []string
 }
 
 func (*requiresFact) AFact() {}
@@ -215,16 +218,21 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 				req = &requiresFact{Vias: map[string]string{}}
 				c.inferred[fn] = req
 			}
+			first, contributes := len(req.Features) == 0, false
 			for _, f := range u.features {
 				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
 					continue
 				}
+				contributes = true
 				if !slices.Contains(req.Features, f.Name) {
 					req.Features = append(req.Features, f.Name)
 					if u.via != "" {
 						req.Vias[f.Name] = u.via
 					}
 				}
+			}
+			if contributes {
+				req.Errors = mergeAbsent(req.Errors, first, c.absentErrorsHandedOn(path))
 			}
 			return
 		}

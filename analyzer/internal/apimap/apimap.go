@@ -71,6 +71,12 @@ type file struct {
 	// FeatureErrors lists errors a function returns only where the kernel
 	// has features (errors.go).
 	FeatureErrors []apiFeatureError `yaml:"feature_errors"`
+	// AbsentErrors lists errors, besides the unsupported ones, that a
+	// function returns where the kernel lacks what it needs (absent.go).
+	AbsentErrors []apiAbsentError `yaml:"absent_errors"`
+	// ReportedValues lists values the kernel reports of its objects only
+	// where it has features (reported.go).
+	ReportedValues []apiReportedValue `yaml:"reported_values"`
 }
 
 type apiUnmapped struct {
@@ -224,6 +230,12 @@ type Map struct {
 	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
 	// features a kernel that returned that error has.
 	FeatureErrors map[string]map[string][]*kernelspec.Feature
+	// AbsentErrors: by function, the errors ("pkgpath.Name") it returns
+	// where the kernel lacks its features, besides Unsupported.
+	AbsentErrors map[string]map[string]bool
+	// ReportedValues: by function, then by the string value its result
+	// has, the features a kernel reporting that value has.
+	ReportedValues map[string]map[string][]*kernelspec.Feature
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is Index, built without the specs).
 	Packages map[string]bool
@@ -294,6 +306,9 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Packages:     map[string]bool{},
 
 		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
+		AbsentErrors:  map[string]map[string]bool{},
+
+		ReportedValues: map[string]map[string][]*kernelspec.Feature{},
 	}
 	syscallsIn := ""
 	for i, f := range files.files {
@@ -321,12 +336,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
 		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.UnmappedFields) > 0
-	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers) > 0
+	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues) > 0
 	switch {
 	case library && (f.Module == "" || f.Version == ""):
 		return errf("a library's API needs the module and version it describes")
 	case semantics && f.Module != "":
-		return errf("exits, error_makers, syscalls and bpf_syscall_numbers are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
+		return errf("exits, error_makers, syscalls, bpf_syscall_numbers and reported_values are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
 	}
 	m.module = f.Module
 	lookup := func(where string, names []string) ([]*kernelspec.Feature, error) {
@@ -403,6 +418,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		}
 	}
 	if err := m.addFeatureErrors(file, f.FeatureErrors, lookup); err != nil {
+		return err
+	}
+	if err := m.addAbsentErrors(file, f.AbsentErrors); err != nil {
+		return err
+	}
+	if err := m.addReportedValues(file, f.ReportedValues, lookup); err != nil {
 		return err
 	}
 	for _, im := range f.Implies {

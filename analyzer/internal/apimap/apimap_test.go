@@ -233,6 +233,12 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"error implies none": {lib + "feature_errors:\n  - {func: example.com/lib.Attach, errors: [example.com/lib.EEXIST]}\n", "feature_errors example.com/lib.Attach: give the errors and the features"},
 		"error unqualified":  {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [EEXIST], features: [bpf_links]}\n", `"EEXIST" is not a qualified Go variable`},
 		"error func twice":   {"feature_errors:\n  - {func: example.com/lib.Attach, errors: [example.com/lib.E], features: [bpf_links]}\n  - {func: example.com/lib.Attach, errors: [example.com/lib.E], features: [bpf_links]}\n", "example.com/lib.Attach is mapped twice"},
+		"absent no func":     {"absent_errors:\n  - {func: example.com/lib.Load, errors: [example.com/lib.ENOENT], note: n}\n", "absent_errors example.com/lib.Load: not a function of the map's functions"},
+		"absent no note":     {lib + "functions:\n  - {func: example.com/lib.Load, features: [bpf_links]}\nabsent_errors:\n  - {func: example.com/lib.Load, errors: [example.com/lib.ENOENT]}\n", "give the errors and a note"},
+		"absent unqualified": {lib + "functions:\n  - {func: example.com/lib.Load, features: [bpf_links]}\nabsent_errors:\n  - {func: example.com/lib.Load, errors: [ENOENT], note: n}\n", `"ENOENT" is not a qualified Go variable`},
+		"reported in lib":    {lib + "reported_values:\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT], note: n}\n", "keep them in a file without module"},
+		"reported no note":   {"reported_values:\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT]}\n", "give the value, the features"},
+		"reported twice":     {"reported_values:\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT], note: n}\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT], note: n}\n", "is mapped twice"},
 		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
 		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)

@@ -31,11 +31,11 @@ func (m *Map) addFeatureErrors(file string, entries []apiFeatureError, lookup fu
 		if len(feats) == 0 || len(fe.Errors) == 0 {
 			return fmt.Errorf("%s: feature_errors %s: give the errors and the features they imply", file, fe.Func)
 		}
+		if err := checkSymbols(file, "feature_errors "+fe.Func, fe.Errors); err != nil {
+			return err
+		}
 		byErr := map[string][]*kernelspec.Feature{}
 		for _, e := range fe.Errors {
-			if _, ok := SymbolPackage(e); !ok {
-				return fmt.Errorf("%s: feature_errors %s: %q is not a qualified Go variable or constant", file, fe.Func, e)
-			}
 			byErr[e] = feats
 		}
 		m.FeatureErrors[fe.Func] = byErr
