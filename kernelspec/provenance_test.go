@@ -22,7 +22,7 @@ var withoutCommit = map[Kind]int{
 	AttrField:    0,
 	Flag:         0,
 	Capability:   0,
-	Kfunc:        53,
+	Kfunc:        16,
 	HelperCall:   0,
 	MapOperation: 0,
 }
