@@ -23,7 +23,7 @@ var withoutCommit = map[Kind]int{
 	Flag:         0,
 	Capability:   0,
 	Kfunc:        16,
-	HelperCall:   0,
+	HelperCall:   5,
 	MapOperation: 0,
 }
 
