@@ -22,7 +22,7 @@ var withoutCommit = map[Kind]int{
 	AttrField:    0,
 	Flag:         0,
 	Capability:   0,
-	Kfunc:        16,
+	Kfunc:        15,
 	HelperCall:   5,
 	MapOperation: 0,
 }
