@@ -23,7 +23,7 @@ var withoutCommit = map[Kind]int{
 	Flag:         0,
 	Capability:   0,
 	Kfunc:        15,
-	HelperCall:   5,
+	HelperCall:   14,
 	MapOperation: 0,
 }
 
