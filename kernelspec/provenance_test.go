@@ -13,17 +13,17 @@ import (
 // when an entry gains its commit (the test says when), and give every new
 // entry a commit.
 var withoutCommit = map[Kind]int{
-	Command:      1,
+	Command:      0,
 	MapType:      0,
 	ProgramType:  0,
-	AttachType:   3,
-	LinkType:     2,
-	Helper:       1,
-	AttrField:    9,
-	Flag:         18,
-	Capability:   1,
-	Kfunc:        340,
-	HelperCall:   1,
+	AttachType:   0,
+	LinkType:     0,
+	Helper:       0,
+	AttrField:    0,
+	Flag:         0,
+	Capability:   0,
+	Kfunc:        15,
+	HelperCall:   14,
 	MapOperation: 0,
 }
 

@@ -64,14 +64,22 @@ func TestStableData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := db.Lookup(AttrField, "BPF_LINK_CREATE.cgroup.relative_fd")
-	for v, want := range map[string]bool{"6.12": false, "6.12.107": false, "6.12.111": true, "6.12.118": true, "6.11.9": false} {
-		k, err := db.Release(MustParseVersion(v))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := k.Has(f); got != want {
-			t.Errorf("%s has %s = %v, want %v", v, f.Name, got, want)
+	for _, c := range []struct {
+		f    *Feature
+		want map[string]bool
+	}{
+		{db.Lookup(AttrField, "BPF_LINK_CREATE.cgroup.relative_fd"), map[string]bool{"6.12": false, "6.12.107": false, "6.12.111": true, "6.12.118": true, "6.11.9": false}},
+		// cilium's minimum for UDP socket load balancing: 4.19.57, 5.1.16, 5.2.
+		{db.Lookup(AttachType, "BPF_CGROUP_UDP4_RECVMSG"), map[string]bool{"4.19": false, "4.19.56": false, "4.19.57": true, "4.19.300": true, "5.1": false, "5.2": true}},
+	} {
+		for v, want := range c.want {
+			k, err := db.Release(MustParseVersion(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := k.Has(c.f); got != want {
+				t.Errorf("%s has %s = %v, want %v", v, c.f.Name, got, want)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,6 +80,25 @@ func TestProbeRunningKernel(t *testing.T) {
 			}
 		}
 	}
+	// A helper the data says a program type gained later than either part
+	// (a helper call) is one the probe found callable from it, when the
+	// release has the pair and the probe could ask about the program type.
+	base, err := db.Release(r.Base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := 0
+	for _, f := range db.Features(kernelspec.HelperCall) {
+		helpers, asked := r.ProgramHelpers[f.Within]
+		if !asked || !base.Has(f) {
+			continue
+		}
+		pairs++
+		if !slices.Contains(helpers, f.Member) {
+			t.Errorf("helper call %s: the data dates it %s (%s); the probe found %s not callable from %s", f.Name, f.Since(), f.Introduced().Position(), f.Member, f.Within)
+		}
+	}
+	t.Logf("%d helper calls of %s confirmed by the probe", pairs, r.Base)
 	xdp, ktime := db.Lookup(kernelspec.ProgramType, "BPF_PROG_TYPE_XDP"), db.Lookup(kernelspec.Helper, "bpf_override_return")
 	if callable, known := k.ProgramHelper(xdp, ktime); callable || !known {
 		t.Errorf("written spec: bpf_override_return from XDP: callable %v, known %v", callable, known)
