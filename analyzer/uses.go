@@ -137,6 +137,9 @@ func (c *checker) typeRule(t types.Type) *apimap.TypeRule {
 // probe asks about a feature; assigning it, passing it on, returning it
 // selects it.
 func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *apimap.TypeRule) bool {
+	if c.onlyProbed(e, stack) {
+		return false // handed to a probe, through wrappers and tables (probeargs.go)
+	}
 	info := c.pass.TypesInfo
 	var child ast.Node = e
 	for i := len(stack) - 1; i >= 0; i-- {
