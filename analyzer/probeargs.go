@@ -440,6 +440,7 @@ func (c *checker) carriesFeature(t types.Type, depth int) bool {
 	if known, ok := pa.carries[t]; ok {
 		return known
 	}
+	// Only a whole answer is kept: one cut short by the depth is not.
 	carries := false
 	if c.typeRule(t) != nil {
 		carries = true
@@ -461,7 +462,9 @@ func (c *checker) carriesFeature(t types.Type, depth int) bool {
 			}
 		}
 	}
-	pa.carries[t] = carries
+	if depth == 0 {
+		pa.carries[t] = carries
+	}
 	return carries
 }
 
