@@ -42,6 +42,14 @@ type ProgramHelper struct {
 	Helper  asm.BuiltinFunc
 }
 
+// registry holds table entries deeper than a table does: whether a type
+// can hold a feature does not depend on where it is first met.
+type registry struct {
+	byName map[string]ProgramHelper
+}
+
+func countEntries(r *registry) int { return len(r.byName) }
+
 // HaveEntry probes one entry: its fields reach the probe.
 func HaveEntry(ph ProgramHelper) bool { // want HaveEntry:"probes the features named by argument 0"
 	return features.HaveProgramHelper(ph.Program, ph.Helper) == nil
