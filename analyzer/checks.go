@@ -51,7 +51,7 @@ func (f *checkFact) String() string {
 		what = append(what, fmt.Sprintf("the version in argument %d", f.VersionArg))
 	}
 	for _, i := range f.FeatureArgs {
-		what = append(what, fmt.Sprintf("the feature argument %d names", i))
+		what = append(what, fmt.Sprintf("what argument %d names", i))
 	}
 	what = append(what, f.Features...)
 	when := "true or nil"

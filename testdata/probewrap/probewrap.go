@@ -17,7 +17,7 @@ import (
 // ErrNotSupported and gives up on any other error. Both parameters reach
 // only the probe (and a log line), and a nil result proves what the
 // arguments name.
-func HaveProgramHelper(pt ebpf.ProgramType, helper asm.BuiltinFunc) error { // want HaveProgramHelper:"checks the feature argument 0 names, the feature argument 1 names when true or nil" HaveProgramHelper:"probes the features named by argument 0, 1"
+func HaveProgramHelper(pt ebpf.ProgramType, helper asm.BuiltinFunc) error { // want HaveProgramHelper:"checks what argument 0 names, what argument 1 names when true or nil" HaveProgramHelper:"probes the features named by argument 0, 1"
 	err := features.HaveProgramHelper(pt, helper)
 	if errors.Is(err, ebpf.ErrNotSupported) {
 		return err
@@ -30,7 +30,7 @@ func HaveProgramHelper(pt ebpf.ProgramType, helper asm.BuiltinFunc) error { // w
 
 // HaveXDPHelper wraps the wrapper, naming the program type itself: the
 // type is the inner wrapper's argument, not a use.
-func HaveXDPHelper(logger *log.Logger, helper asm.BuiltinFunc) error { // want HaveXDPHelper:"checks the feature argument 1 names, BPF_PROG_TYPE_XDP when true or nil" HaveXDPHelper:"probes the features named by argument 1"
+func HaveXDPHelper(logger *log.Logger, helper asm.BuiltinFunc) error { // want HaveXDPHelper:"checks what argument 1 names, BPF_PROG_TYPE_XDP when true or nil" HaveXDPHelper:"probes the features named by argument 1"
 	logger.Printf("probing %v", helper)
 	return HaveProgramHelper(ebpf.XDP, helper)
 }

@@ -1,5 +1,7 @@
-// Package probewrapuse calls another package's probe wrappers: the
-// features it names to them are their arguments, and their results guard.
+// Package probewrapuse calls another package's probe wrappers. // want package:"exports bpf\\(2\\) wrappers or requirements"
+//
+// The features it names to them are their arguments, and their results
+// guard.
 package probewrapuse
 
 import (
@@ -47,6 +49,19 @@ func guardedByOuterWrapper() asm.Instructions {
 		return nil
 	}
 	return asm.Instructions{asm.FnXdpLoadBytes.Call()}
+}
+
+// haveTCHelper wraps the other package's wrapper: its parameter reaches a
+// probe through that wrapper's fact.
+func haveTCHelper(helper asm.BuiltinFunc) bool { // want haveTCHelper:"checks what argument 0 names, BPF_PROG_TYPE_SCHED_CLS when true or nil" haveTCHelper:"probes the features named by argument 0"
+	return probewrap.HaveProgramHelper(ebpf.SchedCLS, helper) == nil
+}
+
+func guardedByLocalWrapper() asm.Instructions {
+	if !haveTCHelper(asm.FnSkbSetTstamp) {
+		return nil
+	}
+	return asm.Instructions{asm.FnSkbSetTstamp.Call()}
 }
 
 // Twins: another helper than the one probed, and no probe at all.
