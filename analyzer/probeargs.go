@@ -77,8 +77,11 @@ type probeArgs struct {
 	locals  map[*types.Var]valueUse // memo, once settled
 	// following marks the variables being followed: a cycle adds nothing.
 	following map[*types.Var]bool
-	imported  map[*types.Func]*probeParamFact
-	carries   map[types.Type]bool
+	// writes lists what gives each variable sites has a value: an
+	// assignment, a declaration's value, nil for any other write.
+	writes   map[*types.Var][]ast.Node
+	imported map[*types.Func]*probeParamFact
+	carries  map[types.Type]bool
 	// standIns are the stand-ins for the features parameters name.
 	standIns map[*types.Var]*kernelspec.Feature
 	standFor map[*kernelspec.Feature]*types.Var
@@ -101,6 +104,7 @@ func (c *checker) probeArgState() *probeArgs {
 			owners:    map[*types.Var]*types.Func{},
 			locals:    map[*types.Var]valueUse{},
 			following: map[*types.Var]bool{},
+			writes:    map[*types.Var][]ast.Node{},
 			imported:  map[*types.Func]*probeParamFact{},
 			carries:   map[types.Type]bool{},
 			standIns:  map[*types.Var]*kernelspec.Feature{},
@@ -141,6 +145,34 @@ func (c *checker) findProbeParams() {
 			case *ast.Ident:
 				if v, ok := info.Uses[n].(*types.Var); ok && !v.IsField() && v.Pkg() == c.pass.Pkg && c.carriesFeature(v.Type(), 0) {
 					pa.sites[v] = append(pa.sites[v], valueSite{n, slices.Clone(stack)})
+				}
+			case *ast.AssignStmt:
+				for _, lhs := range n.Lhs {
+					if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
+						if v, ok := info.ObjectOf(id).(*types.Var); ok && c.carriesFeature(v.Type(), 0) {
+							var w ast.Node = n
+							if len(n.Lhs) != len(n.Rhs) || n.Tok != token.ASSIGN && n.Tok != token.DEFINE {
+								w = nil
+							}
+							pa.writes[v] = append(pa.writes[v], w)
+						}
+					}
+				}
+			case *ast.ValueSpec:
+				for _, id := range n.Names {
+					if v, ok := info.Defs[id].(*types.Var); ok && len(n.Values) > 0 && c.carriesFeature(v.Type(), 0) {
+						pa.writes[v] = append(pa.writes[v], n)
+					}
+				}
+			case *ast.RangeStmt:
+				if n.Tok == token.ASSIGN {
+					for _, e := range []ast.Expr{n.Key, n.Value} {
+						if id, ok := e.(*ast.Ident); ok {
+							if v, ok := info.Uses[id].(*types.Var); ok {
+								pa.writes[v] = append(pa.writes[v], nil)
+							}
+						}
+					}
 				}
 			}
 			stack = append(stack, n)
@@ -231,6 +263,12 @@ func (c *checker) useOf(e ast.Node, stack []ast.Node, depth int) valueUse {
 			}
 			if tv, ok := info.Types[p.Fun]; ok && tv.IsType() {
 				break // a conversion: where the result goes decides
+			}
+			if v := c.selfAppend(p, stack[:i]); v != nil {
+				if child == p.Args[0] {
+					return useNames // back into v, whose reads are followed
+				}
+				return c.varUse(v, depth+1)
 			}
 			return c.argumentUse(p, child)
 		case *ast.SwitchStmt:
@@ -363,8 +401,11 @@ func (c *checker) rangeUse(rs *ast.RangeStmt, depth int) valueUse {
 }
 
 // assignedUse is where a value goes that is assigned: to a variable given
-// only it, where that variable goes.
+// only it, where that variable goes. A variable written is not read.
 func (c *checker) assignedUse(as *ast.AssignStmt, value ast.Node, depth int) valueUse {
+	if slices.ContainsFunc(as.Lhs, func(e ast.Expr) bool { return e == value }) {
+		return useNames
+	}
 	k := slices.IndexFunc(as.Rhs, func(e ast.Expr) bool { return e == value })
 	if k < 0 || len(as.Lhs) != len(as.Rhs) {
 		return useSelects
@@ -390,10 +431,73 @@ func (c *checker) declaredUse(vs *ast.ValueSpec, value ast.Node, depth int) valu
 
 func (c *checker) singleValueUse(obj types.Object, value ast.Expr, depth int) valueUse {
 	v, ok := obj.(*types.Var)
-	if !ok || c.singleValue(v) != value {
+	if !ok || c.singleValue(v) != value && !c.growsOnly(v) {
 		return useSelects // given other values too: they would share its reads
 	}
 	return c.varUse(v, depth+1)
+}
+
+// selfAppend returns v where call, inside outer (innermost last), is the
+// append of v = append(v, ...) and v is a table that only grows: what is
+// appended goes where v's reads go.
+func (c *checker) selfAppend(call *ast.CallExpr, outer []ast.Node) *types.Var {
+	info := c.pass.TypesInfo
+	if b, ok := typeutil.Callee(info, call).(*types.Builtin); !ok || b.Name() != "append" || len(call.Args) == 0 || len(outer) == 0 {
+		return nil
+	}
+	as, ok := outer[len(outer)-1].(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 || as.Rhs[0] != call {
+		return nil
+	}
+	v := appendedTo(info, as)
+	if v == nil || !c.growsOnly(v) {
+		return nil
+	}
+	return v
+}
+
+// appendedTo returns v if as is v = append(v, ...).
+func appendedTo(info *types.Info, as *ast.AssignStmt) *types.Var {
+	if as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		return nil
+	}
+	call, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return nil
+	}
+	if b, ok := typeutil.Callee(info, call).(*types.Builtin); !ok || b.Name() != "append" {
+		return nil
+	}
+	lhs, ok := ast.Unparen(as.Lhs[0]).(*ast.Ident)
+	arg, ok2 := ast.Unparen(call.Args[0]).(*ast.Ident)
+	if !ok || !ok2 {
+		return nil
+	}
+	v, _ := info.Uses[lhs].(*types.Var)
+	if v == nil || info.Uses[arg] != v {
+		return nil
+	}
+	return v
+}
+
+// growsOnly reports whether v is a table given one value and otherwise
+// only appended to (progTypes = append(progTypes, ebpf.Kprobe)): all
+// it ever holds are that value's entries and what is appended.
+func (c *checker) growsOnly(v *types.Var) bool {
+	c.singleValue(v) // collects c.addressed
+	if c.addressed[v] > 0 {
+		return false
+	}
+	others := 0
+	for _, w := range c.probeArgs.writes[v] {
+		if w == nil {
+			return false // written some other way: a range, several results
+		}
+		if as, ok := w.(*ast.AssignStmt); !ok || appendedTo(c.pass.TypesInfo, as) == nil {
+			others++
+		}
+	}
+	return others <= 1
 }
 
 // varUse is where a variable given one value goes: the join of its reads.

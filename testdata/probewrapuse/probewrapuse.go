@@ -94,6 +94,34 @@ func probeVMALookup() error {
 	return nil
 }
 
+// The profiler's program types: a table that grows by appends.
+func probeOffCPU(offCPU bool) error {
+	progTypes := []ebpf.ProgramType{ebpf.PerfEvent}
+	if offCPU {
+		progTypes = append(progTypes, ebpf.Tracing)
+	}
+	for _, pt := range progTypes {
+		if err := features.HaveProgramType(pt); err != nil {
+			return fmt.Errorf("%s: %w", pt, err)
+		}
+	}
+	return nil
+}
+
+// Twin: the grown table is also returned, and selects what it holds.
+func grownAndReturned(offCPU bool) []ebpf.ProgramType {
+	progTypes := []ebpf.ProgramType{ebpf.PerfEvent}
+	if offCPU {
+		progTypes = append(progTypes, ebpf.Tracing) // want `BPF_PROG_TYPE_TRACING requires Linux 5.5`
+	}
+	for _, pt := range progTypes {
+		if features.HaveProgramType(pt) != nil {
+			return nil
+		}
+	}
+	return progTypes
+}
+
 // A table whose entries are also returned selects what it holds.
 func leakedTable() []asm.BuiltinFunc {
 	helpers := []asm.BuiltinFunc{asm.FnFindVma} // want `bpf_find_vma requires Linux 5.17`
