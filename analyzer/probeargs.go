@@ -559,8 +559,12 @@ func (c *checker) carriesFeature(t types.Type, depth int) bool {
 		case *types.Map:
 			carries = c.carriesFeature(u.Key(), depth+1) || c.carriesFeature(u.Elem(), depth+1)
 		case *types.Struct:
+			// Only fields this package can read: another package's
+			// object (an *ebpf.Map and its unexported type) is no table.
 			for i := range u.NumFields() {
-				if carries = c.carriesFeature(u.Field(i).Type(), depth+1); carries {
+				f := u.Field(i)
+				if (f.Exported() || f.Pkg() == c.pass.Pkg) && c.carriesFeature(f.Type(), depth+1) {
+					carries = true
 					break
 				}
 			}
