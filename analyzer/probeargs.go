@@ -115,14 +115,33 @@ func (c *checker) probeArgState() *probeArgs {
 	return c.probeArgs
 }
 
-// findProbeParams indexes the reads of the package's variables that can
-// hold a feature, then finds where each function's parameters go, to a
-// fixed point: a wrapper of a wrapper is known whatever the order of
-// their declarations.
+// findProbeParams finds where each of the package's functions' parameters
+// go, to a fixed point: a wrapper of a wrapper is known whatever the order
+// of their declarations.
 func (c *checker) findProbeParams() {
 	pa := c.probeArgs
+	params := c.indexValues()
+	// Each round reads the others' parameters as the last round left
+	// them; uses only grow (useNames < useProbes < useSelects), so it ends.
+	for changed := true; changed; {
+		changed = false
+		for _, v := range params {
+			if u := max(pa.params[v], c.sitesUse(v, 0)); u != pa.params[v] {
+				pa.params[v] = u
+				changed = true
+			}
+		}
+	}
+	pa.settled = true
+}
+
+// indexValues indexes, in one walk, the reads and writes of the package's
+// variables that can hold a feature, and returns the parameters of its
+// functions that can.
+func (c *checker) indexValues() []*types.Var {
+	pa := c.probeArgs
 	info := c.pass.TypesInfo
-	var params []*types.Var // in declaration order, for a stable walk
+	var params []*types.Var
 	for _, f := range c.pass.Files {
 		var stack []ast.Node
 		ast.Inspect(f, func(n ast.Node) bool {
@@ -146,51 +165,52 @@ func (c *checker) findProbeParams() {
 				if v, ok := info.Uses[n].(*types.Var); ok && !v.IsField() && v.Pkg() == c.pass.Pkg && c.carriesFeature(v.Type(), 0) {
 					pa.sites[v] = append(pa.sites[v], valueSite{n, slices.Clone(stack)})
 				}
-			case *ast.AssignStmt:
-				for _, lhs := range n.Lhs {
-					if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
-						if v, ok := info.ObjectOf(id).(*types.Var); ok && c.carriesFeature(v.Type(), 0) {
-							var w ast.Node = n
-							if len(n.Lhs) != len(n.Rhs) || n.Tok != token.ASSIGN && n.Tok != token.DEFINE {
-								w = nil
-							}
-							pa.writes[v] = append(pa.writes[v], w)
-						}
-					}
-				}
-			case *ast.ValueSpec:
-				for _, id := range n.Names {
-					if v, ok := info.Defs[id].(*types.Var); ok && len(n.Values) > 0 && c.carriesFeature(v.Type(), 0) {
-						pa.writes[v] = append(pa.writes[v], n)
-					}
-				}
-			case *ast.RangeStmt:
-				if n.Tok == token.ASSIGN {
-					for _, e := range []ast.Expr{n.Key, n.Value} {
-						if id, ok := e.(*ast.Ident); ok {
-							if v, ok := info.Uses[id].(*types.Var); ok {
-								pa.writes[v] = append(pa.writes[v], nil)
-							}
-						}
-					}
-				}
+			case *ast.AssignStmt, *ast.ValueSpec, *ast.RangeStmt:
+				c.indexWrites(n)
 			}
 			stack = append(stack, n)
 			return true
 		})
 	}
-	// Each round reads the others' parameters as the last round left
-	// them; uses only grow (useNames < useProbes < useSelects), so it ends.
-	for changed := true; changed; {
-		changed = false
-		for _, v := range params {
-			if u := max(pa.params[v], c.sitesUse(v, 0)); u != pa.params[v] {
-				pa.params[v] = u
-				changed = true
+	return params
+}
+
+// indexWrites records what gives a variable that can hold a feature its
+// value: an assignment of one value, a declaration's value, or nil for
+// any other write (several results, a compound assignment, a range).
+func (c *checker) indexWrites(n ast.Node) {
+	pa := c.probeArgs
+	info := c.pass.TypesInfo
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		for _, lhs := range n.Lhs {
+			if id, ok := ast.Unparen(lhs).(*ast.Ident); ok {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok && c.carriesFeature(v.Type(), 0) {
+					var w ast.Node = n
+					if len(n.Lhs) != len(n.Rhs) || n.Tok != token.ASSIGN && n.Tok != token.DEFINE {
+						w = nil
+					}
+					pa.writes[v] = append(pa.writes[v], w)
+				}
+			}
+		}
+	case *ast.ValueSpec:
+		for _, id := range n.Names {
+			if v, ok := info.Defs[id].(*types.Var); ok && len(n.Values) > 0 && c.carriesFeature(v.Type(), 0) {
+				pa.writes[v] = append(pa.writes[v], n)
+			}
+		}
+	case *ast.RangeStmt:
+		if n.Tok == token.ASSIGN {
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok {
+						pa.writes[v] = append(pa.writes[v], nil)
+					}
+				}
 			}
 		}
 	}
-	pa.settled = true
 }
 
 // exportProbeParams exports this package's probe parameters, and reports
