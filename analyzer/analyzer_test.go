@@ -203,6 +203,14 @@ func TestCallersContext(t *testing.T) {
 	runShared(t)
 }
 
+// TestProbeWrappers: a project's own probe wrappers and tables of probe
+// arguments name features without selecting them, in their package and
+// across packages, and a wrapper's nil result proves what its arguments
+// name.
+func TestProbeWrappers(t *testing.T) {
+	runShared(t)
+}
+
 // TestIdioms is the matrix of guards: each guarded form beside its
 // unguarded twin.
 func TestIdioms(t *testing.T) {

@@ -45,6 +45,8 @@ type checker struct {
 	params         map[*types.Func]*paramFact
 	paramsAdded    int                        // features added to params so far: a worklist's change test
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
+	// Where values that name features go: probe wrappers and tables.
+	probeArgs *probeArgs
 
 	sink *sink // every diagnostic of a use goes through it
 	// reporting is set once the summaries are done: from then on nothing

@@ -6,7 +6,6 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -35,7 +34,10 @@ type checkFact struct {
 	Features   []string // feature names
 	Version    string   // a fixed version
 	VersionArg int      // index of the argument carrying the version, or -1
-	WhenFalse  bool     // false / non-nil proves it, not true / nil
+	// FeatureArgs are the arguments whose constants name features it
+	// proves: a probe wrapper's (probeargs.go).
+	FeatureArgs []int
+	WhenFalse   bool // false / non-nil proves it, not true / nil
 }
 
 func (*checkFact) AFact() {}
@@ -47,6 +49,9 @@ func (f *checkFact) String() string {
 	}
 	if f.VersionArg >= 0 {
 		what = append(what, fmt.Sprintf("the version in argument %d", f.VersionArg))
+	}
+	for _, i := range f.FeatureArgs {
+		what = append(what, fmt.Sprintf("what argument %d names", i))
 	}
 	what = append(what, f.Features...)
 	when := "true or nil"
@@ -93,6 +98,13 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 			return nil
 		}
 		p.version = maxVersion(p.version, v)
+	}
+	for _, i := range fact.FeatureArgs {
+		if i < len(call.Args) {
+			for _, f := range c.probeArgFeatures(call.Args[i]) {
+				p.prove(f)
+			}
+		}
 	}
 	if p.empty() {
 		return nil
@@ -439,13 +451,13 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 		return nil
 	}
 	fact := &checkFact{VersionArg: -1}
-	for f := range total.features {
-		fact.Features = append(fact.Features, f.Name)
-	}
+	fact.Features, fact.FeatureArgs = c.provenFeatures(fn, *total)
 	if !total.version.IsZero() {
 		fact.Version = total.version.String()
 	}
-	slices.Sort(fact.Features)
+	if len(fact.Features) == 0 && len(fact.FeatureArgs) == 0 && fact.Version == "" {
+		return nil // it proves only what its callers' context does
+	}
 	return fact
 }
 

@@ -462,10 +462,8 @@ func (c *checker) probed(rule *apimap.ProbeRule, call *ast.CallExpr) proof {
 		if i >= len(call.Args) {
 			continue
 		}
-		if feats, _, ok := c.constantFeatures(call.Args[i]); ok {
-			for _, f := range feats {
-				out.prove(f)
-			}
+		for _, f := range c.probeArgFeatures(call.Args[i]) {
+			out.prove(f)
 		}
 	}
 	return out

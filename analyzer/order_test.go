@@ -30,6 +30,7 @@ var orderedPackages = []string{
 	"./rawsyscall", "./reqlib", "./requse", "./unixconst", "./kernelcheck", "./kernelcheckuse",
 	"./featureerr", "./testskip", "./exitlib", "./exituse", "./retry",
 	"./calleefallback", "./pinlib", "./pinuse", "./envdevice", "./calleelib", "./calleeuse",
+	"./probewrap", "./probewrapuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -134,9 +134,13 @@ func (c *checker) typeRule(t types.Type) *apimap.TypeRule {
 // selects reports whether the constant expression e, inside stack, selects
 // its feature rather than only mentioning it. Comparing with it, switching
 // on it, indexing by it, declaring a constant as it, or passing it to a
-// probe asks about a feature; assigning it, passing it on, returning it
-// selects it.
+// probe asks about a feature — a probe wrapper's, or through a table a loop
+// probes, where it reaches nothing else (probeargs.go); assigning it,
+// passing it on, returning it selects it.
 func (c *checker) selects(e ast.Expr, stack []ast.Node, rule *apimap.TypeRule) bool {
+	if c.onlyProbed(e, stack) {
+		return false
+	}
 	info := c.pass.TypesInfo
 	var child ast.Node = e
 	for i := len(stack) - 1; i >= 0; i-- {
