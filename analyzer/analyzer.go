@@ -140,6 +140,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findRequires()
 	c.findChecks()
 	c.findParamRequirements()
+	c.findLoadSites()
 	var walked []*ast.File
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {

@@ -1,11 +1,13 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,6 +41,9 @@ type loadedObject struct {
 	err      error
 	features []objectFeature
 	maps     map[string]ebpf.MapType // by name, for operations that depend on it
+	// handedOn marks what a function hands on to its callers: the
+	// features its loads still need, not all the object's.
+	handedOn bool
 }
 
 // objectsOf finds, for the package, the functions that load an object
@@ -120,8 +125,6 @@ func (c *checker) findObjectLoaders() {
 			}
 		}
 	}
-	c.exportLoaders()
-	c.findObjectSites()
 }
 
 // checkObjectSites checks the objects loaded in f.
@@ -551,38 +554,65 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
+// neededAt is what an object loaded at node needs there: its features
+// less those the guards around node prove and those of the programs and
+// maps the code drops from the spec when a probe for them fails; nothing
+// where the load falls back.
+func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
+	if len(obj.features) == 0 || c.hasFallback(node) {
+		return nil
+	}
+	proven := c.proven(node)
+	dropped := c.droppedOnFailure(node)
+	var out []objectFeature
+	for _, of := range obj.features {
+		if c.provenHas(proven, of.feature) {
+			continue
+		}
+		if p, ok := dropped[objectOwner(of)]; ok && c.provenHas(p, of.feature) {
+			continue // removed from the spec when the probe for it fails
+		}
+		out = append(out, of)
+	}
+	return out
+}
+
+// objectOwner is the program or map of the object that needs a feature:
+// "program trace_open", "map events".
+func objectOwner(of objectFeature) string {
+	owner, _, _ := strings.Cut(of.where, ",")
+	owner, _, _ = strings.Cut(owner, " (")
+	owner, _, _ = strings.Cut(owner, ":")
+	return owner
+}
+
 // checkObjectLoad reports what an object loaded at node needs and the
 // target lacks: every distinct feature, once per load site, naming the
 // programs and maps that need it (the first instruction of each), so that
 // an old feature is not hidden behind a newer one of the same program.
 func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 	if obj.err != nil {
-		key := fmt.Sprintf("%d:%s", node.Pos(), obj.path)
-		if !c.reportedObject[key] {
-			c.reportedObject[key] = true
-			c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
-				Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		if errors.Is(obj.err, fs.ErrNotExist) {
+			// A path the source tree lacks is read at run time, from
+			// the process's directory: a file built or installed on
+			// the machine (cilium compiles its datapath there). There
+			// is nothing to check, and nothing wrong with the code.
+			return
 		}
+		c.sink.emitPart(c, "object "+obj.path, analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
+			Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
 		return
 	}
-	proven := c.proven(node)
-	targets := c.targetsUnder(proven)
-	dropped := c.droppedOnFailure(node)
+	needed := c.neededAt(node, obj)
+	targets := c.targetsUnder(c.proven(node))
 	var order []*kernelspec.Feature
 	wheres := map[*kernelspec.Feature][]string{} // first place in each owner
 	owners := map[*kernelspec.Feature][]string{}
-	for _, of := range obj.features {
-		if c.provenHas(proven, of.feature) {
-			continue
-		}
-		owner := strings.SplitN(of.where, ",", 2)[0]
-		owner = strings.SplitN(owner, " (", 2)[0]
-		if p, ok := dropped[owner]; ok && c.provenHas(p, of.feature) {
-			continue // removed from the spec when the probe for it fails
-		}
+	for _, of := range needed {
 		if !slices.ContainsFunc(targets, func(k *kernelspec.Kernel) bool { return !k.Has(of.feature) }) {
 			continue
 		}
+		owner := objectOwner(of)
 		if slices.Contains(owners[of.feature], owner) {
 			continue
 		}
@@ -592,15 +622,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		owners[of.feature] = append(owners[of.feature], owner)
 		wheres[of.feature] = append(wheres[of.feature], of.where)
 	}
-	if len(order) > 0 && c.hasFallback(node) {
-		return
-	}
 	for _, f := range order {
-		key := fmt.Sprintf("%d:%s", node.Pos(), f.Name)
-		if c.reportedObject[key] || c.ignored(node.Pos()) {
-			continue
-		}
-		c.reportedObject[key] = true
 		var lacking []string
 		for _, k := range targets {
 			if !k.Has(f) {
@@ -613,11 +635,15 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 			where = append(where[:shown:shown], fmt.Sprintf("%d more", len(wheres[f])-shown))
 		}
 		in := fmt.Sprintf("%s in %s", strings.Join(where, "; "), filepath.Base(obj.path))
-		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s)", f.Name, f.Since(), lacking[0], in)
-		if len(targets) > 1 {
-			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s)", f.Name, f.Since(), strings.Join(lacking, ", "), in)
-		}
-		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: f.Kind.String(), Message: msg, URL: commitURL(f.Introduced())})
+		c.sink.emitPart(c, f.Name, analysis.Diagnostic{
+			Pos:      node.Pos(),
+			End:      node.End(),
+			Category: f.Kind.String(),
+			Message:  requiresMessage(f.Name, f.Since(), lacking, len(targets) > 1, "") + " (" + in + ")",
+			URL:      commitURL(f.Introduced()),
+			Related: []analysis.RelatedInformation{{Pos: node.Pos(), End: node.End(),
+				Message: fmt.Sprintf("%s was added in Linux %s: %s", f.Name, f.Since(), f.Introduced())}},
+		})
 	}
 }
 
@@ -628,7 +654,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 // they run only where it succeeded.
 func (c *checker) droppedOnFailure(node ast.Node) map[string]proof {
 	out := map[string]proof{}
-	fd := enclosingFuncDecl(c.file, node)
+	fd := c.funcDeclAt(node.Pos())
 	if fd == nil || fd.Body == nil {
 		return out
 	}

@@ -20,11 +20,19 @@ import (
 type sink struct {
 	pass     *analysis.Pass
 	reported map[token.Pos]bool
+	parts    map[sinkPart]bool               // of grouped uses, by position and part
 	ignores  map[*token.File]map[int]*ignore // by file, by the line they cover
 }
 
+// sinkPart is one finding of a use that groups several: each feature an
+// object needs, at the Go expression that loads it.
+type sinkPart struct {
+	pos  token.Pos
+	part string
+}
+
 func newSink(pass *analysis.Pass) *sink {
-	return &sink{pass: pass, reported: map[token.Pos]bool{}, ignores: map[*token.File]map[int]*ignore{}}
+	return &sink{pass: pass, reported: map[token.Pos]bool{}, parts: map[sinkPart]bool{}, ignores: map[*token.File]map[int]*ignore{}}
 }
 
 // done reports whether the use at pos was already reported (or
@@ -38,6 +46,20 @@ func (s *sink) emit(c *checker, d analysis.Diagnostic) {
 		return
 	}
 	s.reported[d.Pos] = true
+	if c.ignored(d.Pos) {
+		return
+	}
+	s.pass.Report(d)
+}
+
+// emitPart is emit for one part of a grouped use: each part is reported
+// once, and a directive on the use's line suppresses them all.
+func (s *sink) emitPart(c *checker, part string, d analysis.Diagnostic) {
+	key := sinkPart{d.Pos, part}
+	if s.parts[key] {
+		return
+	}
+	s.parts[key] = true
 	if c.ignored(d.Pos) {
 		return
 	}

@@ -47,8 +47,15 @@ func progsGuarded() (*ebpf.CollectionSpec, error) {
 	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
 }
 
-func missing() (*ebpf.CollectionSpec, error) {
-	return ebpf.LoadCollectionSpec("nope.o") // want `cannot read BPF object nope.o`
+// A path the source tree lacks is opened at run time, relative to the
+// process: an object built or installed on the machine. Nothing to check.
+func builtAtRunTime() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpec("nope.o")
+}
+
+// A file that is there but is no BPF object is said so.
+func notAnObject() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpec("src/build.sh") // want `cannot read BPF object build.sh`
 }
 
 // The LSM program is dropped from the spec when the kernel lacks LSM
