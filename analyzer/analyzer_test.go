@@ -228,5 +228,15 @@ func TestObjectLoadFixups(t *testing.T) {
 // An operation that came to a map type later than the command itself is
 // checked where the map's type is known.
 func TestMapOperations(t *testing.T) {
-	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops")
+	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops", "./mapbatch")
+}
+
+// The flags of map lookups and updates, and freezing, at a target older
+// than all three.
+func TestMapOperationFlags(t *testing.T) {
+	a := analyzer.New()
+	if err := a.Flags.Set("kernel", "4.19"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata(t), a, "./mapflags")
 }
