@@ -12,13 +12,17 @@ import (
 )
 
 // Where an object is loaded. A loader — bpf2go's loadX, LoadX and
-// loadXObjects, or any function of a generated file around a load — is
-// called directly, in its own package or (through objectLoaderFact) in
-// another; or its value is stored in a variable or a struct field, or passed
-// as an argument, and called later through it. A call through such a holder
-// is a load site of everything stored in it. Where no call through the
-// holder can be found — a field of an exported struct called in another
-// package, a value returned, put in a map or handed to another package —
+// loadXObjects, any function of a generated file around a load, or a
+// function that hands its loads on to its callers (a hand-written
+// func() (*ebpf.CollectionSpec, error) around an embedded object, an
+// exported function that loads; see findLoadSites) — is called directly,
+// in its own package or (through objectLoaderFact) in another; or its
+// value is stored in a variable or a struct field, or passed as an
+// argument, and called later through it. A call through such a holder is
+// a load site of everything stored in it: where the call is resolvable,
+// the call is the site. Where no call through the holder can be found — a
+// field of an exported struct called in another package, a value
+// returned, put in a map or handed to another package (sync.OnceValues) —
 // the place where the loader's value is taken is the load site instead.
 
 // objectLoaderFact marks a function whose call loads the BPF object at
