@@ -557,12 +557,24 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // neededAt is what an object loaded at node needs there: its features
 // less those the guards around node prove and those of the programs and
 // maps the code drops from the spec when a probe for them fails; nothing
-// where the load falls back.
+// where the load falls back. Where the spec node gives is loaded into the
+// kernel in the same function (ebpf.NewCollection(spec)), what holds at
+// every such load, and a fallback after each, count too.
 func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 	if len(obj.features) == 0 || c.hasFallback(node) {
 		return nil
 	}
 	proven := c.proven(node)
+	if loads := c.kernelLoadsOf(node); len(loads) > 0 {
+		if !slices.ContainsFunc(loads, func(n ast.Node) bool { return !c.hasFallback(n) }) {
+			return nil
+		}
+		at := c.proven(loads[0])
+		for _, n := range loads[1:] {
+			at = at.intersect(c.proven(n))
+		}
+		proven = proven.union(at)
+	}
 	dropped := c.droppedOnFailure(node)
 	var out []objectFeature
 	for _, of := range obj.features {
@@ -575,6 +587,78 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 		out = append(out, of)
 	}
 	return out
+}
+
+// kernelLoadsOf finds where the spec a load site gives — `spec, err :=
+// loadX()` — is loaded into the kernel in the same function: the calls of
+// the API map's collection_loads that take the variable as their spec.
+// Parsing an object cannot fail for want of a feature; these calls can.
+func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
+	call, ok := node.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	path := c.pathTo(call)
+	if len(path) < 2 {
+		return nil
+	}
+	var spec types.Object
+	switch p := path[1].(type) {
+	case *ast.AssignStmt:
+		if len(p.Rhs) == 1 && p.Rhs[0] == call && len(p.Lhs) > 0 {
+			if id, ok := p.Lhs[0].(*ast.Ident); ok {
+				spec = c.pass.TypesInfo.ObjectOf(id)
+			}
+		}
+	case *ast.ValueSpec:
+		if len(p.Values) == 1 && p.Values[0] == call && len(p.Names) > 0 {
+			spec = c.pass.TypesInfo.Defs[p.Names[0]]
+		}
+	}
+	if spec == nil || !c.isCollectionSpec(spec.Type()) {
+		return nil
+	}
+	var body ast.Node
+	for _, n := range path {
+		if fl, ok := n.(*ast.FuncLit); ok {
+			body = fl.Body
+			break
+		}
+		if fd, ok := n.(*ast.FuncDecl); ok {
+			body = fd.Body
+			break
+		}
+	}
+	if body == nil {
+		return nil
+	}
+	var loads []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		load, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		fn, ok := typeutil.Callee(c.pass.TypesInfo, load).(*types.Func)
+		if !ok {
+			return true
+		}
+		i, ok := c.api.CollectionLoads[c.key(fn)]
+		if !ok {
+			return true
+		}
+		var arg ast.Expr
+		switch sel, isSel := ast.Unparen(load.Fun).(*ast.SelectorExpr); {
+		case i < 0 && isSel:
+			arg = sel.X
+		case i >= 0 && i < len(load.Args):
+			arg = load.Args[i]
+		}
+		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && arg != nil && c.pass.TypesInfo.Uses[id] == spec {
+			loads = append(loads, load)
+		}
+		return true
+	})
+	return loads
 }
 
 // objectOwner is the program or map of the object that needs a feature:

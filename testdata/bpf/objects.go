@@ -5,6 +5,7 @@ package bpf
 
 import (
 	"bytes"
+	"errors"
 	_ "embed"
 
 	"github.com/cilium/ebpf"
@@ -94,4 +95,50 @@ func progsReplaced() (*ebpf.CollectionSpec, error) {
 		spec.Programs["check_open"] = spec.Programs["pass"]
 	}
 	return spec, nil
+}
+
+// Parsing cannot fail for want of a feature; loading can. The spec is
+// loaded into the kernel only where it has LSM programs.
+func loadedIfLSM() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return err
+	}
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		return nil
+	}
+	var objs struct{}
+	return spec.LoadAndAssign(&objs, nil)
+}
+
+// Loaded with a fallback on the load's own failure.
+func loadedOrClassic() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return err
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return attachClassic()
+	} else if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
+}
+
+func attachClassic() error { return nil }
+
+// The twin of both: loaded unguarded, its error handed on.
+func loadedAlways() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	if err != nil {
+		return err
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
 }
