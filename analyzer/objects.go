@@ -591,7 +591,8 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 
 // kernelLoadsOf finds where the spec a load site gives — `spec, err :=
 // loadX()` — is loaded into the kernel in the same function: the calls of
-// the API map's collection_loads that take the variable as their spec.
+// the API map's collection_loads that take the variable as their spec, or
+// of a function of this package that passes its parameter to one.
 // Parsing an object cannot fail for want of a feature; these calls can.
 func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	call, ok := node.(*ast.CallExpr)
@@ -618,17 +619,21 @@ func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	if spec == nil || !c.isCollectionSpec(spec.Type()) {
 		return nil
 	}
-	var body ast.Node
 	for _, n := range path {
-		if fl, ok := n.(*ast.FuncLit); ok {
-			body = fl.Body
-			break
-		}
-		if fd, ok := n.(*ast.FuncDecl); ok {
-			body = fd.Body
-			break
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return c.specLoads(n.Body, spec, true)
+		case *ast.FuncDecl:
+			return c.specLoads(n.Body, spec, true)
 		}
 	}
+	return nil
+}
+
+// specLoads lists the calls in body that load the spec in v into the
+// kernel: a collection load that takes it, or (when deep) a call of a
+// function of this package that hands its parameter to one.
+func (c *checker) specLoads(body *ast.BlockStmt, v types.Object, deep bool) []ast.Node {
 	if body == nil {
 		return nil
 	}
@@ -642,23 +647,39 @@ func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 		if !ok {
 			return true
 		}
-		i, ok := c.api.CollectionLoads[c.key(fn)]
-		if !ok {
+		if i, ok := c.api.CollectionLoads[c.key(fn)]; ok {
+			var arg ast.Expr
+			switch sel, isSel := ast.Unparen(load.Fun).(*ast.SelectorExpr); {
+			case i < 0 && isSel:
+				arg = sel.X
+			case i >= 0 && i < len(load.Args):
+				arg = load.Args[i]
+			}
+			if arg != nil && c.isVar(arg, v) {
+				loads = append(loads, load)
+			}
 			return true
 		}
-		var arg ast.Expr
-		switch sel, isSel := ast.Unparen(load.Fun).(*ast.SelectorExpr); {
-		case i < 0 && isSel:
-			arg = sel.X
-		case i >= 0 && i < len(load.Args):
-			arg = load.Args[i]
+		if !deep || fn.Pkg() != c.pass.Pkg || fn.Signature().Variadic() {
+			return true
 		}
-		if id, ok := ast.Unparen(arg).(*ast.Ident); ok && arg != nil && c.pass.TypesInfo.Uses[id] == spec {
-			loads = append(loads, load)
+		params := fn.Origin().Signature().Params()
+		for i, arg := range load.Args {
+			if i < params.Len() && c.isVar(arg, v) {
+				if fd := c.funcDecl(fn.Origin()); fd != nil && len(c.specLoads(fd.Body, params.At(i), false)) > 0 {
+					loads = append(loads, load)
+					break
+				}
+			}
 		}
 		return true
 	})
 	return loads
+}
+
+func (c *checker) isVar(e ast.Expr, v types.Object) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && c.pass.TypesInfo.Uses[id] == v
 }
 
 // objectOwner is the program or map of the object that needs a feature:

@@ -142,3 +142,33 @@ func loadedAlways() error {
 	coll.Close()
 	return nil
 }
+
+// Passed on to a function that loads it: that call is the load.
+func loadedByHelperIfLSM() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return err
+	}
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		return nil
+	}
+	return loadSpec(spec)
+}
+
+// The twin, unguarded.
+func loadedByHelper() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	if err != nil {
+		return err
+	}
+	return loadSpec(spec)
+}
+
+func loadSpec(spec *ebpf.CollectionSpec) error {
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
+}
