@@ -219,6 +219,14 @@ func TestObjectLoadersAcrossPackages(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfuse")
 }
 
+// A function that returns a spec built from an embedded object, or loads
+// one in an exported function, hands the load to its callers: their
+// guards and fallbacks decide, and the load is reported at the callers or
+// where no caller can decide, never both.
+func TestObjectLoadsHandedOn(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objlib", "./objuse", "./objmain")
+}
+
 // What cilium/ebpf rewrites for old kernels needs only its replacement
 // there; what it leaves out (BTF func info) needs nothing.
 func TestObjectLoadFixups(t *testing.T) {

@@ -52,6 +52,7 @@ func (f *objectLoaderFact) String() string {
 type objectSite struct {
 	node    ast.Node
 	objects []*loadedObject
+	via     string // the function that hands its load on, called here
 }
 
 // heldLoader is a loader stored in a holder, and where its value was taken.
@@ -127,11 +128,15 @@ func (c *checker) findObjectSites() {
 			switch n := n.(type) {
 			case *ast.CallExpr:
 				if obj := c.objectCalls[n]; obj != nil {
-					c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}})
+					c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}, ""})
 				}
 				if fn, ok := typeutil.Callee(info, n).(*types.Func); ok {
 					if obj := c.loaderOf(fn); obj != nil {
-						c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}})
+						via := ""
+						if obj.handedOn {
+							via = shortFuncName(fn) // which call loads is not obvious
+						}
+						c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}, via})
 					}
 				} else if v := c.holderVar(n.Fun); v != nil {
 					holderCalls[v] = append(holderCalls[v], n)
@@ -195,12 +200,12 @@ func (c *checker) findObjectSites() {
 			}
 		}
 		for _, call := range calls {
-			c.objectSites = append(c.objectSites, objectSite{call, objs})
+			c.objectSites = append(c.objectSites, objectSite{call, objs, ""})
 		}
 	}
 	for origin := range escaped {
 		for _, h := range sources(origin) {
-			c.objectSites = append(c.objectSites, objectSite{origin, []*loadedObject{h.obj}})
+			c.objectSites = append(c.objectSites, objectSite{origin, []*loadedObject{h.obj}, ""})
 		}
 	}
 	slices.SortFunc(c.objectSites, func(a, b objectSite) int { return int(a.node.Pos() - b.node.Pos()) })

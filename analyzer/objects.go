@@ -132,7 +132,7 @@ func (c *checker) checkObjectSites(f *ast.File) {
 	for _, site := range c.objectSites {
 		if f.Pos() <= site.node.Pos() && site.node.End() <= f.End() {
 			for _, obj := range site.objects {
-				c.checkObjectLoad(site.node, obj)
+				c.checkObjectLoad(site.node, obj, site.via)
 			}
 		}
 	}
@@ -695,7 +695,7 @@ func objectOwner(of objectFeature) string {
 // target lacks: every distinct feature, once per load site, naming the
 // programs and maps that need it (the first instruction of each), so that
 // an old feature is not hidden behind a newer one of the same program.
-func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
+func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject, via string) {
 	if obj.err != nil {
 		if errors.Is(obj.err, fs.ErrNotExist) {
 			// A path the source tree lacks is read at run time, from
@@ -740,6 +740,9 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 			where = append(where[:shown:shown], fmt.Sprintf("%d more", len(wheres[f])-shown))
 		}
 		in := fmt.Sprintf("%s in %s", strings.Join(where, "; "), filepath.Base(obj.path))
+		if via != "" {
+			in = "via " + via + ": " + in
+		}
 		c.sink.emitPart(c, f.Name, analysis.Diagnostic{
 			Pos:      node.Pos(),
 			End:      node.End(),

@@ -52,7 +52,7 @@ func LoadIfSupported() error { // want LoadIfSupported:"loads lsm.o, needing not
 // Called in this package: the call is the load site, checked with what
 // holds there.
 func loadAlways() error {
-	return Load() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, but the target is 5.4 \(program check_open in lsm.o\)` `BPF_LSM_MAC requires Linux 5.7, but the target is 5.4 \(program check_open in lsm.o\)`
+	return Load() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, but the target is 5.4 \(via objlib.Load: program check_open in lsm.o\)` `BPF_LSM_MAC requires Linux 5.7, but the target is 5.4 \(via objlib.Load: program check_open in lsm.o\)`
 }
 
 func loadProbed() error {

@@ -13,7 +13,7 @@ import (
 )
 
 func unguarded() error {
-	return objlib.Load() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, but the target is 5.4 \(program check_open in lsm.o\)` `BPF_LSM_MAC requires Linux 5.7, but the target is 5.4 \(program check_open in lsm.o\)`
+	return objlib.Load() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, but the target is 5.4 \(via objlib.Load: program check_open in lsm.o\)` `BPF_LSM_MAC requires Linux 5.7, but the target is 5.4 \(via objlib.Load: program check_open in lsm.o\)`
 }
 
 // A probe before the call covers the load inside it.
@@ -77,7 +77,7 @@ func probedInside() error {
 
 // The spec another package hands on is loaded where it is obtained.
 func fromSpec() error {
-	s, err := objlib.Spec() // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	s, err := objlib.Spec() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, but the target is 5.4 \(via objlib.Spec: program check_open in lsm.o\)` `BPF_LSM_MAC requires Linux 5.7`
 	if err != nil {
 		return err
 	}
