@@ -153,6 +153,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findChecks()
 	c.findParamRequirements()
 	c.findCallerContexts()
+	c.findLoadSites()
 	c.inferRequirements(walked)
 	exported := c.exportRequires()
 	exported = c.exportParamRequirements() || exported

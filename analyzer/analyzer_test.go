@@ -227,6 +227,14 @@ func TestObjectLoadersAcrossPackages(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./bpfuse")
 }
 
+// A function that returns a spec built from an embedded object, or loads
+// one in an exported function, hands the load to its callers: their
+// guards and fallbacks decide, and the load is reported at the callers or
+// where no caller can decide, never both.
+func TestObjectLoadsHandedOn(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objlib", "./objuse", "./objmain")
+}
+
 // What cilium/ebpf rewrites for old kernels needs only its replacement
 // there; what it leaves out (BTF func info) needs nothing.
 func TestObjectLoadFixups(t *testing.T) {
@@ -236,5 +244,15 @@ func TestObjectLoadFixups(t *testing.T) {
 // An operation that came to a map type later than the command itself is
 // checked where the map's type is known.
 func TestMapOperations(t *testing.T) {
-	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops")
+	analysistest.Run(t, testdata(t), analyzer.New(), "./mapops", "./mapbatch")
+}
+
+// The flags of map lookups and updates, and freezing, at a target older
+// than all three.
+func TestMapOperationFlags(t *testing.T) {
+	a := analyzer.New()
+	if err := a.Flags.Set("kernel", "4.19"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata(t), a, "./mapflags")
 }

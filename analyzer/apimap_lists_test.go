@@ -52,6 +52,7 @@ func TestAPIMapListsResolve(t *testing.T) {
 	add("feature_tests", apimap.SortedKeys(m.FeatureTests), isFunc)
 	add("feature_tests types", apimap.SortedKeys(m.ProbeTypes), isStruct)
 	add("syscalls", apimap.SortedKeys(m.Syscalls), isFunc)
+	add("collection_loads", apimap.SortedKeys(m.CollectionLoads), isFunc)
 
 	var paths []string
 	for _, e := range entries {

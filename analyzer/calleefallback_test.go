@@ -16,10 +16,6 @@ func TestPinnedLookupFallback(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./pinlib", "./pinuse")
 }
 
-func TestObjectFallbackInCaller(t *testing.T) {
-	analysistest.Run(t, testdata(t), analyzer.New(), "./objlib", "./objuse")
-}
-
 func TestReportedValues(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./envdevice")
 }

@@ -74,12 +74,12 @@ type checker struct {
 
 	// BPF objects the package loads: parsed once, by path; the calls that
 	// load them, and the functions (bpf2go's, in generated files) that do.
-	objects        map[string]*loadedObject
-	objectCalls    map[*ast.CallExpr]*loadedObject
-	objectFuncs    map[*types.Func]*loadedObject
-	objectSites    []objectSite // sorted by position
-	exportsLoaders bool         // objectLoaderFacts were exported: importers are relevant
-	reportedObject map[string]bool
+	objects         map[string]*loadedObject
+	objectCalls     map[*ast.CallExpr]*loadedObject
+	objectFuncs     map[*types.Func]*loadedObject
+	importedLoaders map[*types.Func]*loadedObject // from facts, nil for none
+	objectSites     []objectSite                  // sorted by position
+	exportsLoaders  bool                          // objectLoaderFacts were exported: importers are relevant
 
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*apimap.TypeRule
@@ -109,7 +109,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*apimap.TypeRule{},
 		objects:        map[string]*loadedObject{},
-		reportedObject: map[string]bool{},
+		importedLoaders: map[*types.Func]*loadedObject{},
 		funcKeys:       map[*types.Func]string{},
 	}
 }

@@ -6,34 +6,53 @@ import (
 	"go/types"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
 
 // Where an object is loaded. A loader — bpf2go's loadX, LoadX and
-// loadXObjects, or any function of a generated file around a load — is
-// called directly, in its own package or (through objectLoaderFact) in
-// another; or its value is stored in a variable or a struct field, or passed
-// as an argument, and called later through it. A call through such a holder
-// is a load site of everything stored in it. Where no call through the
-// holder can be found — a field of an exported struct called in another
-// package, a value returned, put in a map or handed to another package —
+// loadXObjects, any function of a generated file around a load, or a
+// function that hands its loads on to its callers (a hand-written
+// func() (*ebpf.CollectionSpec, error) around an embedded object, an
+// exported function that loads; see findLoadSites) — is called directly,
+// in its own package or (through objectLoaderFact) in another; or its
+// value is stored in a variable or a struct field, or passed as an
+// argument, and called later through it. A call through such a holder is
+// a load site of everything stored in it: where the call is resolvable,
+// the call is the site. Where no call through the holder can be found — a
+// field of an exported struct called in another package, a value
+// returned, put in a map or handed to another package (sync.OnceValues) —
 // the place where the loader's value is taken is the load site instead.
 
 // objectLoaderFact marks a function whose call loads the BPF object at
-// Path, so that its callers in other packages are load sites.
+// Path, so that its callers in other packages are load sites. A function
+// that hands on its loads (handsOnLoads) lists what they still need there:
+// Needs, by feature name, when HandedOn.
 type objectLoaderFact struct {
-	Path string
+	Path     string
+	HandedOn bool
+	Needs    []string
 }
 
 func (*objectLoaderFact) AFact() {}
 
-func (f *objectLoaderFact) String() string { return "loads " + filepath.Base(f.Path) }
+func (f *objectLoaderFact) String() string {
+	s := "loads " + filepath.Base(f.Path)
+	if f.HandedOn {
+		s += ", needing " + strings.Join(f.Needs, ", ")
+		if len(f.Needs) == 0 {
+			s += "nothing"
+		}
+	}
+	return s
+}
 
 // objectSite is one place that loads objects.
 type objectSite struct {
 	node    ast.Node
 	objects []*loadedObject
+	via     string // the function that hands its load on, called here
 }
 
 // heldLoader is a loader stored in a holder, and where its value was taken.
@@ -52,20 +71,43 @@ func (c *checker) loaderOf(fn *types.Func) *loadedObject {
 	if fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg {
 		return nil
 	}
-	var fact objectLoaderFact
-	if !c.pass.ImportObjectFact(fn, &fact) {
-		return nil
+	if obj, ok := c.importedLoaders[fn]; ok {
+		return obj
 	}
-	return c.parseObject(fact.Path)
+	var fact objectLoaderFact
+	var obj *loadedObject
+	if c.pass.ImportObjectFact(fn, &fact) {
+		obj = c.parseObject(fact.Path)
+		if fact.HandedOn && obj.err == nil {
+			needs := *obj
+			needs.handedOn = true
+			needs.features = slices.DeleteFunc(slices.Clone(obj.features), func(of objectFeature) bool {
+				return !slices.Contains(fact.Needs, of.feature.Name)
+			})
+			obj = &needs
+		}
+	}
+	c.importedLoaders[fn] = obj
+	return obj
 }
 
 // exportLoaders makes this package's exported loaders known to importers.
 func (c *checker) exportLoaders() {
 	for fn, obj := range c.objectFuncs {
-		if fn.Exported() && fn.Pkg() == c.pass.Pkg {
-			c.pass.ExportObjectFact(fn, &objectLoaderFact{Path: obj.path})
-			c.exportsLoaders = true
+		if !fn.Exported() || fn.Pkg() != c.pass.Pkg {
+			continue
 		}
+		fact := &objectLoaderFact{Path: obj.path, HandedOn: obj.handedOn}
+		if obj.handedOn {
+			for _, of := range obj.features {
+				if !slices.Contains(fact.Needs, of.feature.Name) {
+					fact.Needs = append(fact.Needs, of.feature.Name)
+				}
+			}
+			slices.Sort(fact.Needs)
+		}
+		c.pass.ExportObjectFact(fn, fact)
+		c.exportsLoaders = true
 	}
 }
 
@@ -86,11 +128,15 @@ func (c *checker) findObjectSites() {
 			switch n := n.(type) {
 			case *ast.CallExpr:
 				if obj := c.objectCalls[n]; obj != nil {
-					c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}})
+					c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}, ""})
 				}
 				if fn, ok := typeutil.Callee(info, n).(*types.Func); ok {
 					if obj := c.loaderOf(fn); obj != nil {
-						c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}})
+						via := ""
+						if obj.handedOn {
+							via = shortFuncName(fn) // which call loads is not obvious
+						}
+						c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}, via})
 					}
 				} else if v := c.holderVar(n.Fun); v != nil {
 					holderCalls[v] = append(holderCalls[v], n)
@@ -154,12 +200,12 @@ func (c *checker) findObjectSites() {
 			}
 		}
 		for _, call := range calls {
-			c.objectSites = append(c.objectSites, objectSite{call, objs})
+			c.objectSites = append(c.objectSites, objectSite{call, objs, ""})
 		}
 	}
 	for origin := range escaped {
 		for _, h := range sources(origin) {
-			c.objectSites = append(c.objectSites, objectSite{origin, []*loadedObject{h.obj}})
+			c.objectSites = append(c.objectSites, objectSite{origin, []*loadedObject{h.obj}, ""})
 		}
 	}
 	slices.SortFunc(c.objectSites, func(a, b objectSite) int { return int(a.node.Pos() - b.node.Pos()) })
@@ -299,4 +345,132 @@ func (c *checker) valueDestination(e ast.Expr, stack []ast.Node) (to *types.Var,
 		}
 	}
 	return nil, true
+}
+
+// A function around a load may hand its object on: its callers then load
+// it, and decide — with a guard before the call or a fallback after it —
+// what the load itself cannot. A function does so when it returns a
+// *ebpf.CollectionSpec (a hand-written loader around an embedded object:
+// the spec it returns keeps its object), or when it is exported from a
+// package others import, whose callers the analysis may not see (the
+// load's needs become their requirement). Such a function is a loader of
+// what its loads still need there (a fact for importers); its loads are
+// not reported, the calls of it are. A finding is reported once: at the
+// callers, which decide, or at the load where no caller can — in a
+// function literal, an unexported function nobody calls, package main.
+
+// findLoadSites settles the package's load sites and loaders, after the
+// summaries the guard questions need: a function becomes a loader, its
+// calls become sites, and the function around them may become one in turn.
+func (c *checker) findLoadSites() {
+	handed := map[ast.Node]bool{} // sites whose function hands them on
+	for {
+		c.findObjectSites()
+		var order []*types.Func
+		byFunc := map[*types.Func][]objectSite{}
+		for _, site := range c.objectSites {
+			if _, isCall := site.node.(*ast.CallExpr); !isCall || handed[site.node] {
+				continue // a loader's value taken: where it is taken is the site
+			}
+			fn := c.declaredFuncAround(site.node)
+			if fn == nil || c.objectFuncs[fn] != nil || !c.handsOnLoads(fn) {
+				continue
+			}
+			if byFunc[fn] == nil {
+				order = append(order, fn)
+			}
+			byFunc[fn] = append(byFunc[fn], site)
+		}
+		changed := false
+		for _, fn := range order {
+			if obj := c.neededByCallers(byFunc[fn]); obj != nil {
+				c.objectFuncs[fn] = obj
+				for _, s := range byFunc[fn] {
+					handed[s.node] = true
+				}
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	c.objectSites = slices.DeleteFunc(c.objectSites, func(s objectSite) bool { return handed[s.node] })
+	c.exportLoaders()
+}
+
+// declaredFuncAround is the declared function whose own body holds n; nil
+// inside a function literal, whose callers are not known.
+func (c *checker) declaredFuncAround(n ast.Node) *types.Func {
+	for _, p := range c.pathTo(n) {
+		switch p := p.(type) {
+		case *ast.FuncLit:
+			return nil
+		case *ast.FuncDecl:
+			fn, _ := c.pass.TypesInfo.Defs[p.Name].(*types.Func)
+			return fn
+		}
+	}
+	return nil
+}
+
+// handsOnLoads reports whether fn's callers, rather than fn, answer for
+// the objects fn loads: fn returns the *CollectionSpec, and is called or
+// its value taken in this package; or fn can be called from other
+// packages.
+func (c *checker) handsOnLoads(fn *types.Func) bool {
+	if c.pass.Pkg.Name() == "main" || strings.HasSuffix(c.pass.Fset.Position(fn.Pos()).Filename, "_test.go") {
+		return false // nothing imports it: its loads are its own
+	}
+	if fn.Exported() && (fn.Signature().Recv() == nil || exportedType(fn.Signature().Recv().Type())) {
+		return true
+	}
+	if _, used := c.callSites()[fn]; !used {
+		return false
+	}
+	results := fn.Signature().Results()
+	for i := range results.Len() {
+		if c.isCollectionSpec(results.At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCollectionSpec reports whether t is *ebpf.CollectionSpec.
+func (c *checker) isCollectionSpec(t types.Type) bool {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path()+"."+named.Obj().Name() == collectionSpecType
+}
+
+const collectionSpecType = "github.com/cilium/ebpf.CollectionSpec"
+
+// neededByCallers is the object a function's load sites hand on: what
+// each still needs where it is, past the guards and drops around it. It
+// is nil where the sites cannot make the function a loader of one object:
+// they load several, or one the analysis cannot read (reported where it
+// is loaded).
+func (c *checker) neededByCallers(sites []objectSite) *loadedObject {
+	var out *loadedObject
+	for _, site := range sites {
+		if len(site.objects) != 1 || site.objects[0].err != nil {
+			return nil
+		}
+		obj := site.objects[0]
+		if out == nil {
+			out = &loadedObject{path: obj.path, maps: obj.maps, handedOn: true}
+		} else if out.path != obj.path {
+			return nil
+		}
+		for _, of := range c.neededAt(site.node, obj) {
+			if !slices.Contains(out.features, of) {
+				out.features = append(out.features, of)
+			}
+		}
+	}
+	return out
 }

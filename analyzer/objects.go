@@ -1,11 +1,13 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,6 +41,9 @@ type loadedObject struct {
 	err      error
 	features []objectFeature
 	maps     map[string]ebpf.MapType // by name, for operations that depend on it
+	// handedOn marks what a function hands on to its callers: the
+	// features its loads still need, not all the object's.
+	handedOn bool
 }
 
 // objectsOf finds, for the package, the functions that load an object
@@ -120,16 +125,14 @@ func (c *checker) findObjectLoaders() {
 			}
 		}
 	}
-	c.exportLoaders()
-	c.findObjectSites()
 }
 
-// checkObjectSites checks the objects loaded in n, a file or a function.
-func (c *checker) checkObjectSites(n ast.Node) {
+// checkObjectSites checks the objects loaded in f.
+func (c *checker) checkObjectSites(f *ast.File) {
 	for _, site := range c.objectSites {
-		if n.Pos() <= site.node.Pos() && site.node.End() <= n.End() {
+		if f.Pos() <= site.node.Pos() && site.node.End() <= f.End() {
 			for _, obj := range site.objects {
-				c.checkObjectLoad(site.node, obj)
+				c.checkObjectLoad(site.node, obj, site.via)
 			}
 		}
 	}
@@ -551,38 +554,170 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
-// checkObjectLoad reports what an object loaded at node needs and the
-// target lacks: every distinct feature, once per load site, naming the
-// programs and maps that need it (the first instruction of each), so that
-// an old feature is not hidden behind a newer one of the same program.
-func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
-	if obj.err != nil {
-		key := fmt.Sprintf("%d:%s", node.Pos(), obj.path)
-		if !c.reportedObject[key] {
-			c.reportedObject[key] = true
-			c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
-				Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
-		}
-		return
+// neededAt is what an object loaded at node needs there: its features
+// less those the guards around node prove and those of the programs and
+// maps the code drops from the spec when a probe for them fails; nothing
+// where the load falls back. Where the spec node gives is loaded into the
+// kernel in the same function (ebpf.NewCollection(spec)), what holds at
+// every such load, and a fallback after each, count too.
+func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
+	if len(obj.features) == 0 || c.hasFallback(node) {
+		return nil
 	}
 	proven := c.proven(node)
-	targets := c.targetsUnder(node.Pos(), proven)
+	if loads := c.kernelLoadsOf(node); len(loads) > 0 {
+		if !slices.ContainsFunc(loads, func(n ast.Node) bool { return !c.hasFallback(n) }) {
+			return nil
+		}
+		at := c.proven(loads[0])
+		for _, n := range loads[1:] {
+			at = at.intersect(c.proven(n))
+		}
+		proven = proven.union(at)
+	}
 	dropped := c.droppedOnFailure(node)
-	var order []*kernelspec.Feature
-	wheres := map[*kernelspec.Feature][]string{} // first place in each owner
-	owners := map[*kernelspec.Feature][]string{}
+	var out []objectFeature
 	for _, of := range obj.features {
 		if c.provenHas(proven, of.feature) {
 			continue
 		}
-		owner := strings.SplitN(of.where, ",", 2)[0]
-		owner = strings.SplitN(owner, " (", 2)[0]
-		if p, ok := dropped[owner]; ok && c.provenHas(p, of.feature) {
+		if p, ok := dropped[objectOwner(of)]; ok && c.provenHas(p, of.feature) {
 			continue // removed from the spec when the probe for it fails
 		}
+		out = append(out, of)
+	}
+	return out
+}
+
+// kernelLoadsOf finds where the spec a load site gives — `spec, err :=
+// loadX()` — is loaded into the kernel in the same function: the calls of
+// the API map's collection_loads that take the variable as their spec, or
+// of a function of this package that passes its parameter to one.
+// Parsing an object cannot fail for want of a feature; these calls can.
+func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
+	call, ok := node.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	path := c.pathTo(call)
+	if len(path) < 2 {
+		return nil
+	}
+	var spec types.Object
+	switch p := path[1].(type) {
+	case *ast.AssignStmt:
+		if len(p.Rhs) == 1 && p.Rhs[0] == call && len(p.Lhs) > 0 {
+			if id, ok := p.Lhs[0].(*ast.Ident); ok {
+				spec = c.pass.TypesInfo.ObjectOf(id)
+			}
+		}
+	case *ast.ValueSpec:
+		if len(p.Values) == 1 && p.Values[0] == call && len(p.Names) > 0 {
+			spec = c.pass.TypesInfo.Defs[p.Names[0]]
+		}
+	}
+	if spec == nil || !c.isCollectionSpec(spec.Type()) {
+		return nil
+	}
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return c.specLoads(n.Body, spec, true)
+		case *ast.FuncDecl:
+			return c.specLoads(n.Body, spec, true)
+		}
+	}
+	return nil
+}
+
+// specLoads lists the calls in body that load the spec in v into the
+// kernel: a collection load that takes it, or (when deep) a call of a
+// function of this package that hands its parameter to one.
+func (c *checker) specLoads(body *ast.BlockStmt, v types.Object, deep bool) []ast.Node {
+	if body == nil {
+		return nil
+	}
+	var loads []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		load, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		fn, ok := typeutil.Callee(c.pass.TypesInfo, load).(*types.Func)
+		if !ok {
+			return true
+		}
+		if i, ok := c.api.CollectionLoads[c.key(fn)]; ok {
+			var arg ast.Expr
+			switch sel, isSel := ast.Unparen(load.Fun).(*ast.SelectorExpr); {
+			case i < 0 && isSel:
+				arg = sel.X
+			case i >= 0 && i < len(load.Args):
+				arg = load.Args[i]
+			}
+			if arg != nil && c.isVar(arg, v) {
+				loads = append(loads, load)
+			}
+			return true
+		}
+		if !deep || fn.Pkg() != c.pass.Pkg || fn.Signature().Variadic() {
+			return true
+		}
+		params := fn.Origin().Signature().Params()
+		for i, arg := range load.Args {
+			if i < params.Len() && c.isVar(arg, v) {
+				if fd := c.funcDecl(fn.Origin()); fd != nil && len(c.specLoads(fd.Body, params.At(i), false)) > 0 {
+					loads = append(loads, load)
+					break
+				}
+			}
+		}
+		return true
+	})
+	return loads
+}
+
+func (c *checker) isVar(e ast.Expr, v types.Object) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && c.pass.TypesInfo.Uses[id] == v
+}
+
+// objectOwner is the program or map of the object that needs a feature:
+// "program trace_open", "map events".
+func objectOwner(of objectFeature) string {
+	owner, _, _ := strings.Cut(of.where, ",")
+	owner, _, _ = strings.Cut(owner, " (")
+	owner, _, _ = strings.Cut(owner, ":")
+	return owner
+}
+
+// checkObjectLoad reports what an object loaded at node needs and the
+// target lacks: every distinct feature, once per load site, naming the
+// programs and maps that need it (the first instruction of each), so that
+// an old feature is not hidden behind a newer one of the same program.
+func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject, via string) {
+	if obj.err != nil {
+		if errors.Is(obj.err, fs.ErrNotExist) {
+			// A path the source tree lacks is read at run time, from
+			// the process's directory: a file built or installed on
+			// the machine (cilium compiles its datapath there). There
+			// is nothing to check, and nothing wrong with the code.
+			return
+		}
+		c.sink.emitPart(c, "object "+obj.path, analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: "object",
+			Message: fmt.Sprintf("cannot read BPF object %s: %v", filepath.Base(obj.path), obj.err)})
+		return
+	}
+	needed := c.neededAt(node, obj)
+	targets := c.targetsUnder(node.Pos(), c.proven(node))
+	var order []*kernelspec.Feature
+	wheres := map[*kernelspec.Feature][]string{} // first place in each owner
+	owners := map[*kernelspec.Feature][]string{}
+	for _, of := range needed {
 		if !slices.ContainsFunc(targets, func(k *kernelspec.Kernel) bool { return !k.Has(of.feature) }) {
 			continue
 		}
+		owner := objectOwner(of)
 		if slices.Contains(owners[of.feature], owner) {
 			continue
 		}
@@ -592,15 +727,7 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 		owners[of.feature] = append(owners[of.feature], owner)
 		wheres[of.feature] = append(wheres[of.feature], of.where)
 	}
-	if len(order) > 0 && (c.hasFallback(node) || c.objectDecidedByCallers(node, order, obj, proven)) {
-		return
-	}
 	for _, f := range order {
-		key := fmt.Sprintf("%d:%s", node.Pos(), f.Name)
-		if c.reportedObject[key] || c.ignored(node.Pos()) {
-			continue
-		}
-		c.reportedObject[key] = true
 		var lacking []string
 		for _, k := range targets {
 			if !k.Has(f) {
@@ -613,11 +740,18 @@ func (c *checker) checkObjectLoad(node ast.Node, obj *loadedObject) {
 			where = append(where[:shown:shown], fmt.Sprintf("%d more", len(wheres[f])-shown))
 		}
 		in := fmt.Sprintf("%s in %s", strings.Join(where, "; "), filepath.Base(obj.path))
-		msg := fmt.Sprintf("%s requires Linux %s, but the target is %s (%s)", f.Name, f.Since(), lacking[0], in)
-		if len(targets) > 1 {
-			msg = fmt.Sprintf("%s requires Linux %s; missing on %s (%s)", f.Name, f.Since(), strings.Join(lacking, ", "), in)
+		if via != "" {
+			in = "via " + via + ": " + in
 		}
-		c.pass.Report(analysis.Diagnostic{Pos: node.Pos(), End: node.End(), Category: f.Kind.String(), Message: msg, URL: commitURL(f.Introduced())})
+		c.sink.emitPart(c, f.Name, analysis.Diagnostic{
+			Pos:      node.Pos(),
+			End:      node.End(),
+			Category: f.Kind.String(),
+			Message:  requiresMessage(f.Name, f.Since(), lacking, len(targets) > 1, "") + " (" + in + ")",
+			URL:      commitURL(f.Introduced()),
+			Related: []analysis.RelatedInformation{{Pos: node.Pos(), End: node.End(),
+				Message: fmt.Sprintf("%s was added in Linux %s: %s", f.Name, f.Since(), f.Introduced())}},
+		})
 	}
 }
 

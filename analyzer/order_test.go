@@ -31,6 +31,7 @@ var orderedPackages = []string{
 	"./featureerr", "./testskip", "./exitlib", "./exituse", "./retry",
 	"./calleefallback", "./pinlib", "./pinuse", "./envdevice", "./calleelib", "./calleeuse",
 	"./probewrap", "./probewrapuse",
+	"./objlib", "./objuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -22,6 +22,7 @@ import (
 type sink struct {
 	pass     *analysis.Pass
 	reported map[token.Pos]bool
+	parts    map[sinkPart]bool               // of grouped uses, by position and part
 	ignores  map[*token.File]map[int]*ignore // by file, by the line they cover
 	floors   map[*token.File]kernelspec.Version
 	// dry is set while the summaries' walk runs the report paths to
@@ -30,8 +31,15 @@ type sink struct {
 	dry bool
 }
 
+// sinkPart is one finding of a use that groups several: each feature an
+// object needs, at the Go expression that loads it.
+type sinkPart struct {
+	pos  token.Pos
+	part string
+}
+
 func newSink(pass *analysis.Pass) *sink {
-	return &sink{pass: pass, reported: map[token.Pos]bool{}, ignores: map[*token.File]map[int]*ignore{}, floors: map[*token.File]kernelspec.Version{}}
+	return &sink{pass: pass, reported: map[token.Pos]bool{}, parts: map[sinkPart]bool{}, ignores: map[*token.File]map[int]*ignore{}, floors: map[*token.File]kernelspec.Version{}}
 }
 
 // done reports whether the use at pos was already reported (or
@@ -56,6 +64,7 @@ func (s *sink) emit(c *checker, d analysis.Diagnostic) {
 func (s *sink) setDry(dry bool) {
 	s.dry = dry
 	clear(s.reported)
+	clear(s.parts)
 }
 
 // readFloors reads the //bpfcompat:kernel directive of each file, once:
@@ -74,6 +83,20 @@ func (c *checker) floorAt(pos token.Pos) kernelspec.Version {
 // targetsAt is the targets the code at pos runs on.
 func (c *checker) targetsAt(pos token.Pos) []*kernelspec.Kernel {
 	return c.effectiveTargets(c.floorAt(pos))
+}
+
+// emitPart is emit for one part of a grouped use: each part is reported
+// once, and a directive on the use's line suppresses them all.
+func (s *sink) emitPart(c *checker, part string, d analysis.Diagnostic) {
+	key := sinkPart{d.Pos, part}
+	if s.parts[key] {
+		return
+	}
+	s.parts[key] = true
+	if s.dry || c.ignored(d.Pos) {
+		return
+	}
+	s.pass.Report(d)
 }
 
 // ignored reports whether a directive suppresses diagnostics at pos, and

@@ -96,7 +96,6 @@ func (c *checker) inferRequirements(files []*ast.File) {
 		c.inferred = map[*types.Func]*requiresFact{}
 		for _, fd := range decls {
 			ast.Inspect(fd, c.visitor())
-			c.checkObjectSites(fd) // an object's needs are a requirement too
 		}
 		if c.paramsAdded == added {
 			return

@@ -5,6 +5,7 @@ package bpf
 
 import (
 	"bytes"
+	"errors"
 	_ "embed"
 
 	"github.com/cilium/ebpf"
@@ -47,8 +48,15 @@ func progsGuarded() (*ebpf.CollectionSpec, error) {
 	return ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
 }
 
-func missing() (*ebpf.CollectionSpec, error) {
-	return ebpf.LoadCollectionSpec("nope.o") // want `cannot read BPF object nope.o`
+// A path the source tree lacks is opened at run time, relative to the
+// process: an object built or installed on the machine. Nothing to check.
+func builtAtRunTime() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpec("nope.o")
+}
+
+// A file that is there but is no BPF object is said so.
+func notAnObject() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpec("src/build.sh") // want `cannot read BPF object build.sh`
 }
 
 // The LSM program is dropped from the spec when the kernel lacks LSM
@@ -87,4 +95,80 @@ func progsReplaced() (*ebpf.CollectionSpec, error) {
 		spec.Programs["check_open"] = spec.Programs["pass"]
 	}
 	return spec, nil
+}
+
+// Parsing cannot fail for want of a feature; loading can. The spec is
+// loaded into the kernel only where it has LSM programs.
+func loadedIfLSM() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return err
+	}
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		return nil
+	}
+	var objs struct{}
+	return spec.LoadAndAssign(&objs, nil)
+}
+
+// Loaded with a fallback on the load's own failure.
+func loadedOrClassic() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return err
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return attachClassic()
+	} else if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
+}
+
+func attachClassic() error { return nil }
+
+// The twin of both: loaded unguarded, its error handed on.
+func loadedAlways() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	if err != nil {
+		return err
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
+}
+
+// Passed on to a function that loads it: that call is the load.
+func loadedByHelperIfLSM() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject))
+	if err != nil {
+		return err
+	}
+	if features.HaveProgramType(ebpf.LSM) != nil {
+		return nil
+	}
+	return loadSpec(spec)
+}
+
+// The twin, unguarded.
+func loadedByHelper() error {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(progsObject)) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	if err != nil {
+		return err
+	}
+	return loadSpec(spec)
+}
+
+func loadSpec(spec *ebpf.CollectionSpec) error {
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
 }

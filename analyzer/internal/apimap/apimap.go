@@ -64,6 +64,11 @@ type file struct {
 	// kernel sees it, when the kernel lacks a feature: a helper rewritten
 	// to an older one, BTF it leaves out. The object check honours them.
 	LoadFixups []apiFixup `yaml:"load_fixups"`
+	// CollectionLoads lists the functions that load a CollectionSpec into
+	// the kernel, and which argument is the spec (-1: the receiver): an
+	// object's spec passed to one is loaded there, and the guards and
+	// fallbacks around that call count for the object.
+	CollectionLoads []apiCollectionLoad `yaml:"collection_loads"`
 	// UnmappedFields says why fields of the library's option structs
 	// select no feature, so that the completeness test can tell a field
 	// considered from one never looked at.
@@ -77,6 +82,12 @@ type file struct {
 	// ReportedValues lists values the kernel reports of its objects only
 	// where it has features (reported.go).
 	ReportedValues []apiReportedValue `yaml:"reported_values"`
+}
+
+type apiCollectionLoad struct {
+	Func    string `yaml:"func"`
+	SpecArg int    `yaml:"spec_arg"`
+	Note    string `yaml:"note"`
 }
 
 type apiUnmapped struct {
@@ -226,7 +237,10 @@ type Map struct {
 	FeatureTests map[string]int    // feature-test constructors: version argument
 	ProbeTypes   map[string]bool   // structs whose function-valued fields are probes
 	Fixups       map[*kernelspec.Feature]*Fixup
-	Unmapped     map[string]string // "pkgpath.Type.Field": why it selects nothing
+	// CollectionLoads: by function, the argument that is the spec loaded
+	// (-1: the receiver).
+	CollectionLoads map[string]int
+	Unmapped        map[string]string // "pkgpath.Type.Field": why it selects nothing
 	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
 	// features a kernel that returned that error has.
 	FeatureErrors map[string]map[string][]*kernelspec.Feature
@@ -303,7 +317,9 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		ProbeTypes:   map[string]bool{},
 		Fixups:       map[*kernelspec.Feature]*Fixup{},
 		Unmapped:     map[string]string{},
-		Packages:     map[string]bool{},
+
+		CollectionLoads: map[string]int{},
+		Packages:        map[string]bool{},
 
 		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
 		AbsentErrors:  map[string]map[string]bool{},
@@ -335,7 +351,7 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// itself means (functions that never return, errors made, system
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
-		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.UnmappedFields) > 0
+		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.UnmappedFields) > 0
 	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues) > 0
 	switch {
 	case library && (f.Module == "" || f.Version == ""):
@@ -488,6 +504,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 			return errf("feature_tests: %q is not a qualified Go function with a version argument", ft.Func)
 		}
 		m.FeatureTests[ft.Func] = ft.VersionArg
+	}
+	for _, cl := range f.CollectionLoads {
+		if _, ok := SymbolPackage(cl.Func); !ok || cl.SpecArg < -1 {
+			return errf("collection_loads: %q is not a qualified Go function with the spec's argument (-1: the receiver)", cl.Func)
+		}
+		m.CollectionLoads[cl.Func] = cl.SpecArg
 	}
 	for _, fn := range f.VersionCodes {
 		if err := m.claim(fn, m.VersionCodes[fn], file); err != nil {

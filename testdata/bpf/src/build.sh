@@ -9,6 +9,8 @@ for c in *.c; do
   o="../${c%.c}.o"
   case "$c" in
   fixups.c) o=../../bpfgen/fixups.o ;; # a generated loader package of its own
+  lsm.c) o=../../objlib/lsm.o ;;         # a library that hands its loads on
+  mapkinds.c) o=../../mapgen/mapkinds.o ;; # a generated package of map types
   esac
   clang -target bpf -mcpu=v3 -O2 -g -Wall -Werror -c "$c" -o "$o"
   llvm-strip -g "$o"
