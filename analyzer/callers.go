@@ -100,9 +100,9 @@ func (c *checker) hasKnownCallers(fn *types.Func) bool {
 	return len(c.callSites()[fn]) > 0 && !fn.Exported() && c.api.Funcs[c.key(fn)] == nil
 }
 
-// findCallerContexts opens the caller contexts to questions, once the
+// openCallerContexts opens the caller contexts to questions, once the
 // checks they read are known.
-func (c *checker) findCallerContexts() { c.contextsReady = true }
+func (c *checker) openCallerContexts() { c.contextsReady = true }
 
 // solveContexts computes the caller contexts of the members of the i'th
 // component of the call graph, on the first question about one of them:
