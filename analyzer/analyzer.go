@@ -152,7 +152,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findRequires()
 	c.findChecks()
 	c.findParamRequirements()
-	c.findCallerContexts()
+	c.openCallerContexts()
 	c.findLoadSites()
 	c.inferRequirements(walked)
 	exported := c.exportRequires()

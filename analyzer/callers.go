@@ -79,10 +79,18 @@ func (c *checker) callSites() map[*types.Func][]*ast.CallExpr {
 }
 
 // callerContextOf returns what fn's call sites share: nil when fn's
-// callers are not all known, or not yet summarized (the summaries are
-// computed callers first, so a question about a caller never sees nil for
-// want of order).
+// callers are not all known, or before the checks are (a context reads
+// what the checks prove at the call sites).
 func (c *checker) callerContextOf(fn *types.Func) *callerContext {
+	if !c.contextsReady || !c.hasKnownCallers(fn) {
+		return nil
+	}
+	g := c.callGraphOf()
+	i, ok := g.compOf[fn]
+	if !ok {
+		return nil
+	}
+	c.solveContexts(i)
 	return c.callerCtx[fn]
 }
 
@@ -92,59 +100,77 @@ func (c *checker) hasKnownCallers(fn *types.Func) bool {
 	return len(c.callSites()[fn]) > 0 && !fn.Exported() && c.api.Funcs[c.key(fn)] == nil
 }
 
-// findCallerContexts computes what the callers of each function share,
-// callers first: a function's context reads what holds at its call
+// openCallerContexts opens the caller contexts to questions, once the
+// checks they read are known.
+func (c *checker) openCallerContexts() { c.contextsReady = true }
+
+// solveContexts computes the caller contexts of the members of the i'th
+// component of the call graph, on the first question about one of them:
+// callers first, as a function's context reads what holds at its call
 // sites, and so its callers' contexts. Within a cycle of calls the
-// members' contexts are a greatest fixpoint: each starts at the top of the
-// lattice (its callers in the cycle vouch for everything) and descends
-// while what comes in from outside the cycle says less. A cycle nothing
-// outside it calls is left without a context.
-func (c *checker) findCallerContexts() {
+// members' contexts are a greatest fixpoint: each starts at the top of
+// the lattice (its callers in the cycle vouch for everything) and
+// descends while what comes in from outside the cycle says less. A cycle
+// nothing outside it calls is left without a context. What a context is
+// does not depend on which function was asked about first.
+func (c *checker) solveContexts(i int) {
+	if c.contextState[i] != contextUnsolved {
+		return // solved, or being solved: a member's current value stands
+	}
+	c.contextState[i] = contextSolving
 	g := c.callGraphOf()
-	for i := len(g.comps) - 1; i >= 0; i-- {
-		comp := g.comps[i]
-		cyclic := g.cyclic(comp)
-		var members []*types.Func
-		for _, fn := range comp {
-			if c.hasKnownCallers(fn) {
-				members = append(members, fn)
-				if cyclic {
-					c.callerCtx[fn] = c.topContext(fn)
-				}
+	comp := g.comps[i]
+	var members []*types.Func
+	for _, fn := range comp {
+		if !c.hasKnownCallers(fn) {
+			continue
+		}
+		members = append(members, fn)
+		for _, call := range c.callSites()[fn] {
+			if caller := c.funcAt(call.Pos()); caller != nil && g.compOf[caller] != i {
+				c.solveContexts(g.compOf[caller])
 			}
 		}
-		queue := slices.Clone(members)
-		queued := map[*types.Func]bool{}
+	}
+	cyclic := g.cyclic(comp)
+	if cyclic {
 		for _, fn := range members {
-			queued[fn] = true
+			c.callerCtx[fn] = c.topContext(fn)
 		}
-		for len(queue) > 0 {
-			fn := queue[0]
-			queue = queue[1:]
-			queued[fn] = false
-			ctx := c.computeCallerContext(fn)
-			if old := c.callerCtx[fn]; old != nil {
-				ctx = old.meet(ctx)
-				if ctx.equal(old) {
-					continue
-				}
-			}
-			c.callerCtx[fn] = ctx
-			if !cyclic {
+	}
+	queue := slices.Clone(members)
+	queued := map[*types.Func]bool{}
+	for _, fn := range members {
+		queued[fn] = true
+	}
+	for len(queue) > 0 {
+		fn := queue[0]
+		queue = queue[1:]
+		queued[fn] = false
+		ctx := c.computeCallerContext(fn)
+		if old := c.callerCtx[fn]; old != nil {
+			ctx = old.meet(ctx)
+			if ctx.equal(old) {
 				continue
 			}
-			// What the cycle's members proved with the old context is
-			// stale: their callees in the cycle are asked again.
-			for _, m := range comp {
-				c.forgetFlowsOf(m)
-			}
-			for _, callee := range g.callees[fn] {
-				if g.compOf[callee] == i && c.hasKnownCallers(callee) && !queued[callee] {
-					queued[callee] = true
-					queue = append(queue, callee)
-				}
+		}
+		c.callerCtx[fn] = ctx
+		if !cyclic {
+			continue
+		}
+		// What the cycle's members proved with the old context is
+		// stale: their callees in the cycle are asked again.
+		for _, m := range comp {
+			c.forgetGuardedFlowsOf(m)
+		}
+		for _, callee := range g.callees[fn] {
+			if g.compOf[callee] == i && c.hasKnownCallers(callee) && !queued[callee] {
+				queued[callee] = true
+				queue = append(queue, callee)
 			}
 		}
+	}
+	if cyclic {
 		for _, fn := range members {
 			ctx := c.callerCtx[fn]
 			if ctx.proof.top {
@@ -157,13 +183,22 @@ func (c *checker) findCallerContexts() {
 				}
 			}
 		}
-		// The members' own flows read their parameters' proofs: built
-		// from here on, they read the final ones.
+		// The members' own analyses read their parameters' proofs:
+		// built from here on, they read the final ones.
 		for _, fn := range comp {
-			c.forgetFlowsOf(fn)
+			c.forgetGuardedFlowsOf(fn)
 		}
 	}
+	c.contextState[i] = contextSolved
 }
+
+type contextState uint8
+
+const (
+	contextUnsolved contextState = iota
+	contextSolving
+	contextSolved
+)
 
 // topContext is where a member of a cycle of calls starts: everything.
 func (c *checker) topContext(fn *types.Func) *callerContext {
@@ -361,7 +396,10 @@ func (c *checker) parameterProof(v *types.Var, at ast.Node) proof {
 	if !ok {
 		return proofOf()
 	}
-	if ctx := c.callerContextOf(fn); ctx != nil && c.bare == 0 {
+	if c.bare > 0 {
+		return proofOf()
+	}
+	if ctx := c.callerContextOf(fn); ctx != nil {
 		return ctx.args[v]
 	}
 	return proofOf()

@@ -58,6 +58,10 @@ type checker struct {
 	callees   map[*ast.Ident]*ast.CallExpr // of this package's functions, from the pre-pass
 	calls     map[*types.Func][]*ast.CallExpr
 	callerCtx map[*types.Func]*callerContext
+	// contextsReady opens the caller contexts to questions once the
+	// checks are known; contextState says which components are solved.
+	contextsReady bool
+	contextState  map[int]contextState
 	// The package's call graph, in strongly connected components: the
 	// order the summaries are computed in.
 	graphOfCalls *callGraph
@@ -101,6 +105,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		sink:           newSink(pass),
 		exits:          newExits(pass, api.Exits),
 		callerCtx:      map[*types.Func]*callerContext{},
+		contextState:   map[int]contextState{},
 		graphs:         map[ast.Node]*funcGraph{},
 		flows:          map[flowKey]*funcFlow{},
 		results:        map[resultKey]proof{},

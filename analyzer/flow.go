@@ -185,6 +185,21 @@ func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
 	return false
 }
 
+// forgetGuardedFlowsOf drops the analyses of fn's body, and of the
+// literals in it, that read what fn's callers pass it: made with a
+// caller context that has changed since.
+func (c *checker) forgetGuardedFlowsOf(fn *types.Func) {
+	fd := c.funcDecl(fn)
+	if fd == nil {
+		return
+	}
+	for k := range c.flows {
+		if !k.bare && fd.Pos() <= k.node.Pos() && k.node.End() <= fd.End() {
+			delete(c.flows, k)
+		}
+	}
+}
+
 // flowAt returns the flow of the innermost function holding pos.
 func (c *checker) flowAt(pos token.Pos) *funcFlow {
 	decl := c.declAt(pos)

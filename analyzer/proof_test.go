@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"go/token"
+	"go/types"
 	"testing"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
@@ -129,5 +131,30 @@ func TestProofTop(t *testing.T) {
 	// Meeting downward from top reaches the same value as from a.
 	if d := top.intersect(a).intersect(proofOf(ring)); !d.equal(a.intersect(proofOf(ring))) {
 		t.Errorf("descending from top gives %+v", d)
+	}
+}
+
+// A cycle's caller context starts at top: every argument top, falling
+// back; the meet with what a call site says is what the call site says.
+func TestCallerContextMeet(t *testing.T) {
+	db := testDB(t)
+	ring := feature(t, db, "BPF_MAP_TYPE_RINGBUF")
+	have := types.NewParam(token.NoPos, nil, "have", types.Typ[types.Bool])
+	fn := types.NewFunc(token.NoPos, nil, "f", types.NewSignatureType(nil, nil, nil, types.NewTuple(have), nil, false))
+	c := &checker{db: db}
+	top := c.topContext(fn)
+	if !top.proof.top || !top.fallback || !top.args[have].top {
+		t.Fatalf("top context = %+v", top)
+	}
+	site := &callerContext{proof: proofOf(ring), fallback: false, args: map[*types.Var]proof{have: proofOf()}}
+	m := top.meet(site)
+	if !m.equal(site) || !site.meet(top).equal(site) {
+		t.Errorf("top ∧ site = %+v, want the site's", m)
+	}
+	if m.equal(top) || !top.equal(c.topContext(fn)) {
+		t.Error("equal does not tell top from a site")
+	}
+	if both := site.meet(&callerContext{proof: proofOf(), fallback: true, args: map[*types.Var]proof{have: proofOf(ring)}}); !both.proof.empty() || both.fallback || !both.args[have].empty() {
+		t.Errorf("two sites meet in %+v, want nothing", both)
 	}
 }
