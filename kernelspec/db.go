@@ -275,10 +275,28 @@ func (db *DB) remove(file *specFile, e *entry) error {
 // checkRelease validates the state of the uAPI as of release f: no two
 // names share a value unless one is declared an alias, and no two attr
 // fields of a command overlap unless they are arms of a declared union.
+// Only what f adds can break either rule: a value or a command none of its
+// entries touches has, as of f, a subset of what it had in the release
+// before, which passed.
 func (db *DB) checkRelease(f *specFile) error {
 	v := f.Release
 	live := func(x *Feature) bool { return x.InRelease(v) }
-	for vk, feats := range db.byValue {
+	values := map[valueKey]bool{}
+	commands := map[string]bool{}
+	for i := range f.Added {
+		e := &f.Added[i]
+		for _, name := range names(e) {
+			x := db.features[featureKey{e.Kind, name}]
+			if e.Kind.HasValue() {
+				values[valueKey{e.Kind, x.Value}] = true
+			}
+			if e.Kind == AttrField {
+				commands[x.Command] = true
+			}
+		}
+	}
+	for vk := range values {
+		feats := db.byValue[vk]
 		var same []*Feature
 		for _, x := range feats {
 			if live(x) {
@@ -289,7 +307,8 @@ func (db *DB) checkRelease(f *specFile) error {
 			return err
 		}
 	}
-	for cmd, fields := range db.attrs {
+	for cmd := range commands {
+		fields := db.attrs[cmd]
 		var known []*Feature
 		for _, x := range fields {
 			if live(x) {

@@ -160,12 +160,25 @@ func errAt(file string, n *yaml.Node, format string, args ...any) error {
 	return &SpecError{file, line, fmt.Sprintf(format, args...)}
 }
 
+// parseYAML reads a spec file's YAML: with the subset reader where the
+// file keeps to it (yamlsubset.go), else with yaml.v3.
+func parseYAML(path string, data []byte) (*yaml.Node, error) {
+	if doc, ok := parseYAMLSubset(data); ok {
+		return doc, nil
+	}
+	doc := new(yaml.Node)
+	if err := yaml.Unmarshal(data, doc); err != nil {
+		return nil, &SpecError{path, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	return doc, nil
+}
+
 // parseSpecFile parses data from path. mainline selects the schema: mainline
 // files say which release they are; user specs name a kernel and its base.
 func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &SpecError{path, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
+	doc, err := parseYAML(path, data)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &SpecError{path, 0, "empty spec file"}
@@ -256,6 +269,11 @@ func parseSection(path string, n *yaml.Node, removed, requirements bool) (out, r
 	if n.Kind != yaml.MappingNode {
 		return nil, nil, errAt(path, n, "want a mapping from kind (%s) to a list of entries", strings.Join(sortedSectionKeys(), ", "))
 	}
+	items := 0
+	for i := 1; i < len(n.Content); i += 2 {
+		items += len(n.Content[i].Content)
+	}
+	out = make([]entry, 0, items)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -302,8 +320,8 @@ func parseRequirement(path string, n *yaml.Node) (entry, error) {
 			return e, errAt(path, k, "unknown key %q in a requirement; allowed: %s", k.Value, strings.Join(allowed, ", "))
 		}
 	}
-	if err := n.Decode(&e); err != nil {
-		return e, errAt(path, n, "requirement: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := decodeEntry(n, &e); err != nil {
+		return e, errAt(path, n, "requirement: %v", err)
 	}
 	e.Line = n.Line
 	kind, ok := ParseKind(e.Of)
@@ -355,8 +373,8 @@ func parseEntry(path string, kind Kind, n *yaml.Node, removed bool) (entry, erro
 			return e, errAt(path, k, "unknown key %q in %s; allowed: %s", k.Value, what, strings.Join(allowed, ", "))
 		}
 	}
-	if err := n.Decode(&e); err != nil {
-		return e, errAt(path, n, "%s entry: %s", kind, strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := decodeEntry(n, &e); err != nil {
+		return e, errAt(path, n, "%s entry: %v", kind, err)
 	}
 	e.Kind, e.Line = kind, n.Line
 	return e, checkEntry(path, n, &e)
