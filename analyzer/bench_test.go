@@ -10,6 +10,7 @@ import (
 
 	"github.com/bpfcompat/bpfcompat/analyzer"
 	"github.com/bpfcompat/bpfcompat/bench/noop"
+	"github.com/bpfcompat/bpfcompat/internal/cputime"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
 )
@@ -40,9 +41,7 @@ func BenchmarkAnalyze(b *testing.B) {
 				}
 			}
 			analyze() // the analyzer's one-time setup
-			for b.Loop() {
-				analyze()
-			}
+			cputime.Loop(b, analyze)
 		})
 	}
 }
@@ -52,7 +51,7 @@ func BenchmarkAnalyze(b *testing.B) {
 // and parsing and resolving the API map. go vet starts a process per
 // package, so each relevant package pays it.
 func BenchmarkSetup(b *testing.B) {
-	for b.Loop() {
+	cputime.Loop(b, func() {
 		db, err := kernelspec.Load(specs.Mainline())
 		if err != nil {
 			b.Fatal(err)
@@ -60,5 +59,5 @@ func BenchmarkSetup(b *testing.B) {
 		if _, err := analyzer.LoadAPIMap(specs.API(), db); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
+	"github.com/bpfcompat/bpfcompat/internal/cputime"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
 )
@@ -11,11 +12,11 @@ import (
 // BenchmarkParse measures reading the API map files, which every process
 // does for the fast path's index.
 func BenchmarkParse(b *testing.B) {
-	for b.Loop() {
+	cputime.Loop(b, func() {
 		if _, err := apimap.Parse(specs.API()); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkResolve measures checking the parsed files against the kernel
@@ -29,9 +30,9 @@ func BenchmarkResolve(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
+	cputime.Loop(b, func() {
 		if _, err := files.Resolve(db); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
