@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bpfcompat/bpfcompat/internal/yamlsubset"
 )
 
 // The spec-file schema is documented in specs/README.md. This file turns a
@@ -161,9 +163,9 @@ func errAt(file string, n *yaml.Node, format string, args ...any) error {
 }
 
 // parseYAML reads a spec file's YAML: with the subset reader where the
-// file keeps to it (yamlsubset.go), else with yaml.v3.
+// file keeps to it, else with yaml.v3.
 func parseYAML(path string, data []byte) (*yaml.Node, error) {
-	if doc, ok := parseYAMLSubset(data); ok {
+	if doc, ok := yamlsubset.Parse(data); ok {
 		return doc, nil
 	}
 	doc := new(yaml.Node)

@@ -1,4 +1,7 @@
-package kernelspec
+// Package yamlsubset reads the part of YAML the project's spec files and
+// API maps are written in, several times faster than yaml.v3, into the
+// yaml.Node tree yaml.v3 would build.
+package yamlsubset
 
 import (
 	"bytes"
@@ -10,21 +13,21 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The spec files are YAML, and yaml.v3 reads them; but its scanner was
-// half the time of loading the specs, which every process that analyzes
-// a BPF package pays. The files use a small part of YAML: block mappings
-// and sequences indented with spaces, one-line plain, single- and
-// double-quoted scalars, one-line flow sequences and mappings, comments.
-// parseYAMLSubset reads exactly that part into the yaml.Node tree yaml.v3
-// would build (comments left out), and declines anything else — a
-// multi-line scalar, an anchor, a tag, a tab, an escape it does not know,
-// any error — which then goes to yaml.v3, whose tree and messages are the
-// reference. TestYAMLSubsetMatchesYAMLv3 and FuzzYAMLSubset hold the two
-// to the same trees.
+// The spec files and the API maps are YAML, and yaml.v3 reads them; but
+// its scanner was half the time of loading the specs, which every process
+// that analyzes a BPF package pays (under go vet, one per package). The
+// files use a small part of YAML: block mappings and sequences indented
+// with spaces, one-line plain, single- and double-quoted scalars, one-line
+// flow sequences and mappings, comments. Parse reads exactly that part
+// into the yaml.Node tree yaml.v3 would build (comments left out), and
+// declines anything else — a multi-line scalar, an anchor, a tag, a tab,
+// an escape it does not know, any error — which its callers then give to
+// yaml.v3, whose tree and messages are the reference. TestMatchesYAMLv3
+// and FuzzParse hold the two to the same trees.
 
-// parseYAMLSubset returns the document node of data, or false when data is
-// not in the subset.
-func parseYAMLSubset(data []byte) (*yaml.Node, bool) {
+// Parse returns the document node of data, or false when data is not in
+// the subset.
+func Parse(data []byte) (*yaml.Node, bool) {
 	if !subsetBytes(data) {
 		return nil, false
 	}
@@ -132,16 +135,12 @@ func (p *subsetParser) mapping(indent int) (*yaml.Node, bool) {
 		if l.indent > indent || strings.HasPrefix(l.text, "- ") || l.text == "-" {
 			return nil, false // a continuation line, or a sequence beside keys
 		}
-		colon := mappingColon(l.text)
-		if colon <= 0 || !plainKey(l.text[:colon]) {
+		key, colon, ok := p.key(l)
+		if !ok {
 			return nil, false
 		}
-		key := p.node(yaml.ScalarNode, "!!str", l.text[:colon], 0, l.num, p.column(l.indent))
-		if tag, ok := resolvePlain(key.Value); !ok || tag != "!!str" {
-			return nil, false
-		}
-		rest := l.text[colon+1:]
-		valueOff := l.indent + colon + 1 + len(rest) - len(strings.TrimLeft(rest, " "))
+		rest := l.full[colon+1:]
+		valueOff := colon + 1 + len(rest) - len(strings.TrimLeft(rest, " "))
 		rest = strings.TrimLeft(rest, " ")
 		var value *yaml.Node
 		if rest == "" || rest[0] == '#' {
@@ -199,6 +198,28 @@ func (p *subsetParser) sequence(indent int) (*yaml.Node, bool) {
 		s.Content = append(s.Content, value)
 	}
 	return s, true
+}
+
+// key reads the key that starts line l of a block mapping: a plain one, or
+// a quoted one ("386": on a line of bpf_syscall_numbers). It returns the
+// offset in l.full of the colon after it.
+func (p *subsetParser) key(l *subsetLine) (*yaml.Node, int, bool) {
+	if c := l.text[0]; c == '"' || c == '\'' {
+		key, end, ok := p.flowValue(l.full, l.indent, false)
+		if !ok || end == len(l.full) || l.full[end] != ':' || end+1 < len(l.full) && l.full[end+1] != ' ' {
+			return nil, 0, false
+		}
+		return key, end, true
+	}
+	colon := mappingColon(l.text)
+	if colon <= 0 || !plainKey(l.text[:colon]) {
+		return nil, 0, false
+	}
+	key := p.node(yaml.ScalarNode, "!!str", l.text[:colon], 0, l.num, p.column(l.indent))
+	if tag, ok := resolvePlain(key.Value); !ok || tag != "!!str" {
+		return nil, 0, false
+	}
+	return key, l.indent + colon, true
 }
 
 // mappingColon is the index of the colon ending a plain key at the start
