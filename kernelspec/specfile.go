@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -63,29 +64,37 @@ var entryKeys = map[Kind][]string{
 	MapOperation: {"map_types"},
 }
 
-var namePatterns = map[Kind]*regexp.Regexp{
-	Command:      regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
-	MapType:      regexp.MustCompile(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
-	ProgramType:  regexp.MustCompile(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
-	AttachType:   regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
-	LinkType:     regexp.MustCompile(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
-	Helper:       regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
-	AttrField:    regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
-	Flag:         regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`),
-	Capability:   regexp.MustCompile(`^[a-z][a-z0-9_]*$`),
-	Kfunc:        regexp.MustCompile(`^[a-z_][a-z0-9_]*$`),
-	HelperCall:   regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
-	MapOperation: regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
+// The patterns are compiled on first use: a process that never reads a
+// spec file (go vet runs the tool on every package) does not pay for them.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
-var configPattern = regexp.MustCompile(`^CONFIG_[A-Z0-9_]+$`)
+var namePatterns = map[Kind]func() *regexp.Regexp{
+	Command:      lazyRegexp(`^BPF_[A-Z0-9_]+$`),
+	MapType:      lazyRegexp(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
+	ProgramType:  lazyRegexp(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
+	AttachType:   lazyRegexp(`^BPF_[A-Z0-9_]+$`),
+	LinkType:     lazyRegexp(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
+	Helper:       lazyRegexp(`^bpf_[a-z0-9_]+$`),
+	AttrField:    lazyRegexp(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
+	Flag:         lazyRegexp(`^[A-Z][A-Z0-9_]*$`),
+	Capability:   lazyRegexp(`^[a-z][a-z0-9_]*$`),
+	Kfunc:        lazyRegexp(`^[a-z_][a-z0-9_]*$`),
+	HelperCall:   lazyRegexp(`^bpf_[a-z0-9_]+$`),
+	MapOperation: lazyRegexp(`^BPF_[A-Z0-9_]+$`),
+}
 
-var commitPattern = regexp.MustCompile(`^[0-9a-f]{12,40}$`)
+var datePattern = lazyRegexp(`^\d{4}-\d{2}-\d{2}$`)
+
+var configPattern = lazyRegexp(`^CONFIG_[A-Z0-9_]+$`)
+
+var commitPattern = lazyRegexp(`^[0-9a-f]{12,40}$`)
 
 // syncSubject matches subjects of commits that copy the uAPI header to
 // tools/ or change libbpf, bpftool or selftests: none introduces a feature,
 // so none is the subject an entry's provenance may give.
-var syncSubject = regexp.MustCompile(`(?i)^(libbpf|selftests|tools|bpftool)\b|^(bpf: )?(sync|synch|synchronise)\b|\bsync(hronise)? (bpf\.h|uapi|\{btf, bpf\}\.h)|sync with latest bpf-next`)
+var syncSubject = lazyRegexp(`(?i)^(libbpf|selftests|tools|bpftool)\b|^(bpf: )?(sync|synch|synchronise)\b|\bsync(hronise)? (bpf\.h|uapi|\{btf, bpf\}\.h)|sync with latest bpf-next`)
 
 // entry is one item of an added or removed section, as written.
 type entry struct {
@@ -206,7 +215,7 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 			}
 		case k.Value == "date" && mainline:
 			f.Date, err = scalar(path, v)
-			if err == nil && !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(f.Date) {
+			if err == nil && !datePattern().MatchString(f.Date) {
 				err = errAt(path, v, "date %q: want YYYY-MM-DD", f.Date)
 			}
 		case k.Value == "name" && !mainline:
@@ -335,7 +344,7 @@ func parseRequirement(path string, n *yaml.Node) (entry, error) {
 		return e, errAt(path, n, "requirement of %s %s: give config, runtime or both", kind, e.Name)
 	}
 	for _, c := range e.Config {
-		if !configPattern.MatchString(c) {
+		if !configPattern().MatchString(c) {
 			return e, errAt(path, n, "requirement of %s %s: %q is not a kernel config option (CONFIG_...)", kind, e.Name, c)
 		}
 	}
@@ -387,8 +396,8 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 	if e.Name == "" {
 		return errAt(path, n, "%s entry without a name", e.Kind)
 	}
-	if !namePatterns[e.Kind].MatchString(e.Name) {
-		return errAt(path, n, "%s name %q does not look like one (want %s)", e.Kind, e.Name, namePatterns[e.Kind])
+	if !namePatterns[e.Kind]().MatchString(e.Name) {
+		return errAt(path, n, "%s name %q does not look like one (want %s)", e.Kind, e.Name, namePatterns[e.Kind]())
 	}
 	if ws, ok := pairKinds[e.Kind]; ok {
 		within := e.ProgramTypes
@@ -399,7 +408,7 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 			return errAt(path, n, "%s %s: %s is empty", e.Kind, e.Name, sectionKey(ws.within[0]))
 		}
 		for _, w := range within {
-			if !namePatterns[ws.within[0]].MatchString(w) {
+			if !namePatterns[ws.within[0]]().MatchString(w) {
 				return errAt(path, n, "%s %s: %q is not a %s name", e.Kind, e.Name, w, ws.within[0])
 			}
 		}
@@ -415,7 +424,7 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 			return errAt(path, n, "attr field %s: commands is empty", e.Name)
 		}
 		for _, c := range e.Commands {
-			if !namePatterns[Command].MatchString(c) {
+			if !namePatterns[Command]().MatchString(c) {
 				return errAt(path, n, "attr field %s: %q is not a command name", e.Name, c)
 			}
 		}
@@ -425,10 +434,10 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 
 // checkProvenance checks that an entry says where its fact comes from.
 func checkProvenance(path string, n *yaml.Node, e *entry) error {
-	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
+	if e.Commit != "" && !commitPattern().MatchString(e.Commit) {
 		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
 	}
-	if syncSubject.MatchString(e.Subject) {
+	if syncSubject().MatchString(e.Subject) {
 		return errAt(path, n, "%s %s: subject %q is that of a header sync or tooling change, not of the kernel commit that introduced it; give that commit's subject, or only a source", e.Kind, e.Name, e.Subject)
 	}
 	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {
