@@ -31,9 +31,13 @@ type valueKey struct {
 type DB struct {
 	releases []Release
 	features map[featureKey]*Feature
-	byValue  map[valueKey][]*Feature
-	attrs    map[string][]*Feature // command -> its attr fields, by offset
-	byKind   map[Kind][]*Feature   // sorted by Since, then Name
+	// ordered holds the features in the order the spec files introduce
+	// them (by release, then by line): checks walk it, so that the error
+	// they report first is always the same one, without a sort.
+	ordered []*Feature
+	byValue map[valueKey][]*Feature
+	attrs   map[string][]*Feature // command -> its attr fields, by offset
+	byKind  map[Kind][]*Feature   // sorted by Since, then Name
 	// together groups the features one kernel change introduced.
 	together map[string][]*Feature
 	// stable lists, per series, what its stable versions backported.
@@ -121,7 +125,7 @@ func build(files []*specFile) (*DB, error) {
 		})
 	}
 	db.together = map[string][]*Feature{}
-	for _, f := range db.features {
+	for _, f := range db.ordered {
 		db.byKind[f.Kind] = append(db.byKind[f.Kind], f)
 		if k := changeKey(f); k != "" {
 			db.together[k] = append(db.together[k], f)
@@ -226,6 +230,7 @@ func (db *DB) add(file *specFile, e *entry) error {
 		}
 		f.Spans = []Span{{Added: file.Release, AddedBy: prov}}
 		db.features[key] = f
+		db.ordered = append(db.ordered, f)
 		if e.Kind.HasValue() {
 			vk := valueKey{e.Kind, f.Value}
 			db.byValue[vk] = append(db.byValue[vk], f)
@@ -369,7 +374,7 @@ func sharesField(a, b *Feature) bool {
 
 // checkReferences validates names that point at other features.
 func (db *DB) checkReferences() error {
-	for _, f := range db.features {
+	for _, f := range db.ordered {
 		p := f.Introduced()
 		if f.AliasOf != "" && f.Kind == AttrField {
 			t := db.features[featureKey{f.Kind, f.AliasOf}]
