@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/bpfcompat/bpfcompat/internal/yamlsubset"
 )
 
 // Release is one mainline kernel release described by a spec file.
@@ -56,12 +58,13 @@ func Load(fsys fs.FS) (*DB, error) {
 		return nil, fmt.Errorf("no spec files (*.yaml) found")
 	}
 	var files []*specFile
+	r := new(yamlsubset.Reader) // a file's tree is done with once it is parsed
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		f, err := parseSpecFile(name, data, true)
+		f, err := parseSpecFile(r, name, data, true)
 		if err != nil {
 			return nil, err
 		}

@@ -191,9 +191,13 @@ func errAt(file string, n *yaml.Node, format string, args ...any) error {
 }
 
 // parseYAML reads a spec file's YAML: with the subset reader where the
-// file keeps to it, else with yaml.v3.
-func parseYAML(path string, data []byte) (*yaml.Node, error) {
-	if doc, ok := yamlsubset.Parse(data); ok {
+// file keeps to it, else with yaml.v3. r, if not nil, is a reader whose
+// earlier trees the caller no longer needs.
+func parseYAML(r *yamlsubset.Reader, path string, data []byte) (*yaml.Node, error) {
+	if r == nil {
+		r = new(yamlsubset.Reader)
+	}
+	if doc, ok := r.Parse(data); ok {
 		return doc, nil
 	}
 	doc := new(yaml.Node)
@@ -203,10 +207,11 @@ func parseYAML(path string, data []byte) (*yaml.Node, error) {
 	return doc, nil
 }
 
-// parseSpecFile parses data from path. mainline selects the schema: mainline
-// files say which release they are; user specs name a kernel and its base.
-func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
-	doc, err := parseYAML(path, data)
+// parseSpecFile parses data from path, with r as parseYAML does. mainline
+// selects the schema: mainline files say which release they are; user
+// specs name a kernel and its base.
+func parseSpecFile(r *yamlsubset.Reader, path string, data []byte, mainline bool) (*specFile, error) {
+	doc, err := parseYAML(r, path, data)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func (db *DB) loadStable(fsys fs.FS) error {
 }
 
 func (db *DB) parseStable(file string, data []byte) error {
-	doc, err := parseYAML(file, data)
+	doc, err := parseYAML(nil, file, data)
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,26 @@ import (
 // Parse returns the document node of data, or false when data is not in
 // the subset.
 func Parse(data []byte) (*yaml.Node, bool) {
+	return new(Reader).Parse(data)
+}
+
+// A Reader parses one document after another into the memory of the
+// trees it built before, for a caller that keeps nothing of a tree once it
+// parses the next: kernelspec's Load reads 67 files, whose nodes were half
+// of what it allocated.
+type Reader struct {
+	lines []subsetLine
+	nodes []yaml.Node
+}
+
+// Parse is the package's Parse, reusing r's memory: the trees of earlier
+// calls are overwritten.
+func (r *Reader) Parse(data []byte) (*yaml.Node, bool) {
 	if !subsetBytes(data) {
 		return nil, false
 	}
-	p := &subsetParser{lines: make([]subsetLine, 0, bytes.Count(data, []byte("\n"))+1)}
+	p := &subsetParser{lines: r.lines[:0]}
+	defer func() { r.lines = p.lines[:0] }()
 	text := string(data) // one copy: every value is a substring of it
 	for num := 1; text != ""; num++ {
 		s := text
@@ -53,7 +69,13 @@ func Parse(data []byte) (*yaml.Node, bool) {
 		return nil, false
 	}
 	// Most lines make a key and a value; sequences and flow items a few more.
-	p.slab = make([]yaml.Node, 2*len(p.lines)+64)
+	if need := 2*len(p.lines) + 64; cap(r.nodes) < need {
+		r.nodes = make([]yaml.Node, need)
+	} else {
+		r.nodes = r.nodes[:need]
+		clear(r.nodes)
+	}
+	p.slab = r.nodes
 	root, ok := p.block(0)
 	if !ok || p.i != len(p.lines) {
 		return nil, false
