@@ -94,10 +94,8 @@ func (s *state) load() error {
 			return
 		}
 		s.resolver.db = s.db
-		files, err := embeddedAPI()
-		if err == nil {
-			s.api, err = files.Resolve(s.db)
-		}
+		var err error
+		s.api, err = sharedAPIMap()
 		if s.loadErr = err; s.loadErr != nil {
 			s.loadErr = fmt.Errorf("loading API map: %w", s.loadErr)
 		}

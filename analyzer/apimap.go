@@ -32,6 +32,20 @@ var embeddedAPI = sync.OnceValues(func() (*apimap.Files, error) {
 	return apimap.Parse(specs.API())
 })
 
+// sharedAPIMap is the embedded API map resolved against the embedded
+// specs, once per process: every analyzer (New) shares it, read-only.
+var sharedAPIMap = sync.OnceValues(func() (*apimap.Map, error) {
+	db, err := kernelspec.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	files, err := embeddedAPI()
+	if err != nil {
+		return nil, err
+	}
+	return files.Resolve(db)
+})
+
 // libraryVersionFact records, on a package of a mapped library's module,
 // the module version it was built from, so that code importing it can be
 // told when the API map describes another version.

@@ -279,7 +279,7 @@ func (c *checker) isVersionCode(e ast.Expr, depth int) bool {
 		}
 	case *ast.CallExpr:
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, e).(*types.Func)
-		return ok && c.api.VersionCodes[funcKey(fn)]
+		return ok && c.api.VersionCodes[c.key(fn)]
 	}
 	return false
 }
@@ -474,7 +474,7 @@ func (c *checker) mayProve(body *ast.BlockStmt) bool {
 		if !ok {
 			return true
 		}
-		key := funcKey(fn)
+		key := c.key(fn)
 		if c.api.Probes[key] != nil || c.api.VersionCodes[key] || c.api.Funcs[key] != nil {
 			found = true
 			return false
@@ -503,5 +503,5 @@ func (c *checker) isAlwaysError(e ast.Expr) bool {
 		return false
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	return ok && (fn.FullName() == "errors.New" || fn.FullName() == "fmt.Errorf")
+	return ok && (c.key(fn) == "errors.New" || c.key(fn) == "fmt.Errorf")
 }

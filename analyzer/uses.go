@@ -61,6 +61,9 @@ func (c *checker) visit(n ast.Node, stack []ast.Node) bool {
 // ok is false when e is neither; rule is the type rule that matched, if any.
 func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rule *apimap.TypeRule, ok bool) {
 	info := c.pass.TypesInfo
+	if !mayBeConstant(info, e) {
+		return nil, nil, false
+	}
 	if tv, found := info.Types[e]; found && tv.Value != nil {
 		if rule = c.typeRule(tv.Type); rule != nil {
 			v, exact := constant.Uint64Val(constant.ToInt(tv.Value))
@@ -97,6 +100,24 @@ func (c *checker) constantFeatures(e ast.Expr) (feats []*kernelspec.Feature, rul
 		return nil, nil, true
 	}
 	return []*kernelspec.Feature{f}, nil, true
+}
+
+// mayBeConstant is a cheap first test for constantFeatures, which the walk
+// asks of every expression: an identifier or a selector is a constant
+// only where it uses one (looked up by pointer, unlike Types, whose
+// interface keys made this lookup the walk's largest cost).
+func mayBeConstant(info *types.Info, e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident:
+		_, ok := info.Uses[e].(*types.Const)
+		return ok
+	case *ast.SelectorExpr:
+		_, ok := info.Uses[e.Sel].(*types.Const)
+		return ok
+	case *ast.FuncLit, *ast.CompositeLit, *ast.KeyValueExpr, *ast.StarExpr, *ast.TypeAssertExpr, *ast.SliceExpr, *ast.IndexExpr:
+		return false
+	}
+	return true
 }
 
 // linuxFeatures drops aliases when the name they alias is also there, so a

@@ -104,6 +104,7 @@ for set in "${sets[@]}"; do
   read -r uw uc um <<<"${r[bpfcompat-full]}"
   awk -v set="$set" -v bw="$bw" -v bc="$bc" -v bm="$bm" -v nw="$nw" -v nc="$nc" -v nm="$nm" -v fw="$fw" -v fc="$fc" -v fm="$fm" -v uw="$uw" -v uc="$uc" -v um="$um" 'BEGIN {
     printf "%-9s -load=full vs no-op without facts: wall %.3f  cpu %.3f  rss %.3f\n", set, uw / fw, uc / fc, um / fm
+    printf "%-9s -load=full vs no-op with facts (the same packages from source): wall %.3f  cpu %.3f  rss %.3f\n", set, uw / nw, uc / nc, um / nm
     printf "%-9s ratio vs no-op with facts:    wall %.3f  cpu %.3f  rss %.3f\n", set, bw / nw, bc / nc, bm / nm
     printf "%-9s ratio vs no-op without facts: wall %.3f  cpu %.3f  rss %.3f\n", set, bw / fw, bc / fc, bm / fm
   }'

@@ -3,6 +3,7 @@ package kernelspec_test
 import (
 	"testing"
 
+	"github.com/bpfcompat/bpfcompat/internal/cputime"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 	"github.com/bpfcompat/bpfcompat/specs"
 )
@@ -10,11 +11,11 @@ import (
 // BenchmarkLoad measures loading and validating every spec file: go vet
 // starts the tool once per package, so each pays it.
 func BenchmarkLoad(b *testing.B) {
-	for b.Loop() {
+	cputime.Loop(b, func() {
 		if _, err := kernelspec.Load(specs.Mainline()); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkLayout measures the attr layout query the raw bpf(2) check makes.

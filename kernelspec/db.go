@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/bpfcompat/bpfcompat/internal/yamlsubset"
 )
 
 // Release is one mainline kernel release described by a spec file.
@@ -31,9 +33,13 @@ type valueKey struct {
 type DB struct {
 	releases []Release
 	features map[featureKey]*Feature
-	byValue  map[valueKey][]*Feature
-	attrs    map[string][]*Feature // command -> its attr fields, by offset
-	byKind   map[Kind][]*Feature   // sorted by Since, then Name
+	// ordered holds the features in the order the spec files introduce
+	// them (by release, then by line): checks walk it, so that the error
+	// they report first is always the same one, without a sort.
+	ordered []*Feature
+	byValue map[valueKey][]*Feature
+	attrs   map[string][]*Feature // command -> its attr fields, by offset
+	byKind  map[Kind][]*Feature   // sorted by Since, then Name
 	// together groups the features one kernel change introduced.
 	together map[string][]*Feature
 	// stable lists, per series, what its stable versions backported.
@@ -52,12 +58,13 @@ func Load(fsys fs.FS) (*DB, error) {
 		return nil, fmt.Errorf("no spec files (*.yaml) found")
 	}
 	var files []*specFile
+	r := new(yamlsubset.Reader) // a file's tree is done with once it is parsed
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		f, err := parseSpecFile(name, data, true)
+		f, err := parseSpecFile(r, name, data, true)
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +128,7 @@ func build(files []*specFile) (*DB, error) {
 		})
 	}
 	db.together = map[string][]*Feature{}
-	for _, f := range db.features {
+	for _, f := range db.ordered {
 		db.byKind[f.Kind] = append(db.byKind[f.Kind], f)
 		if k := changeKey(f); k != "" {
 			db.together[k] = append(db.together[k], f)
@@ -226,6 +233,7 @@ func (db *DB) add(file *specFile, e *entry) error {
 		}
 		f.Spans = []Span{{Added: file.Release, AddedBy: prov}}
 		db.features[key] = f
+		db.ordered = append(db.ordered, f)
 		if e.Kind.HasValue() {
 			vk := valueKey{e.Kind, f.Value}
 			db.byValue[vk] = append(db.byValue[vk], f)
@@ -275,10 +283,28 @@ func (db *DB) remove(file *specFile, e *entry) error {
 // checkRelease validates the state of the uAPI as of release f: no two
 // names share a value unless one is declared an alias, and no two attr
 // fields of a command overlap unless they are arms of a declared union.
+// Only what f adds can break either rule: a value or a command none of its
+// entries touches has, as of f, a subset of what it had in the release
+// before, which passed.
 func (db *DB) checkRelease(f *specFile) error {
 	v := f.Release
 	live := func(x *Feature) bool { return x.InRelease(v) }
-	for vk, feats := range db.byValue {
+	values := map[valueKey]bool{}
+	commands := map[string]bool{}
+	for i := range f.Added {
+		e := &f.Added[i]
+		for _, name := range names(e) {
+			x := db.features[featureKey{e.Kind, name}]
+			if e.Kind.HasValue() {
+				values[valueKey{e.Kind, x.Value}] = true
+			}
+			if e.Kind == AttrField {
+				commands[x.Command] = true
+			}
+		}
+	}
+	for vk := range values {
+		feats := db.byValue[vk]
 		var same []*Feature
 		for _, x := range feats {
 			if live(x) {
@@ -289,7 +315,8 @@ func (db *DB) checkRelease(f *specFile) error {
 			return err
 		}
 	}
-	for cmd, fields := range db.attrs {
+	for cmd := range commands {
+		fields := db.attrs[cmd]
 		var known []*Feature
 		for _, x := range fields {
 			if live(x) {
@@ -350,7 +377,7 @@ func sharesField(a, b *Feature) bool {
 
 // checkReferences validates names that point at other features.
 func (db *DB) checkReferences() error {
-	for _, f := range db.features {
+	for _, f := range db.ordered {
 		p := f.Introduced()
 		if f.AliasOf != "" && f.Kind == AttrField {
 			t := db.features[featureKey{f.Kind, f.AliasOf}]

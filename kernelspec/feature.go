@@ -2,7 +2,6 @@ package kernelspec
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -231,7 +230,7 @@ func mayOverlap(a, b *Feature) bool {
 	return false
 }
 
-var unionStep = regexp.MustCompile(`^[a-z0-9_.#]+=[a-z0-9_#]+$`)
+var unionStep = lazyRegexp(`^[a-z0-9_.#]+=[a-z0-9_#]+$`)
 
 // validUnion checks the syntax of a union path.
 func validUnion(u string) bool {
@@ -239,7 +238,7 @@ func validUnion(u string) bool {
 		return true
 	}
 	for _, step := range strings.Split(u, "/") {
-		if !unionStep.MatchString(step) {
+		if !unionStep().MatchString(step) {
 			return false
 		}
 	}

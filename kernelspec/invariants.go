@@ -1,9 +1,7 @@
 package kernelspec
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -17,15 +15,7 @@ import (
 //   - one kernel commit introduces (or removes) everything it touches in one
 //     release, under one subject, and one subject names one commit.
 func (db *DB) checkInvariants() error {
-	feats := make([]*Feature, 0, len(db.features))
-	for _, f := range db.features {
-		feats = append(feats, f)
-	}
-	// Report the first offender by position, so the error is stable.
-	slices.SortFunc(feats, func(a, b *Feature) int {
-		pa, pb := a.Introduced(), b.Introduced()
-		return cmp.Or(cmp.Compare(pa.File, pb.File), cmp.Compare(pa.Line, pb.Line), cmp.Compare(a.Name, b.Name))
-	})
+	feats := db.ordered // the first offender by position: the error is stable
 	for _, f := range feats {
 		if err := db.checkParts(f); err != nil {
 			return err

@@ -85,7 +85,7 @@ func (db *DB) LoadKernel(path string) (*Kernel, error) {
 
 // ParseKernelSpec is LoadKernel for a spec already read; path is used in errors.
 func (db *DB) ParseKernelSpec(path string, data []byte) (*Kernel, error) {
-	sf, err := parseSpecFile(path, data, false)
+	sf, err := parseSpecFile(nil, path, data, false)
 	if err != nil {
 		return nil, err
 	}

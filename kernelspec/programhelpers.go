@@ -26,7 +26,7 @@ func parseProgramHelpers(path string, n *yaml.Node) (map[string]namesAt, error) 
 	out := map[string]namesAt{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if !namePatterns[ProgramType].MatchString(k.Value) {
+		if !namePatterns[ProgramType]().MatchString(k.Value) {
 			return nil, errAt(path, k, "program_helpers: %q is not a program type", k.Value)
 		}
 		if _, dup := out[k.Value]; dup {

@@ -5,8 +5,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bpfcompat/bpfcompat/internal/yamlsubset"
 )
 
 // The spec-file schema is documented in specs/README.md. This file turns a
@@ -61,29 +64,56 @@ var entryKeys = map[Kind][]string{
 	MapOperation: {"map_types"},
 }
 
-var namePatterns = map[Kind]*regexp.Regexp{
-	Command:      regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
-	MapType:      regexp.MustCompile(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
-	ProgramType:  regexp.MustCompile(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
-	AttachType:   regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
-	LinkType:     regexp.MustCompile(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
-	Helper:       regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
-	AttrField:    regexp.MustCompile(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
-	Flag:         regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`),
-	Capability:   regexp.MustCompile(`^[a-z][a-z0-9_]*$`),
-	Kfunc:        regexp.MustCompile(`^[a-z_][a-z0-9_]*$`),
-	HelperCall:   regexp.MustCompile(`^bpf_[a-z0-9_]+$`),
-	MapOperation: regexp.MustCompile(`^BPF_[A-Z0-9_]+$`),
+// The patterns are compiled on first use: a process that never reads a
+// spec file (go vet runs the tool on every package) does not pay for them.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
-var configPattern = regexp.MustCompile(`^CONFIG_[A-Z0-9_]+$`)
+var namePatterns = map[Kind]func() *regexp.Regexp{
+	Command:      lazyRegexp(`^BPF_[A-Z0-9_]+$`),
+	MapType:      lazyRegexp(`^BPF_MAP_TYPE_[A-Z0-9_]+$`),
+	ProgramType:  lazyRegexp(`^BPF_PROG_TYPE_[A-Z0-9_]+$`),
+	AttachType:   lazyRegexp(`^BPF_[A-Z0-9_]+$`),
+	LinkType:     lazyRegexp(`^BPF_LINK_TYPE_[A-Z0-9_]+$`),
+	Helper:       lazyRegexp(`^bpf_[a-z0-9_]+$`),
+	AttrField:    lazyRegexp(`^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$`),
+	Flag:         lazyRegexp(`^[A-Z][A-Z0-9_]*$`),
+	Capability:   lazyRegexp(`^[a-z][a-z0-9_]*$`),
+	Kfunc:        lazyRegexp(`^[a-z_][a-z0-9_]*$`),
+	HelperCall:   lazyRegexp(`^bpf_[a-z0-9_]+$`),
+	MapOperation: lazyRegexp(`^BPF_[A-Z0-9_]+$`),
+}
 
-var commitPattern = regexp.MustCompile(`^[0-9a-f]{12,40}$`)
+var datePattern = lazyRegexp(`^\d{4}-\d{2}-\d{2}$`)
 
-// syncSubject matches subjects of commits that copy the uAPI header to
-// tools/ or change libbpf, bpftool or selftests: none introduces a feature,
-// so none is the subject an entry's provenance may give.
-var syncSubject = regexp.MustCompile(`(?i)^(libbpf|selftests|tools|bpftool)\b|^(bpf: )?(sync|synch|synchronise)\b|\bsync(hronise)? (bpf\.h|uapi|\{btf, bpf\}\.h)|sync with latest bpf-next`)
+var configPattern = lazyRegexp(`^CONFIG_[A-Z0-9_]+$`)
+
+var commitPattern = lazyRegexp(`^[0-9a-f]{12,40}$`)
+
+// Subjects of commits that copy the uAPI header to tools/ or change
+// libbpf, bpftool or selftests: none introduces a feature, so none is the
+// subject an entry's provenance may give (isSyncSubject).
+var (
+	toolingSubject = lazyRegexp(`(?i)^(libbpf|selftests|tools|bpftool)\b`)
+	syncSubject    = lazyRegexp(`(?i)^(bpf: )?(sync|synch|synchronise)\b|\bsync(hronise)? (bpf\.h|uapi|\{btf, bpf\}\.h)|sync with latest bpf-next`)
+)
+
+// isSyncSubject reports a subject of a header sync or a tooling change.
+// Every sync pattern spells "sync": testing for it first spares most
+// subjects the unanchored, case-folding regexp, which was a fifth of
+// loading the specs.
+func isSyncSubject(subject string) bool {
+	if toolingSubject().MatchString(subject) {
+		return true
+	}
+	for i := 0; i+4 <= len(subject); i++ {
+		if strings.EqualFold(subject[i:i+4], "sync") {
+			return syncSubject().MatchString(subject)
+		}
+	}
+	return false
+}
 
 // entry is one item of an added or removed section, as written.
 type entry struct {
@@ -160,12 +190,30 @@ func errAt(file string, n *yaml.Node, format string, args ...any) error {
 	return &SpecError{file, line, fmt.Sprintf(format, args...)}
 }
 
-// parseSpecFile parses data from path. mainline selects the schema: mainline
-// files say which release they are; user specs name a kernel and its base.
-func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+// parseYAML reads a spec file's YAML: with the subset reader where the
+// file keeps to it, else with yaml.v3. r, if not nil, is a reader whose
+// earlier trees the caller no longer needs.
+func parseYAML(r *yamlsubset.Reader, path string, data []byte) (*yaml.Node, error) {
+	if r == nil {
+		r = new(yamlsubset.Reader)
+	}
+	if doc, ok := r.Parse(data); ok {
+		return doc, nil
+	}
+	doc := new(yaml.Node)
+	if err := yaml.Unmarshal(data, doc); err != nil {
 		return nil, &SpecError{path, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	return doc, nil
+}
+
+// parseSpecFile parses data from path, with r as parseYAML does. mainline
+// selects the schema: mainline files say which release they are; user
+// specs name a kernel and its base.
+func parseSpecFile(r *yamlsubset.Reader, path string, data []byte, mainline bool) (*specFile, error) {
+	doc, err := parseYAML(r, path, data)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, &SpecError{path, 0, "empty spec file"}
@@ -191,7 +239,7 @@ func parseSpecFile(path string, data []byte, mainline bool) (*specFile, error) {
 			}
 		case k.Value == "date" && mainline:
 			f.Date, err = scalar(path, v)
-			if err == nil && !regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`).MatchString(f.Date) {
+			if err == nil && !datePattern().MatchString(f.Date) {
 				err = errAt(path, v, "date %q: want YYYY-MM-DD", f.Date)
 			}
 		case k.Value == "name" && !mainline:
@@ -256,6 +304,11 @@ func parseSection(path string, n *yaml.Node, removed, requirements bool) (out, r
 	if n.Kind != yaml.MappingNode {
 		return nil, nil, errAt(path, n, "want a mapping from kind (%s) to a list of entries", strings.Join(sortedSectionKeys(), ", "))
 	}
+	items := 0
+	for i := 1; i < len(n.Content); i += 2 {
+		items += len(n.Content[i].Content)
+	}
+	out = make([]entry, 0, items)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -302,8 +355,8 @@ func parseRequirement(path string, n *yaml.Node) (entry, error) {
 			return e, errAt(path, k, "unknown key %q in a requirement; allowed: %s", k.Value, strings.Join(allowed, ", "))
 		}
 	}
-	if err := n.Decode(&e); err != nil {
-		return e, errAt(path, n, "requirement: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := decodeEntry(n, &e); err != nil {
+		return e, errAt(path, n, "requirement: %v", err)
 	}
 	e.Line = n.Line
 	kind, ok := ParseKind(e.Of)
@@ -315,7 +368,7 @@ func parseRequirement(path string, n *yaml.Node) (entry, error) {
 		return e, errAt(path, n, "requirement of %s %s: give config, runtime or both", kind, e.Name)
 	}
 	for _, c := range e.Config {
-		if !configPattern.MatchString(c) {
+		if !configPattern().MatchString(c) {
 			return e, errAt(path, n, "requirement of %s %s: %q is not a kernel config option (CONFIG_...)", kind, e.Name, c)
 		}
 	}
@@ -355,8 +408,8 @@ func parseEntry(path string, kind Kind, n *yaml.Node, removed bool) (entry, erro
 			return e, errAt(path, k, "unknown key %q in %s; allowed: %s", k.Value, what, strings.Join(allowed, ", "))
 		}
 	}
-	if err := n.Decode(&e); err != nil {
-		return e, errAt(path, n, "%s entry: %s", kind, strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := decodeEntry(n, &e); err != nil {
+		return e, errAt(path, n, "%s entry: %v", kind, err)
 	}
 	e.Kind, e.Line = kind, n.Line
 	return e, checkEntry(path, n, &e)
@@ -367,8 +420,8 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 	if e.Name == "" {
 		return errAt(path, n, "%s entry without a name", e.Kind)
 	}
-	if !namePatterns[e.Kind].MatchString(e.Name) {
-		return errAt(path, n, "%s name %q does not look like one (want %s)", e.Kind, e.Name, namePatterns[e.Kind])
+	if !namePatterns[e.Kind]().MatchString(e.Name) {
+		return errAt(path, n, "%s name %q does not look like one (want %s)", e.Kind, e.Name, namePatterns[e.Kind]())
 	}
 	if ws, ok := pairKinds[e.Kind]; ok {
 		within := e.ProgramTypes
@@ -379,7 +432,7 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 			return errAt(path, n, "%s %s: %s is empty", e.Kind, e.Name, sectionKey(ws.within[0]))
 		}
 		for _, w := range within {
-			if !namePatterns[ws.within[0]].MatchString(w) {
+			if !namePatterns[ws.within[0]]().MatchString(w) {
 				return errAt(path, n, "%s %s: %q is not a %s name", e.Kind, e.Name, w, ws.within[0])
 			}
 		}
@@ -395,7 +448,7 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 			return errAt(path, n, "attr field %s: commands is empty", e.Name)
 		}
 		for _, c := range e.Commands {
-			if !namePatterns[Command].MatchString(c) {
+			if !namePatterns[Command]().MatchString(c) {
 				return errAt(path, n, "attr field %s: %q is not a command name", e.Name, c)
 			}
 		}
@@ -405,10 +458,10 @@ func checkEntry(path string, n *yaml.Node, e *entry) error {
 
 // checkProvenance checks that an entry says where its fact comes from.
 func checkProvenance(path string, n *yaml.Node, e *entry) error {
-	if e.Commit != "" && !commitPattern.MatchString(e.Commit) {
+	if e.Commit != "" && !commitPattern().MatchString(e.Commit) {
 		return errAt(path, n, "%s %s: commit %q is not a commit id (12 to 40 lowercase hex digits)", e.Kind, e.Name, e.Commit)
 	}
-	if syncSubject.MatchString(e.Subject) {
+	if isSyncSubject(e.Subject) {
 		return errAt(path, n, "%s %s: subject %q is that of a header sync or tooling change, not of the kernel commit that introduced it; give that commit's subject, or only a source", e.Kind, e.Name, e.Subject)
 	}
 	if (e.Commit == "") != (e.Subject == "") && e.Source == "" {

@@ -50,9 +50,9 @@ func (db *DB) loadStable(fsys fs.FS) error {
 }
 
 func (db *DB) parseStable(file string, data []byte) error {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return &SpecError{file, 0, strings.TrimPrefix(err.Error(), "yaml: ")}
+	doc, err := parseYAML(nil, file, data)
+	if err != nil {
+		return err
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return &SpecError{file, 0, "a stable spec file is a mapping with series and added"}

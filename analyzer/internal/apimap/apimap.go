@@ -6,14 +6,10 @@
 package apimap
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
@@ -275,10 +271,8 @@ func Parse(fsys fs.FS) (*Files, error) {
 		if err != nil {
 			return nil, err
 		}
-		f := new(file)
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(f); err != nil && err != io.EOF {
+		f, err := parseFile(data)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 		files.files = append(files.files, f)
