@@ -168,6 +168,11 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 	if hasDirective(pass.Files) {
 		return true
 	}
+	// Nor does a kernel-version helper need one: what it compares the
+	// version with is its check (versioncheck.go).
+	if readsKernelVersion(pass.TypesInfo, pass.Files, nil) {
+		return true
+	}
 	lowLevel := false
 	for _, imp := range pass.Pkg.Imports() {
 		if s.index.Libraries[imp.Path()] || pass.ImportPackageFact(imp, new(packageFact)) {

@@ -70,6 +70,9 @@ type checker struct {
 	exportsLoaders bool         // objectLoaderFacts were exported: importers are relevant
 	reportedObject map[string]bool
 
+	// What values hold of the running kernel's version (versionvalue.go).
+	version *versionState
+
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*apimap.TypeRule
 	funcKeys  map[*types.Func]string

@@ -189,7 +189,11 @@ func (c *checker) findChecks() {
 			if c.checks[fn] != nil {
 				continue
 			}
-			if fact := c.inferCheck(fn, fd); fact != nil {
+			fact := c.inferCheck(fn, fd)
+			if fact == nil {
+				fact = c.inferVersionCheck(fn, fd)
+			}
+			if fact != nil {
 				c.checks[fn] = fact
 				changed = true
 			}
@@ -358,7 +362,7 @@ func (c *checker) mayProve(body *ast.BlockStmt) bool {
 			return true
 		}
 		key := funcKey(fn)
-		if c.api.Probes[key] != nil || c.api.VersionCodes[key] || c.api.Funcs[key] != nil {
+		if c.api.Probes[key] != nil || c.api.Funcs[key] != nil || c.isVersionSource(call, fn) || fn.Origin().Pkg() == c.pass.Pkg && c.readsVersion(fn.Origin()) {
 			found = true
 			return false
 		}
