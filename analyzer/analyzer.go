@@ -168,11 +168,6 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 	if hasDirective(pass.Files) {
 		return true
 	}
-	// Nor does a kernel-version helper need one: what it compares the
-	// version with is its check (versioncheck.go).
-	if readsKernelVersion(pass.TypesInfo, pass.Files, nil) {
-		return true
-	}
 	lowLevel := false
 	for _, imp := range pass.Pkg.Imports() {
 		if s.index.Libraries[imp.Path()] || pass.ImportPackageFact(imp, new(packageFact)) {
@@ -181,7 +176,7 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 		lowLevel = lowLevel || s.index.LowLevel[imp.Path()]
 	}
 	if !lowLevel {
-		return false
+		return mayBeVersionHelper(pass) // a check without a directive either
 	}
 	for _, obj := range pass.TypesInfo.Uses {
 		if obj.Pkg() == nil || !s.index.LowLevel[obj.Pkg().Path()] {
@@ -200,7 +195,7 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 			}
 		}
 	}
-	return false
+	return mayBeVersionHelper(pass)
 }
 
 // hasDirective reports whether a file has a //bpfcompat: comment: a scan of

@@ -6,7 +6,9 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -112,21 +114,32 @@ func (c *checker) isVersionSource(call *ast.CallExpr, fn *types.Func) bool {
 
 // readsKernelVersion reports whether a package may read the running
 // kernel's version: it uses a Uname of the low-level packages or a
-// function isVersionCode accepts, or it reads a file and names one that
-// holds the release. Cheap: the type checker's uses, and a look at the
-// string literals only of packages that read files.
-func readsKernelVersion(info *types.Info, files []*ast.File, isVersionCode func(*types.Func) bool) bool {
+// function of versionCodes (the API map's, by package), or it reads a
+// file and names one that holds the release. Cheap: its imports first,
+// then the type checker's uses of those, and the string literals only of
+// packages that read files.
+func readsKernelVersion(pkg *types.Package, info *types.Info, files []*ast.File, versionCodes map[string]map[string]bool) bool {
+	sources := map[*types.Package]bool{}
+	for _, imp := range pkg.Imports() {
+		switch path := imp.Path(); {
+		case unamePackages[path], path == "os", path == "io/ioutil", versionCodes[path] != nil:
+			sources[imp] = true
+		}
+	}
+	if len(sources) == 0 {
+		return false
+	}
 	readsFiles := false
 	for _, obj := range info.Uses {
 		fn, ok := obj.(*types.Func)
-		if !ok || fn.Pkg() == nil {
+		if !ok || !sources[fn.Pkg()] {
 			continue
 		}
-		if isUname(fn) || isVersionCode != nil && isVersionCode(fn) {
+		path := fn.Pkg().Path()
+		switch {
+		case isUname(fn), versionCodes[path][fn.Name()]:
 			return true
-		}
-		switch fn.FullName() {
-		case "os.ReadFile", "io/ioutil.ReadFile":
+		case fn.Name() == "ReadFile" && (path == "os" || path == "io/ioutil"):
 			readsFiles = true
 		}
 	}
@@ -144,4 +157,15 @@ func readsKernelVersion(info *types.Info, files []*ast.File, isVersionCode func(
 		})
 	}
 	return found
+}
+
+// mayBeVersionHelper is relevant's last question, for a package nothing
+// else makes relevant: outside the standard library (whose kernel-version
+// helper is internal), does it read the kernel's version?
+func mayBeVersionHelper(pass *analysis.Pass) bool {
+	first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
+	if pass.Module == nil && !strings.Contains(first, ".") {
+		return false
+	}
+	return readsKernelVersion(pass.Pkg, pass.TypesInfo, pass.Files, nil)
 }

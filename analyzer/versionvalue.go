@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 )
 
 // A project's kernel-version helper reads the running kernel's release
@@ -174,9 +176,16 @@ type versionState struct {
 func (c *checker) versions() *versionState {
 	if c.version == nil {
 		c.version = &versionState{cache: map[ast.Expr]versionValue{}}
-		c.version.reads = readsKernelVersion(c.pass.TypesInfo, c.pass.Files, func(fn *types.Func) bool {
-			return c.api.VersionCodes[c.key(fn)]
-		})
+		codes := map[string]map[string]bool{}
+		for key := range c.api.VersionCodes {
+			if pkg, ok := apimap.SymbolPackage(key); ok {
+				if codes[pkg] == nil {
+					codes[pkg] = map[string]bool{}
+				}
+				codes[pkg][strings.TrimPrefix(key, pkg+".")] = true
+			}
+		}
+		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, codes)
 	}
 	return c.version
 }
@@ -189,6 +198,15 @@ func (c *checker) kernelVersionOf(e ast.Expr) versionValue {
 	}
 	if vs.sample != nil {
 		return c.evalVersion(e, vs.sample, 0)
+	}
+	// Only a function that reads the version, itself or through the
+	// package's functions, holds values of it: elsewhere, constants.
+	fd := c.funcDeclAt(e.Pos())
+	if fd == nil {
+		return c.constVersionValue(e)
+	}
+	if fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); !ok || !c.readsVersion(fn) {
+		return c.constVersionValue(e)
 	}
 	if v, ok := vs.cache[e]; ok {
 		return v
