@@ -20,6 +20,9 @@ func fixed(m *ebpf.Map, p *ebpf.Program) {
 	if verlib.HasKprobeMulti() {
 		link.KprobeMulti(p, link.KprobeMultiOptions{})
 	}
+	if verlib.BannerRingBuf() {
+		ringbuf.NewReader(m)
+	}
 	if verlib.OlderThan58() {
 		return
 	}
@@ -36,6 +39,9 @@ func fixedTwins(m *ebpf.Map, p *ebpf.Program) {
 	if verlib.OlderThan58() {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
+	if !verlib.BannerRingBuf() {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
 }
 
 func parametric(m *ebpf.Map, p *ebpf.Program) {
@@ -47,6 +53,9 @@ func parametric(m *ebpf.Map, p *ebpf.Program) {
 	}
 	if verlib.Newer(verlib.Version{Major: 5, Minor: 18}) {
 		link.KprobeMulti(p, link.KprobeMultiOptions{})
+	}
+	if verlib.BannerAtLeast(0x050800) {
+		ringbuf.NewReader(m)
 	}
 	if verlib.IsKernelOlderThan(0x050800) {
 		return
@@ -63,6 +72,9 @@ func parametricTwins(m *ebpf.Map, p *ebpf.Program) {
 	}
 	if verlib.Newer(verlib.Version{Major: 5, Minor: 8}) {
 		link.KprobeMulti(p, link.KprobeMultiOptions{}) // want `BPF_LINK_TYPE_KPROBE_MULTI requires Linux 5.18, but the target is 5.8`
+	}
+	if verlib.BannerAtLeast(0x050400) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
 	if !verlib.IsKernelOlderThan(0x050800) {
 		return
