@@ -319,7 +319,7 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 		case isBool && c.isConstBool(r, false), !isBool && !c.isNil(r) && c.isAlwaysError(r):
 			return true // this return never proves anything, and needs not
 		case isBool:
-			p = c.proves(r, true, 0)
+			p = c.proves(r, true, 0).union(c.versionPathProof(ret, r, true))
 		case c.isNil(r):
 			p = proofOf()
 		default:

@@ -432,7 +432,7 @@ func (c *checker) boolReturnsProof(fd *ast.FuncDecl, truth bool) (proof, bool) {
 			if c.isConstBool(n.Results[0], !truth) {
 				return true
 			}
-			p := c.proves(n.Results[0], truth, 0).union(c.proven(n))
+			p := c.proves(n.Results[0], truth, 0).union(c.proven(n)).union(c.versionPathProof(n, n.Results[0], truth))
 			if total != nil {
 				p = total.intersect(p)
 			}
@@ -444,4 +444,79 @@ func (c *checker) boolReturnsProof(fd *ast.FuncDecl, truth bool) (proof, bool) {
 		return proofOf(), false
 	}
 	return *total, true
+}
+
+// versionPathProof is what a return proves when its result is truth,
+// with the conditions on the kernel's version on the way to it solved
+// together with the result: `if major != 5 { return major > 5 }; return
+// minor >= 8` proves 5.8 at each return, though the flow engine, which
+// carries versions and not numbers, sees 5.0 at the second. The kernel's
+// numbers are the same wherever they are read, so conditions read at
+// different places join.
+func (c *checker) versionPathProof(ret *ast.ReturnStmt, result ast.Expr, truth bool) proof {
+	var conds []*versionCond
+	add := func(cond *versionCond, holds bool) {
+		if cond == nil {
+			return
+		}
+		if !holds {
+			cond = &versionCond{op: token.NOT, kids: []*versionCond{cond}}
+		}
+		conds = append(conds, cond)
+	}
+	add(c.versionCondOf(result), truth)
+	if len(conds) == 0 && !c.isConstBool(result, truth) {
+		return proofOf() // a result that is not about the version
+	}
+	path := c.pathTo(ret)
+walk:
+	for i := 0; i+1 < len(path); i++ {
+		switch parent := path[i+1].(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			break walk
+		case *ast.IfStmt:
+			switch path[i] {
+			case parent.Body:
+				add(c.versionCondOf(parent.Cond), true)
+			case parent.Else:
+				add(c.versionCondOf(parent.Cond), false)
+			}
+		case *ast.BlockStmt:
+			// if cond { return ... } before: cond is false past it.
+			for _, stmt := range parent.List {
+				if stmt == path[i] {
+					break
+				}
+				if ifs, ok := stmt.(*ast.IfStmt); ok && ifs.Else == nil && endsInReturn(ifs.Body) {
+					add(c.versionCondOf(ifs.Cond), false)
+				}
+			}
+		}
+	}
+	if len(conds) == 0 {
+		return proofOf()
+	}
+	joint := conds[0]
+	for _, cond := range conds[1:] {
+		joint = &versionCond{op: token.LAND, kids: []*versionCond{joint, cond}}
+	}
+	return versionProof(joint, true)
+}
+
+// endsInReturn reports whether a block always returns: it ends in a
+// return, and no break, continue or goto leaves it before.
+func endsInReturn(body *ast.BlockStmt) bool {
+	if len(body.List) == 0 {
+		return false
+	}
+	if _, ok := body.List[len(body.List)-1].(*ast.ReturnStmt); !ok {
+		return false
+	}
+	branches := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		_, ok := n.(*ast.BranchStmt)
+		branches = branches || ok
+		return !branches
+	})
+	return !branches
 }

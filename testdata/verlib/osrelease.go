@@ -52,3 +52,15 @@ func Newer(want Version) bool { // want Newer:"checks the version in argument 0 
 	v, _ := Current()
 	return v.Major > want.Major || v.Major == want.Major && v.Minor >= want.Minor
 }
+
+// AtLeastVersion takes a Version, compared field by field over ifs.
+func AtLeastVersion(want Version) bool { // want AtLeastVersion:"checks the version in argument 0 when true or nil"
+	v, err := Current()
+	if err != nil {
+		return false
+	}
+	if v.Major != want.Major {
+		return v.Major > want.Major
+	}
+	return v.Minor >= want.Minor
+}

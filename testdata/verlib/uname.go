@@ -61,3 +61,25 @@ func OlderThan58() bool { // want OlderThan58:"checks Linux 5.8 when false or no
 	major, minor, _ := numbers(release())
 	return major < 5 || major == 5 && minor < 8
 }
+
+// HasIter splits the comparison over an if and the returns.
+func HasIter() bool { // want HasIter:"checks Linux 5.8 when true or nil"
+	major, minor, _ := numbers(release())
+	if major != 5 {
+		return major > 5
+	}
+	return minor >= 8
+}
+
+// HasIterIfElse says the same in an if-else of constant results.
+func HasIterIfElse() bool { // want HasIterIfElse:"checks Linux 5.8 when true or nil"
+	major, minor, _ := numbers(release())
+	if major > 5 {
+		return true
+	} else if major == 5 {
+		if minor >= 8 {
+			return true
+		}
+	}
+	return false
+}

@@ -23,6 +23,9 @@ func fixed(m *ebpf.Map, p *ebpf.Program) {
 	if verlib.BannerRingBuf() {
 		ringbuf.NewReader(m)
 	}
+	if verlib.HasIter() && verlib.HasIterIfElse() {
+		ringbuf.NewReader(m)
+	}
 	if verlib.OlderThan58() {
 		return
 	}
@@ -42,6 +45,9 @@ func fixedTwins(m *ebpf.Map, p *ebpf.Program) {
 	if !verlib.BannerRingBuf() {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
+	if verlib.HasIter() || verlib.HasIterIfElse() {
+		link.AttachTCX(link.TCXOptions{Program: p}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.8`
+	}
 }
 
 func parametric(m *ebpf.Map, p *ebpf.Program) {
@@ -56,6 +62,9 @@ func parametric(m *ebpf.Map, p *ebpf.Program) {
 	}
 	if verlib.BannerAtLeast(0x050800) {
 		ringbuf.NewReader(m)
+	}
+	if verlib.AtLeastVersion(verlib.Version{Major: 6, Minor: 6}) {
+		link.AttachTCX(link.TCXOptions{Program: p})
 	}
 	if verlib.IsKernelOlderThan(0x050800) {
 		return
@@ -75,6 +84,9 @@ func parametricTwins(m *ebpf.Map, p *ebpf.Program) {
 	}
 	if verlib.BannerAtLeast(0x050400) {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if verlib.AtLeastVersion(verlib.Version{Major: 6, Minor: 1}) {
+		link.AttachTCX(link.TCXOptions{Program: p}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 6.1`
 	}
 	if !verlib.IsKernelOlderThan(0x050800) {
 		return
