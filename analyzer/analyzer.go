@@ -46,7 +46,7 @@ func New() *analysis.Analyzer {
 		URL:              "https://github.com/bpfcompat/bpfcompat",
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact), new(kernelVersionFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.disable, "disable", "comma-separated diagnostic categories not to report (obsolete_guard, map_type, ...), or disable in "+ConfigFile)
@@ -139,6 +139,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findObjectLoaders()
 	c.findRequires()
 	c.findChecks()
+	c.exportVersionResults()
 	c.findParamRequirements()
 	var walked []*ast.File
 	for _, f := range pass.Files {

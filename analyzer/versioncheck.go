@@ -141,13 +141,20 @@ func (c *checker) versionCondAtoms(e ast.Expr) (*versionCond, int) {
 // versionComparison reads x op y: the kernel's number against a known
 // one (either way round), or two known numbers.
 func (c *checker) versionComparison(e *ast.BinaryExpr) (*versionCond, int) {
-	x, y := c.kernelVersionOf(e.X), c.kernelVersionOf(e.Y)
-	op := e.Op
+	x, y := c.kernelVersionOf(e.X).asCode(false), c.kernelVersionOf(e.Y).asCode(false)
+	op, other := e.Op, e.Y
 	if y.kernelPart() {
 		x, y = y, x
-		op = mirror(op)
+		op, other = mirror(op), e.X
 	}
 	n, ok := y.knownInt()
+	if !ok && x.part == partCode {
+		// KERNEL_VERSION(5, 8, 0) from another package, whose body is
+		// not read: constant numbers compared with a version code.
+		if v, isVersion := c.versionArg(other); isVersion {
+			n, ok = int64(v.Code()), true
+		}
+	}
 	switch {
 	case !ok:
 		return nil, 0

@@ -98,7 +98,7 @@ func (c *checker) anyCall(body ast.Node, is func(*ast.CallExpr, *types.Func) boo
 // version: uname(2), a read of a file that holds it, or a function the
 // API map lists (features.LinuxVersionCode).
 func (c *checker) isVersionSource(call *ast.CallExpr, fn *types.Func) bool {
-	if isUname(fn) || c.api.VersionCodes[c.key(fn)] {
+	if isUname(fn) || c.api.VersionCodes[c.key(fn)] || c.versions().reads && c.importedVersionResults(fn) != nil {
 		return true
 	}
 	switch fn.FullName() {

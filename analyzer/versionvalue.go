@@ -51,13 +51,16 @@ type versionValue struct {
 	sep    string
 	list   []versionValue
 	fields map[string]versionValue
+	// terms are the weights of the kernel's numbers in part of a sum
+	// that makes a version code (major<<16 + minor<<8).
+	terms map[versionPart]int64
 	// zero marks the zero value of a failure path (return 0, "", T{}):
 	// a version of 0 proves nothing, so it joins any other.
 	zero bool
 }
 
 func (v versionValue) unknown() bool {
-	return v.part == partNone && v.known == nil && v.split == partNone && v.list == nil && v.fields == nil && !v.zero
+	return v.part == partNone && v.known == nil && v.split == partNone && v.list == nil && v.fields == nil && v.terms == nil && !v.zero
 }
 
 // isZero reports whether v is a zero value: of a failure path, or 0 or "".
@@ -79,7 +82,7 @@ func (v versionValue) isZero() bool {
 
 func (v versionValue) same(w versionValue) bool {
 	if v.part != w.part || v.split != w.split || v.sep != w.sep || v.zero != w.zero ||
-		len(v.list) != len(w.list) || len(v.fields) != len(w.fields) || (v.known == nil) != (w.known == nil) {
+		len(v.list) != len(w.list) || len(v.fields) != len(w.fields) || len(v.terms) != len(w.terms) || (v.known == nil) != (w.known == nil) {
 		return false
 	}
 	if v.known != nil && (v.known.Kind() != w.known.Kind() || !constant.Compare(v.known, token.EQL, w.known)) {
@@ -92,6 +95,11 @@ func (v versionValue) same(w versionValue) bool {
 	}
 	for name, f := range v.fields {
 		if g, ok := w.fields[name]; !ok || !f.same(g) {
+			return false
+		}
+	}
+	for p, n := range v.terms {
+		if w.terms[p] != n {
 			return false
 		}
 	}
@@ -185,7 +193,7 @@ func (c *checker) versions() *versionState {
 				codes[pkg][strings.TrimPrefix(key, pkg+".")] = true
 			}
 		}
-		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, codes)
+		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, codes) || c.usesVersionResults()
 	}
 	return c.version
 }
@@ -549,9 +557,10 @@ func hasKey(lit *ast.CompositeLit, name string) bool {
 
 // versionOfArithmetic computes with known numbers, and recognises the
 // version code made of the kernel's numbers: major<<16 | minor<<8 |
-// patch, with + or |, shifts or products.
+// patch, with + or |, shifts or products. Each operand is evaluated
+// once, one level deeper: a long expression of something else ends soon.
 func (c *checker) versionOfArithmetic(e *ast.BinaryExpr, env versionEnv, depth int) versionValue {
-	x, y := c.evalVersion(e.X, env, depth), c.evalVersion(e.Y, env, depth)
+	x, y := c.evalVersion(e.X, env, depth+1), c.evalVersion(e.Y, env, depth+1)
 	if x.known != nil && y.known != nil {
 		if e.Op == token.SHL || e.Op == token.SHR {
 			n, ok := y.knownInt()
@@ -568,44 +577,48 @@ func (c *checker) versionOfArithmetic(e *ast.BinaryExpr, env versionEnv, depth i
 		}
 		return versionValue{}
 	}
-	weights := map[versionPart]int64{}
-	if !c.codeTerms(e, env, depth, weights) {
-		return versionValue{}
-	}
-	if weights[partMajor] == 1<<16 && weights[partMinor] == 1<<8 && weights[partPatch] <= 1 && len(weights) <= 3 {
-		return versionValue{part: partCode}
+	switch e.Op {
+	case token.SHL, token.MUL:
+		n, ok := y.knownInt()
+		if !ok || n < 0 || n > 32 || x.part < partMajor {
+			return versionValue{}
+		}
+		if e.Op == token.SHL {
+			n = 1 << n
+		}
+		return versionValue{terms: map[versionPart]int64{x.part: n}}
+	case token.ADD, token.OR:
+		terms := map[versionPart]int64{}
+		for _, v := range []versionValue{x, y} {
+			switch {
+			case v.part >= partMajor && terms[v.part] == 0:
+				terms[v.part] = 1
+			case v.terms != nil:
+				for p, w := range v.terms {
+					if terms[p] != 0 {
+						return versionValue{}
+					}
+					terms[p] = w
+				}
+			default:
+				return versionValue{}
+			}
+		}
+		return versionValue{terms: terms}.asCode(true)
 	}
 	return versionValue{}
 }
 
-// codeTerms collects the weight of each of the kernel's numbers in a sum
-// (or bitwise or) of shifted or multiplied numbers.
-func (c *checker) codeTerms(e ast.Expr, env versionEnv, depth int, weights map[versionPart]int64) bool {
-	e = ast.Unparen(e)
-	if conv, ok := e.(*ast.CallExpr); ok && len(conv.Args) == 1 && c.pass.TypesInfo.Types[conv.Fun].IsType() {
-		return c.codeTerms(conv.Args[0], env, depth, weights)
+// asCode is v as a version code if its terms make one: with the patch
+// number, or, when withPatch is false, without it too (major<<16 |
+// minor<<8 is a code whose patch is 0; inside a longer sum it is only
+// part of one).
+func (v versionValue) asCode(withPatch bool) versionValue {
+	if v.terms != nil && v.terms[partMajor] == 1<<16 && v.terms[partMinor] == 1<<8 &&
+		(v.terms[partPatch] == 1 || !withPatch && v.terms[partPatch] == 0) {
+		return versionValue{part: partCode}
 	}
-	b, ok := e.(*ast.BinaryExpr)
-	if ok && (b.Op == token.ADD || b.Op == token.OR) {
-		return c.codeTerms(b.X, env, depth, weights) && c.codeTerms(b.Y, env, depth, weights)
-	}
-	term, weight := e, int64(1)
-	if ok && (b.Op == token.SHL || b.Op == token.MUL) {
-		n, known := c.evalVersion(b.Y, env, depth).knownInt()
-		if !known || n < 0 || n > 32 {
-			return false
-		}
-		term, weight = b.X, n
-		if b.Op == token.SHL {
-			weight = 1 << n
-		}
-	}
-	x := c.evalVersion(term, env, depth)
-	if x.part < partMajor || weights[x.part] != 0 {
-		return false
-	}
-	weights[x.part] = weight
-	return true
+	return v
 }
 
 // versionResults are the values of a call's results: a source of the
@@ -651,7 +664,7 @@ func (c *checker) versionResults(call *ast.CallExpr, env versionEnv, depth int) 
 		return textResult(text, arg(0), arg(1), arg(2))
 	}
 	if fn.Pkg() != c.pass.Pkg {
-		return nil
+		return c.importedVersionResults(fn)
 	}
 	return c.inlineVersion(fn, call, env, depth)
 }
@@ -811,7 +824,7 @@ func (c *checker) returnedVersions(fd *ast.FuncDecl, sig *types.Signature, env v
 			}
 			for i := range joins {
 				if i < len(vals) {
-					joins[i].add(vals[i])
+					joins[i].add(vals[i].asCode(false)) // a sum returned is whole
 				} else {
 					joins[i].add(versionValue{})
 				}

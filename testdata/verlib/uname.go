@@ -36,7 +36,7 @@ func KernelVersion(a, b, c int) uint32 {
 }
 
 // Code is the running kernel's version code, as LINUX_VERSION_CODE.
-func Code() uint32 {
+func Code() uint32 { // want Code:"kernel version in results 0: version code"
 	major, minor, patch := numbers(release())
 	return KernelVersion(major, minor, patch)
 }

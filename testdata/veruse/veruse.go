@@ -110,3 +110,21 @@ func notVersions(m *ebpf.Map) {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
 }
+
+// compared reads the kernel's version through verlib's functions and
+// compares it here.
+func compared(m *ebpf.Map, p *ebpf.Program) {
+	v, err := verlib.Current()
+	if err == nil && (v.Major > 5 || v.Major == 5 && v.Minor >= 8) {
+		ringbuf.NewReader(m)
+	}
+	if err == nil && v.Major >= 5 {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4`
+	}
+	if verlib.Code() >= verlib.KernelVersion(6, 6, 0) {
+		link.AttachTCX(link.TCXOptions{Program: p})
+	}
+	if verlib.Code() >= verlib.KernelVersion(5, 8, 0) {
+		link.AttachTCX(link.TCXOptions{Program: p}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.8`
+	}
+}
