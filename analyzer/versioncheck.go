@@ -461,6 +461,13 @@ func (c *checker) boolReturnsProof(fd *ast.FuncDecl, truth bool) (proof, bool) {
 // numbers are the same wherever they are read, so conditions read at
 // different places join.
 func (c *checker) versionPathProof(ret *ast.ReturnStmt, result ast.Expr, truth bool) proof {
+	fd := c.funcDeclAt(ret.Pos())
+	if fd == nil {
+		return proofOf()
+	}
+	if fn, ok := c.pass.TypesInfo.Defs[fd.Name].(*types.Func); !ok || !c.readsVersion(fn) {
+		return proofOf() // asked of every return of a bool: most read no version
+	}
 	var conds []*versionCond
 	add := func(cond *versionCond, holds bool) {
 		if cond == nil {

@@ -98,15 +98,15 @@ func (c *checker) anyCall(body ast.Node, is func(*ast.CallExpr, *types.Func) boo
 // version: uname(2), a read of a file that holds it, or a function the
 // API map lists (features.LinuxVersionCode).
 func (c *checker) isVersionSource(call *ast.CallExpr, fn *types.Func) bool {
-	if isUname(fn) || c.api.VersionCodes[c.key(fn)] || c.versions().reads && c.importedVersionResults(fn) != nil {
+	if !c.versions().reads || fn.Pkg() == nil {
+		return false // decided for the package at once: asked of every call
+	}
+	if isUname(fn) || c.api.VersionCodes[c.key(fn)] || c.importedVersionResults(fn) != nil {
 		return true
 	}
-	switch fn.FullName() {
-	case "os.ReadFile", "io/ioutil.ReadFile":
-		if len(call.Args) == 1 {
-			if tv := c.pass.TypesInfo.Types[call.Args[0]]; tv.Value != nil && tv.Value.Kind() == constant.String {
-				return releaseFiles[constant.StringVal(tv.Value)] != partNone
-			}
+	if path := fn.Pkg().Path(); fn.Name() == "ReadFile" && (path == "os" || path == "io/ioutil") && len(call.Args) == 1 {
+		if tv := c.pass.TypesInfo.Types[call.Args[0]]; tv.Value != nil && tv.Value.Kind() == constant.String {
+			return releaseFiles[constant.StringVal(tv.Value)] != partNone
 		}
 	}
 	return false
