@@ -112,6 +112,19 @@ func (v versionValue) kernelPart() bool {
 	return v.part == partCode || v.part == partMajor || v.part == partMinor || v.part == partPatch
 }
 
+// fromKernel reports whether v holds something of the kernel's version.
+func (v versionValue) fromKernel() bool {
+	if v.part != partNone || v.split != partNone || v.terms != nil {
+		return true
+	}
+	for _, f := range v.fields {
+		if f.fromKernel() {
+			return true
+		}
+	}
+	return false
+}
+
 // knownInt returns v's value as an integer, when it is a known number.
 func (v versionValue) knownInt() (int64, bool) {
 	if v.known == nil || v.known.Kind() != constant.Int {
@@ -120,13 +133,19 @@ func (v versionValue) knownInt() (int64, bool) {
 	return constant.Int64Val(v.known)
 }
 
-// versionJoin is the value every definition in a set gives: the ones of
-// failure paths (zero) join any other; others must agree.
+// versionJoin is the value every definition in a set gives: others must
+// agree, but a zero (of a failure path: return 0, "", T{}) joins a part
+// of the kernel's version, which can be 0 itself as far as a comparison
+// can tell. Beside a known value, a zero is another value: a threshold
+// that is 0 on some path proves nothing. Only while a sample is bound
+// (lenient) is a parse taken to succeed: a sample always parses, and a
+// threshold that does not come from it is the same for every sample.
 type versionJoin struct {
 	v        versionValue
 	any, bad bool
 	sawZero  bool
 	zeroV    versionValue
+	lenient  bool
 }
 
 func (j *versionJoin) add(v versionValue) {
@@ -148,6 +167,8 @@ func (j *versionJoin) add(v versionValue) {
 func (j *versionJoin) result() versionValue {
 	switch {
 	case j.bad:
+		return versionValue{}
+	case j.any && j.sawZero && !j.lenient && !j.v.fromKernel():
 		return versionValue{}
 	case j.any:
 		return j.v
@@ -351,7 +372,7 @@ func (c *checker) versionOfVarField(pos token.Pos, v *types.Var, field string, e
 	default:
 		return versionValue{}
 	}
-	var j versionJoin
+	j := versionJoin{lenient: c.versions().sample != nil}
 	if r.entry {
 		j.add(entry) // unknown unless bound: a parameter, or a value from before
 	}
@@ -802,6 +823,9 @@ func (c *checker) anyKnown(call *ast.CallExpr, env versionEnv, depth int) bool {
 func (c *checker) returnedVersions(fd *ast.FuncDecl, sig *types.Signature, env versionEnv, depth int) []versionValue {
 	n := sig.Results().Len()
 	joins := make([]versionJoin, n)
+	for i := range joins {
+		joins[i].lenient = c.versions().sample != nil
+	}
 	ast.Inspect(fd.Body, func(node ast.Node) bool {
 		switch node := node.(type) {
 		case *ast.FuncLit:

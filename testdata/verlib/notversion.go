@@ -35,3 +35,14 @@ func MinorOnly() bool {
 	_, minor, _ := numbers(release())
 	return minor >= 8
 }
+
+// MaybeThreshold compares the minor with a number that is 0 unless
+// strict: only the major's part proves anything.
+func MaybeThreshold(strict bool) bool { // want MaybeThreshold:"checks Linux 5.0 when true or nil"
+	least := 0
+	if strict {
+		least = 8
+	}
+	major, minor, _ := numbers(release())
+	return major > 5 || major == 5 && minor >= least
+}

@@ -109,6 +109,9 @@ func notVersions(m *ebpf.Map) {
 	if verlib.MinorOnly() {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
+	if verlib.MaybeThreshold(true) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4`
+	}
 }
 
 // compared reads the kernel's version through verlib's functions and
