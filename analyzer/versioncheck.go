@@ -229,6 +229,9 @@ func (cond *versionCond) candidates(sets *[3]map[int64]bool) {
 	}
 }
 
+// maxVersionPoints bounds the versions a condition is tried on.
+const maxVersionPoints = 1 << 16
+
 // versionProof is what cond being truth proves: the oldest release
 // where it can.
 func versionProof(cond *versionCond, truth bool) proof {
@@ -237,6 +240,9 @@ func versionProof(cond *versionCond, truth bool) proof {
 		sets[i] = map[int64]bool{0: true}
 	}
 	cond.candidates(&sets)
+	if len(sets[0])*len(sets[1])*len(sets[2]) > maxVersionPoints {
+		return proofOf() // a condition no helper writes: not worth solving
+	}
 	var sorted [3][]int64
 	for i, set := range sets {
 		for v := range set {

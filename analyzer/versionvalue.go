@@ -219,7 +219,8 @@ func (c *checker) versions() *versionState {
 	return c.version
 }
 
-// kernelVersionOf evaluates e where it is.
+// kernelVersionOf is what e holds of the kernel's version where it is,
+// or its known value: the comparisons' question.
 func (c *checker) kernelVersionOf(e ast.Expr) versionValue {
 	vs := c.versions()
 	if !vs.reads {
@@ -245,6 +246,8 @@ func (c *checker) kernelVersionOf(e ast.Expr) versionValue {
 	return v
 }
 
+// constVersionValue is e's value if it is a constant: all that is known
+// where nothing reads the kernel's version.
 func (c *checker) constVersionValue(e ast.Expr) versionValue {
 	if tv := c.pass.TypesInfo.Types[e]; tv.Value != nil {
 		return versionValue{known: tv.Value}
@@ -252,6 +255,8 @@ func (c *checker) constVersionValue(e ast.Expr) versionValue {
 	return versionValue{}
 }
 
+// evalVersion is what e holds of the kernel's version, or its known
+// value, with env's parameters bound.
 func (c *checker) evalVersion(e ast.Expr, env versionEnv, depth int) versionValue {
 	if depth > maxVersionDepth {
 		return versionValue{}
