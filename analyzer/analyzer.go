@@ -46,7 +46,7 @@ func New() *analysis.Analyzer {
 		URL:              "https://github.com/bpfcompat/bpfcompat",
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(probeParamFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact), new(noReturnFact), new(exitsFact), new(triedParamsFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(probeParamFact), new(objectLoaderFact), new(libraryVersionFact), new(versionNotedFact), new(noReturnFact), new(exitsFact), new(triedParamsFact), new(kernelVersionFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.disable, "disable", "comma-separated diagnostic categories not to report (obsolete_guard, map_type, ...), or disable in "+ConfigFile)
@@ -149,6 +149,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findObjectLoaders()
 	c.findRequires()
 	c.findChecks()
+	c.exportVersionResults()
 	c.findParamRequirements()
 	c.openCallerContexts()
 	c.findLoadSites()
@@ -187,7 +188,7 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 		lowLevel = lowLevel || s.index.LowLevel[imp.Path()]
 	}
 	if !lowLevel {
-		return false
+		return mayBeVersionHelper(pass) // a check without a directive either
 	}
 	for _, obj := range pass.TypesInfo.Uses {
 		if obj.Pkg() == nil || !s.index.LowLevel[obj.Pkg().Path()] {
@@ -206,7 +207,7 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 			}
 		}
 	}
-	return false
+	return mayBeVersionHelper(pass)
 }
 
 // hasDirective reports whether a file has a //bpfcompat: comment: a scan of

@@ -85,6 +85,9 @@ type checker struct {
 	objectSites     []objectSite                  // sorted by position
 	exportsLoaders  bool                          // objectLoaderFacts were exported: importers are relevant
 
+	// What values hold of the running kernel's version (versionvalue.go).
+	version *versionState
+
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*apimap.TypeRule
 	funcKeys  map[*types.Func]string

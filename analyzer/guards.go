@@ -325,6 +325,12 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		}
 	case *ast.BinaryExpr:
 		switch e.Op {
+		case token.LAND, token.LOR:
+			if p, ok := c.versionLogic(e, truth, depth); ok {
+				return p // major > 5 || major == 5 && minor >= 8, solved together
+			}
+		}
+		switch e.Op {
 		case token.LAND:
 			if truth {
 				return c.proves(e.X, true, depth).union(c.proves(e.Y, true, depth))

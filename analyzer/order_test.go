@@ -32,6 +32,7 @@ var orderedPackages = []string{
 	"./calleefallback", "./pinlib", "./pinuse", "./envdevice", "./calleelib", "./calleeuse",
 	"./probewrap", "./probewrapuse",
 	"./objlib", "./objuse",
+	"./verlib", "./veruse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

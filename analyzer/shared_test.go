@@ -38,6 +38,7 @@ var sharedPackages = map[string][]string{
 	"TestImpliedByData":              {"./implied"},
 	"TestCallersContext":             {"./callers"},
 	"TestProbeWrappers":              {"./probewrap", "./probewrapuse"},
+	"TestVersionHelpers":             {"./verlib", "./veruse"},
 }
 
 var shared struct {

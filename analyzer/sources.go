@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
@@ -24,6 +25,10 @@ type FactSources struct {
 	// names of its raw system call functions; an importer is relevant
 	// only where it uses one of them or a constant named BPF_*.
 	LowLevel map[string]map[string]bool
+	// VersionFiles hold the running kernel's release: a package that
+	// names one may be a kernel-version helper, a check whatever it
+	// imports.
+	VersionFiles []string
 }
 
 // LoadFactSources reads the embedded API map's index.
@@ -45,5 +50,9 @@ func LoadFactSources() (*FactSources, error) {
 			src.LowLevel[pkg][strings.TrimPrefix(fn, pkg+".")] = true
 		}
 	}
+	for file := range releaseFiles {
+		src.VersionFiles = append(src.VersionFiles, file)
+	}
+	slices.Sort(src.VersionFiles)
 	return src, nil
 }

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/ast"
 	"go/types"
 	"slices"
@@ -25,7 +26,11 @@ func (c *checker) inferChecks(inferable []*ast.FuncDecl) {
 		if fd == nil {
 			return false
 		}
-		merged := mergeChecks(c.checks[fn], c.inferCheck(fn, fd))
+		found := c.inferCheck(fn, fd)
+		if found == nil {
+			found = c.inferVersionCheck(fn, fd)
+		}
+		merged := mergeChecks(c.checks[fn], found)
 		if merged == nil || c.checks[fn] != nil && sameCheck(merged, c.checks[fn]) {
 			return false
 		}
@@ -40,16 +45,19 @@ func mergeChecks(old, found *checkFact) *checkFact {
 	switch {
 	case old == nil:
 		return found
-	case found == nil:
-		return old
+	case found == nil, old.WhenFalse != found.WhenFalse:
+		return old // a result proves on one side only: the first reading stands
 	}
-	out := &checkFact{VersionArg: -1, Version: old.Version, Features: slices.Clone(old.Features)}
-	for _, f := range found.Features {
-		if !slices.Contains(out.Features, f) {
-			out.Features = append(out.Features, f)
-		}
+	out := &checkFact{
+		Features:    union(old.Features, found.Features),
+		Version:     old.Version,
+		VersionArg:  old.VersionArg,
+		FeatureArgs: union(old.FeatureArgs, found.FeatureArgs),
+		WhenFalse:   old.WhenFalse,
 	}
-	slices.Sort(out.Features)
+	if out.VersionArg < 0 {
+		out.VersionArg = found.VersionArg
+	}
 	if found.Version != "" {
 		older, _ := kernelspec.ParseVersion(out.Version)
 		newer, err := kernelspec.ParseVersion(found.Version)
@@ -60,8 +68,16 @@ func mergeChecks(old, found *checkFact) *checkFact {
 	return out
 }
 
+// union is the sorted set of a's and b's elements.
+func union[T cmp.Ordered](a, b []T) []T {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 func sameCheck(a, b *checkFact) bool {
-	return a.Version == b.Version && a.VersionArg == b.VersionArg && a.WhenFalse == b.WhenFalse && slices.Equal(a.Features, b.Features)
+	return a.Version == b.Version && a.VersionArg == b.VersionArg && a.WhenFalse == b.WhenFalse &&
+		slices.Equal(a.Features, b.Features) && slices.Equal(a.FeatureArgs, b.FeatureArgs)
 }
 
 // inferRequirements learns, with the other summaries known, what the

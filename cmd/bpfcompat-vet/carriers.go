@@ -23,6 +23,9 @@ import (
 //   - is a package of one of the API map's library modules (github.com/cilium/ebpf/..., internal packages included: each carries the module's version as a fact);
 //   - has a //bpfcompat: comment (a checks or requires directive exports
 //     a fact with no BPF import at all);
+//   - names a file that holds the kernel's release
+//     (/proc/sys/kernel/osrelease): a kernel-version helper is a check
+//     with no BPF import and no directive either;
 //   - imports a low-level package (golang.org/x/sys/unix, syscall,
 //     cilium/ebpf's internal/unix) and names, through that import, a
 //     constant spelled BPF_* or SYS_BPF, a kernel-version source (Uname),
@@ -106,7 +109,7 @@ func (c *carriers) seed(pkg *packages.Package) bool {
 		}
 	}
 	for _, name := range pkg.CompiledGoFiles {
-		if seedFile(name, lowLevel) {
+		if c.seedFile(name, lowLevel) {
 			return true
 		}
 	}
@@ -121,15 +124,23 @@ type lowLevelImport struct {
 }
 
 // seedFile reports whether a file makes its package a seed: a
-// //bpfcompat: comment, or a use of a low-level package as described in
-// carriers' doc. Unreadable files count, to be safe.
-func seedFile(name string, lowLevel map[string]lowLevelImport) bool {
+// //bpfcompat: comment, a kernel release file's name, or a use of a
+// low-level package as described in carriers' doc. Unreadable files
+// count, to be safe.
+func (c *carriers) seedFile(name string, lowLevel map[string]lowLevelImport) bool {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return true
 	}
 	if bytes.Contains(data, []byte("//bpfcompat:")) {
 		return true
+	}
+	// The bytes, not the string literal: a superset, as cheap as the
+	// directive's test, since the file is read anyway.
+	for _, file := range c.src.VersionFiles {
+		if bytes.Contains(data, []byte(file)) {
+			return true
+		}
 	}
 	return len(lowLevel) > 0 && usesLowLevel(name, data, lowLevel)
 }

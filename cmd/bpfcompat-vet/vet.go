@@ -264,7 +264,7 @@ func noFactsPossible(cfg *unitchecker.Config) (map[string]*vetxEntry, bool) {
 		}
 	}
 	for _, name := range cfg.GoFiles {
-		if seedFile(name, lowLevel) {
+		if c.seedFile(name, lowLevel) {
 			return deps, false
 		}
 	}
