@@ -30,6 +30,10 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
+	// kept holds every write of the package's variables and of its
+	// unexported fields, and keptProofs what reading one proves (memo.go).
+	kept       map[*types.Var][]keptWrite
+	keptProofs map[*types.Var]proof
 	// The flow engine: each function's graph and analysis, built on the
 	// first question about it, and the functions that never return.
 	flows    map[ast.Node]*funcFlow
@@ -37,6 +41,8 @@ type checker struct {
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
+	// Package variables that are checks: memoized probes, kept results.
+	varChecks map[*types.Var]*checkFact
 	// Requirements: declared, and inferred from unguarded uses.
 	requires map[*types.Func]*requiresFact
 	inferred map[*types.Func]*requiresFact
@@ -91,6 +97,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		callerCtx:      map[*types.Func]*callerContext{},
 		flows:          map[ast.Node]*funcFlow{},
 		results:        map[resultKey]proof{},
+		keptProofs:     map[*types.Var]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*apimap.TypeRule{},

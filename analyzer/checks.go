@@ -63,30 +63,25 @@ type check struct {
 	result bool
 }
 
-// checkOf resolves a call of a check function.
+// checkOf resolves a call of a check function, or of a variable holding
+// one.
 func (c *checker) checkOf(call *ast.CallExpr) *check {
-	if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok {
-		return c.featureTestCheck(v)
+	var fact *checkFact
+	switch callee := typeutil.Callee(c.pass.TypesInfo, call).(type) {
+	case *types.Var:
+		if chk := c.featureTestCheck(callee); chk != nil {
+			return chk
+		}
+		if _, isFunc := callee.Type().Underlying().(*types.Signature); isFunc {
+			fact = c.varCheckOf(callee)
+		}
+	case *types.Func:
+		fact = c.checkFactOf(callee)
 	}
-	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok {
-		return nil
-	}
-	fact := c.checkFactOf(fn)
 	if fact == nil {
 		return nil
 	}
-	p := proofOf()
-	for _, name := range fact.Features {
-		if f := c.db.Find(name); f != nil {
-			p.prove(f)
-		}
-	}
-	if fact.Version != "" {
-		if v, err := kernelspec.ParseVersion(fact.Version); err == nil {
-			p.version = v.Release()
-		}
-	}
+	p := c.factProof(fact)
 	if fact.VersionArg >= 0 && fact.VersionArg < len(call.Args) {
 		v, ok := c.versionArg(call.Args[fact.VersionArg])
 		if !ok {
@@ -98,6 +93,35 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 		return nil
 	}
 	return &check{proof: p, result: !fact.WhenFalse}
+}
+
+// factProof is what a check proves, but for a version in an argument.
+func (c *checker) factProof(fact *checkFact) proof {
+	p := proofOf()
+	for _, name := range fact.Features {
+		if f := c.db.Find(name); f != nil {
+			p.prove(f)
+		}
+	}
+	if fact.Version != "" {
+		if v, err := kernelspec.ParseVersion(fact.Version); err == nil {
+			p.version = v.Release()
+		}
+	}
+	return p
+}
+
+// factOf is the check that proves p when true or nil.
+func factOf(p proof) *checkFact {
+	fact := &checkFact{VersionArg: -1}
+	for f := range p.features {
+		fact.Features = append(fact.Features, f.Name)
+	}
+	if !p.version.IsZero() {
+		fact.Version = p.version.String()
+	}
+	slices.Sort(fact.Features)
+	return fact
 }
 
 // featureTestCheck resolves a call of a variable made by a feature-test
@@ -302,9 +326,11 @@ func (c *checker) findChecks() {
 	// Inference reads other checks: run it to a fixed point. What the
 	// flow engine and the caller contexts found in a round read the
 	// checks known then: each round starts afresh.
+	c.varChecks = map[*types.Var]*checkFact{}
 	for changed := true; changed; {
 		changed = false
 		c.forgetFlows()
+		clear(c.keptProofs)
 		for _, fd := range inferable {
 			fn := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 			if c.checks[fn] != nil {
@@ -315,9 +341,15 @@ func (c *checker) findChecks() {
 				changed = true
 			}
 		}
+		changed = c.inferVarChecks() || changed
 	}
 	for fn, fact := range c.checks {
 		c.pass.ExportObjectFact(fn, fact)
+	}
+	for v, fact := range c.varChecks {
+		if v.Exported() { // importers can name no other
+			c.pass.ExportObjectFact(v, fact)
+		}
 	}
 }
 
@@ -402,23 +434,31 @@ func isBoolOrError(t types.Type) bool {
 }
 
 // inferCheck infers what a function returning one bool or error proves by
+// its result.
+func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
+	if fd.Body == nil {
+		return nil
+	}
+	return c.inferBodyCheck(fn.Signature().Results(), fd.Body)
+}
+
+// inferBodyCheck infers what a function body with results res proves by
 // its result: the intersection, over the returns that can yield true (or
 // nil), of what each return's value and the guards around it prove.
-func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
-	res := fn.Signature().Results()
+func (c *checker) inferBodyCheck(res *types.Tuple, body *ast.BlockStmt) *checkFact {
 	// (bool, error): the bool says whether the kernel has it, the error
 	// whether the probe could tell.
 	pair := boolFirst(res)
-	if fd.Body == nil || !pair && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
+	if !pair && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
 		return nil
 	}
-	if !c.mayProve(fd.Body) {
+	if !c.mayProve(body) {
 		return nil // no call in it can prove anything: the common case, decided cheaply
 	}
-	isBool := pair || !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
+	isBool := pair || !isErrorType(res.At(0).Type())
 	var total *proof
 	ok := true
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	ast.Inspect(body, func(n ast.Node) bool {
 		if _, lit := n.(*ast.FuncLit); lit {
 			return false
 		}
@@ -454,15 +494,7 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	if !ok || total == nil || total.empty() {
 		return nil
 	}
-	fact := &checkFact{VersionArg: -1}
-	for f := range total.features {
-		fact.Features = append(fact.Features, f.Name)
-	}
-	if !total.version.IsZero() {
-		fact.Version = total.version.String()
-	}
-	slices.Sort(fact.Features)
-	return fact
+	return factOf(*total)
 }
 
 // mayProve reports whether body calls anything whose result can prove a
@@ -470,9 +502,23 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 func (c *checker) mayProve(body *ast.BlockStmt) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || found {
+		if found {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok {
+			// A kept probe result read, or a memoized check called.
+			if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && (isBoolOrError(v.Type()) && c.mayKeep(v) || v.Pkg() != c.pass.Pkg && v.Parent() == v.Pkg().Scope()) {
+				found = v.Pkg() == c.pass.Pkg || c.varCheckOf(v) != nil
+			}
 			return !found
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok && v.Pkg() == c.pass.Pkg && c.memoizedBody(v) != nil {
+			found = true
+			return false
 		}
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 		if !ok {

@@ -28,7 +28,7 @@ var orderedPackages = []string{
 	"./cilium", "./config", "./directive", "./fallback", "./generated", "./guards",
 	"./idioms", "./ignore", "./implied", "./optlib", "./optuse", "./order",
 	"./rawsyscall", "./reqlib", "./requse", "./unixconst", "./kernelcheck", "./kernelcheckuse",
-	"./featureerr", "./testskip",
+	"./featureerr", "./testskip", "./memolib", "./memouse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

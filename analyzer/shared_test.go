@@ -37,6 +37,7 @@ var sharedPackages = map[string][]string{
 	"TestOptionsPassedThrough":       {"./optlib", "./optuse"},
 	"TestImpliedByData":              {"./implied"},
 	"TestCallersContext":             {"./callers"},
+	"TestMemoizedChecks":             {"./memolib", "./memouse"},
 }
 
 var shared struct {

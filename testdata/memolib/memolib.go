@@ -1,0 +1,76 @@
+// Package memolib keeps probe results the ways projects memoize them: a
+// struct filled once, sync.OnceValue and sync.OnceValues, a variable set
+// when the package starts. Each is a check its importers guard with.
+package memolib
+
+import (
+	"errors"
+	"os"
+	"sync"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
+)
+
+var kprobeMulti struct {
+	once sync.Once
+	ok   bool
+}
+
+// HasKprobeMulti probes once and keeps the answer in a field.
+func HasKprobeMulti() bool { // want HasKprobeMulti:"checks BPF_LINK_TYPE_KPROBE_MULTI when true or nil"
+	kprobeMulti.once.Do(func() {
+		kprobeMulti.ok = features.HaveBPFLinkKprobeMulti() == nil
+	})
+	return kprobeMulti.ok
+}
+
+var ringBuf struct {
+	once sync.Once
+	ok   bool
+}
+
+// HasRingBufOr's field is also set without a probe: it proves nothing.
+func HasRingBufOr(force bool) bool {
+	ringBuf.once.Do(func() {
+		ringBuf.ok = features.HaveMapType(ebpf.RingBuf) == nil
+	})
+	if force {
+		ringBuf.ok = true
+	}
+	return ringBuf.ok
+}
+
+// HaveLSM is sync.OnceValue over a probe: calling the variable is the check.
+var HaveLSM = sync.OnceValue(func() error { // want HaveLSM:"checks BPF_PROG_TYPE_LSM when true or nil"
+	return features.HaveProgramType(ebpf.LSM)
+})
+
+// HaveRingBuf tells "no" from "could not tell", with sync.OnceValues.
+var HaveRingBuf = sync.OnceValues(func() (bool, error) { // want HaveRingBuf:"checks BPF_MAP_TYPE_RINGBUF when true or nil"
+	err := features.HaveMapType(ebpf.RingBuf)
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return false, nil
+	}
+	return err == nil, err
+})
+
+// HaveLSMOr can say yes without probing: no check.
+var HaveLSMOr = sync.OnceValue(func() error {
+	if len(os.Args) > 3 {
+		return nil
+	}
+	return features.HaveProgramType(ebpf.LSM)
+})
+
+// StructOps is probed when the package starts: reading it is the check.
+var StructOps = features.HaveMapType(ebpf.StructOpsMap) == nil // want StructOps:"checks BPF_MAP_TYPE_STRUCT_OPS when true or nil"
+
+// TaskStorageErr keeps the probe's error.
+var TaskStorageErr = features.HaveMapType(ebpf.TaskStorage) // want TaskStorageErr:"checks BPF_MAP_TYPE_TASK_STORAGE when true or nil"
+
+// Bloom is probed, then may be switched on by hand: no check.
+var Bloom = features.HaveMapType(ebpf.BloomFilter) == nil
+
+// ForceBloom is what makes Bloom no check.
+func ForceBloom() { Bloom = true }
