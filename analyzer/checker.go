@@ -33,7 +33,7 @@ type checker struct {
 	// kept holds every write of the package's variables and of its
 	// unexported fields, and keptProofs what reading one proves (memo.go).
 	kept       map[*types.Var][]keptWrite
-	keptProofs map[*types.Var]proof
+	keptProofs map[keptKey]proof
 	// The flow engine: each function's graph and analysis, built on the
 	// first question about it, and the functions that never return.
 	flows    map[ast.Node]*funcFlow
@@ -97,7 +97,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		callerCtx:      map[*types.Func]*callerContext{},
 		flows:          map[ast.Node]*funcFlow{},
 		results:        map[resultKey]proof{},
-		keptProofs:     map[*types.Var]proof{},
+		keptProofs:     map[keptKey]proof{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*apimap.TypeRule{},

@@ -232,15 +232,26 @@ func (c *checker) comparisonAssumes(x, y ast.Expr, equal bool) proof {
 
 // fieldSetAssumes is what a path taken only when x.F is set assumes, F
 // being a field the API map maps to features (spec.AttachTarget != nil):
-// whoever set it was checked for them.
+// whoever set it was checked for them. A field the package keeps, set
+// only where a probe or a fallback made sure of its value (l.reader = r
+// after the probe), proves what every such write does.
 func (c *checker) fieldSetAssumes(e ast.Expr) proof {
 	named, field := c.assignedField(e)
 	if named == nil {
+		if v := c.keptVar(e); v != nil {
+			return c.keptSetProof(v) // a package variable
+		}
 		return proofOf()
 	}
 	rule := c.fieldRule(named, field)
 	if rule == nil {
-		return c.writtenFieldAssumes(e)
+		if p := c.writtenFieldAssumes(e); len(p.assumed) > 0 {
+			return p
+		}
+		if v := c.keptVar(e); v != nil {
+			return c.keptSetProof(v)
+		}
+		return proofOf()
 	}
 	if rule.HelperCall != nil {
 		return proofOf()
@@ -317,10 +328,10 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			return c.proves(e.X, false, depth).union(c.proves(e.Y, false, depth))
 		case token.EQL, token.NEQ:
 			equal := (e.Op == token.EQL) == truth
-			if p := c.comparisonAssumes(e.X, e.Y, equal); len(p.assumed) > 0 {
+			if p := c.comparisonAssumes(e.X, e.Y, equal); !p.empty() || len(p.assumed) > 0 {
 				return p
 			}
-			if p := c.comparisonAssumes(e.Y, e.X, equal); len(p.assumed) > 0 {
+			if p := c.comparisonAssumes(e.Y, e.X, equal); !p.empty() || len(p.assumed) > 0 {
 				return p
 			}
 			operand := e.X

@@ -108,37 +108,69 @@ func (c *checker) keptProof(v *types.Var) proof {
 		}
 		return proofOf()
 	}
-	if !c.mayKeep(v) {
-		return proofOf()
-	}
 	boolean := isBool(v.Type())
 	if !boolean && !isErrorType(v.Type()) || v.IsField() && !boolean {
 		return proofOf() // an error field starts nil: "no error" before any probe
 	}
-	if p, done := c.keptProofs[v]; done {
+	return c.keptWrites(keptKey{v, false}, func(w keptWrite) (proof, bool) {
+		switch {
+		case boolean && (w.value == zeroValue || c.isConstBool(w.value, false)):
+			return proofOf(), false // never makes it true
+		case boolean:
+			return c.proves(w.value, true, 1), true
+		case w.value == zeroValue || c.isNil(w.value):
+			return proofOf(), true // nil says "no error" without a probe
+		}
+		return c.probeResult(w.value, 1), true
+	})
+}
+
+// keptSetProof is what a kept field or variable being set (not zero)
+// proves: l.reader = r, written only where a probe or a fallback made
+// sure r works.
+func (c *checker) keptSetProof(v *types.Var) proof {
+	if v.Pkg() != c.pass.Pkg || isBool(v.Type()) || isErrorType(v.Type()) {
+		return proofOf() // booleans are read, errors tested for nil: keptProof
+	}
+	return c.keptWrites(keptKey{v, true}, func(w keptWrite) (proof, bool) {
+		if w.value == zeroValue || isZeroConst(c.pass.TypesInfo, w.value) {
+			return proofOf(), false
+		}
+		return c.nonZeroProof(w.value, 1), true
+	})
+}
+
+// keptKey names what is asked of a kept value: read, or set.
+type keptKey struct {
+	v   *types.Var
+	set bool
+}
+
+// keptWrites is the meet, over the writes of v, of what each write's value
+// proves (of; false when the write cannot give the value asked about)
+// with what held where it was written.
+func (c *checker) keptWrites(k keptKey, of func(keptWrite) (proof, bool)) proof {
+	if !c.mayKeep(k.v) {
+		return proofOf()
+	}
+	if p, done := c.keptProofs[k]; done {
 		return p
 	}
-	c.keptProofs[v] = proofOf() // a value written from itself proves nothing more
-	c.singleValue(v)            // collects the writes
+	c.keptProofs[k] = proofOf() // a value written from itself proves nothing more
+	c.singleValue(k.v)           // collects the writes
 	var out alternatives
-	for _, w := range c.kept[v] {
-		switch {
-		case w.value == nil:
-			return proofOf()
-		case boolean && (w.value == zeroValue || c.isConstBool(w.value, false)):
-			continue // never makes it true
-		case boolean:
-			out.add(c.proves(w.value, true, 1).union(c.proven(w.at)))
-		case w.value == zeroValue || c.isNil(w.value):
-			return proofOf() // nil says "no error" without a probe
-		default:
-			out.add(c.probeResult(w.value, 1).union(c.proven(w.at)))
+	for _, w := range c.kept[k.v] {
+		if w.value == nil {
+			return proofOf() // a write out of sight
+		}
+		if p, gives := of(w); gives {
+			out.add(p.union(c.proven(w.at)))
 		}
 	}
 	if !out.any {
 		return proofOf()
 	}
-	c.keptProofs[v] = out.p
+	c.keptProofs[k] = out.p
 	return out.p
 }
 

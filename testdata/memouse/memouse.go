@@ -85,3 +85,31 @@ func (t *tracer) attach(prog *ebpf.Program) *ebpf.ProgramSpec {
 	}
 	return &ebpf.ProgramSpec{Type: ebpf.LSM}
 }
+
+// reader keeps a ring buffer reader made only where the probe said yes.
+type reader struct {
+	rb    *ringbuf.Reader // set after the probe, or nil
+	other *ringbuf.Reader // set after the probe, or without one
+}
+
+func (r *reader) open(m *ebpf.Map) {
+	if ok, err := memolib.HaveRingBuf(); err != nil || !ok {
+		return
+	}
+	r.rb, _ = ringbuf.NewReader(m)
+	r.other, _ = ringbuf.NewReader(m)
+}
+
+func (r *reader) reopen(m *ebpf.Map) {
+	r.rb = nil
+	r.other, _ = ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+}
+
+func (r *reader) read(m *ebpf.Map) {
+	if r.rb != nil {
+		ringbuf.NewReader(m)
+	}
+	if r.other != nil {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+}
