@@ -157,7 +157,7 @@ func (c *checker) keptWrites(k keptKey, of func(keptWrite) (proof, bool)) proof 
 		return p
 	}
 	c.keptProofs[k] = proofOf() // a value written from itself proves nothing more
-	c.singleValue(k.v)           // collects the writes
+	c.singleValue(k.v)          // collects the writes
 	var out alternatives
 	for _, w := range c.kept[k.v] {
 		if w.value == nil {
