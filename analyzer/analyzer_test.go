@@ -210,6 +210,12 @@ func TestMemoizedChecks(t *testing.T) {
 	runShared(t)
 }
 
+// A closure a factory returns is checked where it is called; a factory's
+// requirement covers its closures.
+func TestClosuresOfFactories(t *testing.T) {
+	runShared(t)
+}
+
 // TestIdioms is the matrix of guards: each guarded form beside its
 // unguarded twin.
 func TestIdioms(t *testing.T) {

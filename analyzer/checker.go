@@ -45,7 +45,9 @@ type checker struct {
 	varChecks map[*types.Var]*checkFact
 	// Requirements: declared, and inferred from unguarded uses.
 	requires map[*types.Func]*requiresFact
-	inferred map[*types.Func]*requiresFact
+	inferred map[types.Object]*requiresFact
+	// What the closures an exported function returns require, inferred.
+	inferredClosures map[types.Object]*requiresFact
 	// What functions need when an argument is non-zero.
 	params         map[*types.Func]*paramFact
 	paramsAdded    int                        // features added to params so far: a worklist's change test

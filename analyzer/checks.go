@@ -473,7 +473,7 @@ func (c *checker) inferBodyCheck(res *types.Tuple, body *ast.BlockStmt) *checkFa
 		r := ret.Results[0]
 		var p proof
 		switch {
-		case isBool && c.isConstBool(r, false), !isBool && !c.isNil(r) && c.isAlwaysError(r):
+		case isBool && c.isConstBool(r, false), !isBool && !c.isNil(r) && (c.isAlwaysError(r) || c.testedNonNil(body, ret, r)):
 			return true // this return never proves anything, and needs not
 		case isBool:
 			p = c.proves(r, true, 0)
@@ -554,4 +554,36 @@ func (c *checker) isAlwaysError(e ast.Expr) bool {
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	return ok && (fn.FullName() == "errors.New" || fn.FullName() == "fmt.Errorf")
+}
+
+// testedNonNil reports whether the error variable r is not nil at ret:
+// ret is in the body of an if whose condition is r != nil (alone or
+// and-ed), which assigns r nowhere (if err != nil { return err }).
+func (c *checker) testedNonNil(body *ast.BlockStmt, ret *ast.ReturnStmt, r ast.Expr) bool {
+	id, ok := ast.Unparen(r).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	path := c.pathTo(ret)
+	for i := 1; i < len(path) && path[i-1] != body; i++ {
+		switch n := path[i].(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if path[i-1] != n.Body || c.assignsVar(n.Body, v) {
+				continue
+			}
+			for _, x := range conjuncts(n.Cond) {
+				if b, ok := ast.Unparen(x).(*ast.BinaryExpr); ok && b.Op == token.NEQ &&
+					(c.isErr(b.X, v) && c.isNil(b.Y) || c.isErr(b.Y, v) && c.isNil(b.X)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -457,7 +457,7 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if req := c.requiresOf(fn); req != nil {
 		return c.requirementProof(req)
 	}
-	return proofOf()
+	return c.callbackResult(call)
 }
 
 // probed is the set of features a probe call tests for.

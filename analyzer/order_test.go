@@ -29,6 +29,7 @@ var orderedPackages = []string{
 	"./idioms", "./ignore", "./implied", "./optlib", "./optuse", "./order",
 	"./rawsyscall", "./reqlib", "./requse", "./unixconst", "./kernelcheck", "./kernelcheckuse",
 	"./featureerr", "./testskip", "./memolib", "./memouse",
+	"./closurelib", "./closureuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -38,6 +38,7 @@ var sharedPackages = map[string][]string{
 	"TestImpliedByData":              {"./implied"},
 	"TestCallersContext":             {"./callers"},
 	"TestMemoizedChecks":             {"./memolib", "./memouse"},
+	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
 }
 
 var shared struct {

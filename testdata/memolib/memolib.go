@@ -5,11 +5,13 @@ package memolib
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
 )
 
 var kprobeMulti struct {
@@ -74,3 +76,46 @@ var Bloom = features.HaveMapType(ebpf.BloomFilter) == nil
 
 // ForceBloom is what makes Bloom no check.
 func ForceBloom() { Bloom = true }
+
+// HaveTCX tries tcx on a dummy program, in a callback whose error it
+// returns: a check, whose body is the probe its callers test.
+var HaveTCX = sync.OnceValue(func() error { // want HaveTCX:"checks BPF_LINK_TYPE_TCX when true or nil"
+	prog, err := newProgram()
+	if err != nil {
+		return err
+	}
+	defer prog.Close()
+	return inNamespace(func() error {
+		l, err := link.AttachTCX(link.TCXOptions{
+			Program: prog,
+			Attach:  ebpf.AttachTCXIngress,
+			Anchor:  link.Tail(),
+		})
+		if err != nil {
+			return fmt.Errorf("creating link: %w", err)
+		}
+		return l.Close()
+	})
+})
+
+// HaveNetkitOr can say yes without trying: no check, and the attach is
+// reported where it is.
+var HaveNetkitOr = sync.OnceValue(func() error {
+	if len(os.Args) > 4 {
+		return nil
+	}
+	return inNamespace(func() error {
+		l, err := link.AttachNetkit(link.NetkitOptions{Program: nil, Interface: 1}) // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7`
+		if err != nil {
+			return err
+		}
+		return l.Close()
+	})
+})
+
+// inNamespace runs f and returns its error, as netns.Do does.
+func inNamespace(f func() error) error { return f() }
+
+func newProgram() (*ebpf.Program, error) {
+	return ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.SchedCLS})
+}

@@ -37,6 +37,15 @@ func onceValue(m *ebpf.Map) *ebpf.ProgramSpec {
 	return &ebpf.ProgramSpec{Type: ebpf.LSM}
 }
 
+func probeBodies(prog *ebpf.Program) {
+	if memolib.HaveTCX() == nil {
+		link.AttachTCX(link.TCXOptions{Program: prog})
+	}
+	if memolib.HaveNetkitOr() == nil {
+		link.AttachNetkit(link.NetkitOptions{Program: prog}) // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7`
+	}
+}
+
 func packageVars() {
 	if memolib.StructOps {
 		_ = ebpf.MapSpec{Type: ebpf.StructOpsMap}
