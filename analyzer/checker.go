@@ -34,6 +34,10 @@ type checker struct {
 	// unexported fields, and keptProofs what reading one proves (memo.go).
 	kept       map[*types.Var][]keptWrite
 	keptProofs map[keptKey]proof
+	keptMay    map[*types.Var]bool // the cheap test before keptProofs
+	declMay    map[ast.Node]bool   // mayProve of the declarations writing them
+	keptNames  map[string]bool     // names kept values may have: mayReadKept
+	varFacts   uint8               // whether imports export variables that are checks: 0 not known, 1 no, 2 yes
 	// The flow engine: each function's graph and analysis, built on the
 	// first question about it, and the functions that never return.
 	flows    map[ast.Node]*funcFlow
@@ -100,6 +104,8 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		flows:          map[ast.Node]*funcFlow{},
 		results:        map[resultKey]proof{},
 		keptProofs:     map[keptKey]proof{},
+		keptMay:        map[*types.Var]bool{},
+		declMay:        map[ast.Node]bool{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*apimap.TypeRule{},

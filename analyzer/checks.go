@@ -331,6 +331,8 @@ func (c *checker) findChecks() {
 		changed = false
 		c.forgetFlows()
 		clear(c.keptProofs)
+		clear(c.keptMay)
+		clear(c.declMay)
 		for _, fd := range inferable {
 			fn := c.pass.TypesInfo.Defs[fd.Name].(*types.Func)
 			if c.checks[fn] != nil {
@@ -499,17 +501,14 @@ func (c *checker) inferBodyCheck(res *types.Tuple, body *ast.BlockStmt) *checkFa
 
 // mayProve reports whether body calls anything whose result can prove a
 // feature: a probe, a version code, a check, or a feature-selecting call.
-func (c *checker) mayProve(body *ast.BlockStmt) bool {
+func (c *checker) mayProve(body ast.Node) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		if found {
 			return false
 		}
 		if id, ok := n.(*ast.Ident); ok {
-			// A kept probe result read, or a memoized check called.
-			if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok && (isBoolOrError(v.Type()) && c.mayKeep(v) || v.Pkg() != c.pass.Pkg && v.Parent() == v.Pkg().Scope()) {
-				found = v.Pkg() == c.pass.Pkg || c.varCheckOf(v) != nil
-			}
+			found = c.mayReadKept(id) && c.readsKeptProbe(id) // a kept probe result read, or a memoized check called
 			return !found
 		}
 		call, ok := n.(*ast.CallExpr)

@@ -140,6 +140,135 @@ func (c *checker) keptSetProof(v *types.Var) proof {
 	})
 }
 
+// readsKeptProbe reports whether id reads a variable that may keep a
+// probe's result: one of the package's kept values that keptMayProve, or
+// an imported variable that is a check.
+func (c *checker) readsKeptProbe(id *ast.Ident) bool {
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	if v.Pkg() != c.pass.Pkg {
+		if v.Pkg() == nil || v.Parent() != v.Pkg().Scope() {
+			return false
+		}
+		if _, isFunc := v.Type().Underlying().(*types.Signature); !isFunc && !isBoolOrError(v.Type()) {
+			return false
+		}
+		return c.varCheckOf(v) != nil
+	}
+	return isBoolOrError(v.Type()) && c.mayKeep(v) && c.keptMayProve(v)
+}
+
+// mayReadKept is the cheap test mayProve makes of every identifier
+// before readsKeptProbe: the identifier is named as one of the package's
+// boolean or error variables, or as an unexported field of one of its
+// structs, or an import exports a variable that is a check. Most packages
+// keep no probe, and most identifiers name no such thing.
+func (c *checker) mayReadKept(id *ast.Ident) bool {
+	if c.keptNames == nil {
+		c.keptNames = map[string]bool{}
+		scope := c.pass.Pkg.Scope()
+		for _, name := range scope.Names() {
+			t := scope.Lookup(name).Type()
+			if _, isVar := scope.Lookup(name).(*types.Var); isVar && isBoolOrError(t) {
+				c.keptNames[name] = true
+			}
+			if st, ok := t.Underlying().(*types.Struct); ok {
+				for f := range st.Fields() {
+					if !f.Exported() && isBool(f.Type()) {
+						c.keptNames[f.Name()] = true
+					}
+				}
+			}
+		}
+	}
+	return c.keptNames[id.Name] || c.importsVarChecks()
+}
+
+// importsVarChecks reports, once, whether an import exports a variable
+// that is a check.
+func (c *checker) importsVarChecks() bool {
+	if c.varFacts == 0 {
+		c.varFacts = 1
+		for _, f := range c.pass.AllObjectFacts() {
+			if _, isCheck := f.Fact.(*checkFact); isCheck {
+				if _, isVar := f.Object.(*types.Var); isVar {
+					c.varFacts = 2
+					break
+				}
+			}
+		}
+	}
+	return c.varFacts == 2
+}
+
+// keptMayProve is the cheap test before keptProof, by syntax: every
+// write that can make v true (or set) is in a declaration that calls
+// something that may prove a feature.
+func (c *checker) keptMayProve(v *types.Var) bool {
+	if may, done := c.keptMay[v]; done {
+		return may
+	}
+	c.keptMay[v] = false // a value written from itself proves nothing more
+	c.singleValue(v)     // collects the writes
+	may := false         // until a write can make it true, or set
+	for _, w := range c.kept[v] {
+		switch {
+		case w.value == nil:
+			may = false
+		case w.value == zeroValue || isZeroConst(c.pass.TypesInfo, w.value):
+			continue
+		default:
+			may = c.writeMayProve(w)
+		}
+		if !may {
+			break
+		}
+	}
+	c.keptMay[v] = may
+	return may
+}
+
+// writeMayProve is keptMayProve's test of one write: its value may prove
+// something, or a condition around it may; a constant or a variable
+// written is as good as what its function tested before, anywhere in it.
+func (c *checker) writeMayProve(w keptWrite) bool {
+	switch ast.Unparen(w.value).(type) {
+	case *ast.Ident, *ast.BasicLit:
+		decl := ast.Node(c.declAt(w.at.Pos()))
+		if decl == nil {
+			return false
+		}
+		may, done := c.declMay[decl]
+		if !done {
+			may = c.mayProve(decl)
+			c.declMay[decl] = may
+		}
+		return may
+	}
+	if c.mayProve(w.value) {
+		return true
+	}
+	for _, n := range c.pathTo(w.at) {
+		var cond ast.Node
+		switch n := n.(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			cond = n.Cond
+		case *ast.CaseClause:
+			cond = n
+		case *ast.SwitchStmt:
+			cond = n.Tag
+		}
+		if cond != nil && c.mayProve(cond) {
+			return true
+		}
+	}
+	return false
+}
+
 // keptKey names what is asked of a kept value: read, or set.
 type keptKey struct {
 	v   *types.Var
@@ -150,7 +279,7 @@ type keptKey struct {
 // proves (of; false when the write cannot give the value asked about)
 // with what held where it was written.
 func (c *checker) keptWrites(k keptKey, of func(keptWrite) (proof, bool)) proof {
-	if !c.mayKeep(k.v) {
+	if !c.mayKeep(k.v) || !c.keptMayProve(k.v) {
 		return proofOf()
 	}
 	if p, done := c.keptProofs[k]; done {
