@@ -20,9 +20,12 @@ import (
 //     every path from the failure returns an error (its own, or one made
 //     for it). A caller then tests that error or probes first, and each
 //     call is checked for the requirement, in importers through the fact.
-//     A function that is itself a check (HaveTCX = sync.OnceValue(func()
-//     error { ... link.AttachTCX ... })) is the probe: its callers test
-//     it, and it passes on no requirement either. Callers in the
+//     A memoized check (HaveTCX = sync.OnceValue(func() error { ...
+//     link.AttachTCX ... })) is a probe: its callers test it, and it
+//     passes on no requirement either. (A function that tries a feature
+//     and returns the error is inferred to be a check too, but may as well
+//     be the worker its callers rely on: it passes its requirement on.)
+//     Callers in the
 //     function's own package are not checked for an inferred
 //     requirement, so each of them must decide: guard the call, fall back
 //     when it fails, or call a check.
@@ -93,28 +96,21 @@ func (c *checker) ownerOf(path []ast.Node) (o useOwner, ok bool) {
 	return o, false
 }
 
-// isCheckObj reports whether the owner is a check: its callers test it.
-func (c *checker) isCheckObj(obj types.Object) bool {
-	switch obj := obj.(type) {
-	case *types.Func:
-		return c.checkFactOf(obj) != nil
-	case *types.Var:
-		return c.varCheckOf(obj) != nil
-	}
-	return false
-}
-
 // decidedByCallers reports whether the unguarded use u, missing worst,
 // is its callers' to decide (the rule above), and not the body's to
 // report.
 func (c *checker) decidedByCallers(u use, worst *kernelspec.Feature) bool {
 	path := c.pathTo(u.node)
 	o, ok := c.ownerOf(path)
-	if !ok || !o.obj.Exported() {
+	if !ok {
 		return false
 	}
-	check := !o.closure && c.isCheckObj(o.obj)
+	// A memoized check is a probe: its callers test it, exported or not.
 	fn, isFunc := o.obj.(*types.Func)
+	check := !isFunc && c.varCheckOf(o.obj.(*types.Var)) != nil
+	if !check && !o.obj.Exported() {
+		return false
+	}
 	if !check {
 		// The requirement must pass on, for the callers to be checked.
 		req := c.inferred[o.obj]
@@ -139,7 +135,7 @@ func (c *checker) decidedByCallers(u use, worst *kernelspec.Feature) bool {
 		return len(calls) == 0 // where the closures are called is out of sight here
 	}
 	for _, call := range calls {
-		if !check && !c.hasFallback(callName(call)) && c.stillMissing(u, c.proven(call)) {
+		if !c.hasFallback(callName(call)) && c.stillMissing(u, c.proven(call)) {
 			return false
 		}
 	}

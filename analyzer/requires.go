@@ -229,9 +229,6 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 	if c.underParameter(path, o.decl) {
 		return // the caller decides, through an argument
 	}
-	if !o.closure && c.checkFactOf(fn) != nil && c.handsFailureOn(u) {
-		return // the probe a check makes: its callers test the result
-	}
 	inferred := c.inferred
 	if o.closure {
 		inferred = c.inferredClosures

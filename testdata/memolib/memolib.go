@@ -119,3 +119,23 @@ func inNamespace(f func() error) error { return f() }
 func newProgram() (*ebpf.Program, error) {
 	return ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.SchedCLS})
 }
+
+// haveTracing is this package's own memoized probe: its callers here
+// test it, so its body is the probe, exported or not.
+var haveTracing = sync.OnceValue(func() error { // a check of trampolines, not exported: importers cannot call it
+	return inNamespace(func() error {
+		l, err := link.AttachTracing(link.TracingOptions{})
+		if err != nil {
+			return err
+		}
+		return l.Close()
+	})
+})
+
+// Trace attaches where haveTracing said yes.
+func Trace(prog *ebpf.Program) (link.Link, error) {
+	if err := haveTracing(); err != nil {
+		return nil, err
+	}
+	return link.AttachTracing(link.TracingOptions{Program: prog})
+}

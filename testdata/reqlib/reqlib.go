@@ -43,9 +43,11 @@ func Reattach(prog *ebpf.Program) (int, error) { // want Reattach:"requires BPF_
 	return 1, l.Close()
 }
 
-// TryTCX is nil only if the attach worked: a check, whose body is the
-// probe. Its callers test it; it requires nothing of them.
-func TryTCX(prog *ebpf.Program) error { // want TryTCX:"checks BPF_LINK_TYPE_TCX when true or nil"
+// TryTCX is nil only if the attach worked: a check. It may as well be the
+// worker its callers rely on, so it passes its requirement on, and is
+// decided at the callers: one that tests its error and goes on another
+// way guards with it.
+func TryTCX(prog *ebpf.Program) error { // want TryTCX:"checks BPF_LINK_TYPE_TCX when true or nil" TryTCX:"requires BPF_LINK_TYPE_TCX \\(via link.AttachTCX\\)"
 	l, err := link.AttachTCX(link.TCXOptions{Program: prog})
 	if err != nil {
 		return fmt.Errorf("attaching: %w", err)

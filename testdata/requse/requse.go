@@ -26,7 +26,7 @@ func open(m *ebpf.Map, prog *ebpf.Program) {
 	if _, err := reqlib.Reattach(prog); err != nil {
 		attachClassic(prog) // the caller decides: it falls back
 	}
-	if reqlib.TryTCX(prog) == nil {
+	if err := reqlib.TryTCX(prog); err == nil {
 		link.AttachTCX(link.TCXOptions{Program: prog})
 	}
 	if haveTCX() {
