@@ -211,6 +211,19 @@ func TestProbeWrappers(t *testing.T) {
 	runShared(t)
 }
 
+// Probes kept for later: in a struct a sync.Once fills, in sync.OnceValue
+// and sync.OnceValues, in package variables, in fields tested by other
+// methods; each beside a twin whose value has another source.
+func TestMemoizedChecks(t *testing.T) {
+	runShared(t)
+}
+
+// A closure a factory returns is checked where it is called; a factory's
+// requirement covers its closures.
+func TestClosuresOfFactories(t *testing.T) {
+	runShared(t)
+}
+
 // TestIdioms is the matrix of guards: each guarded form beside its
 // unguarded twin.
 func TestIdioms(t *testing.T) {

@@ -47,6 +47,7 @@ func TestAPIMapListsResolve(t *testing.T) {
 	}
 	add("exits", apimap.SortedKeys(m.Exits), isFunc)
 	add("error_makers", apimap.SortedKeys(m.ErrorMakers), isFunc)
+	add("memoizers", apimap.SortedKeys(m.Memoizers), isFunc)
 	add("unsupported_errors", apimap.SortedKeys(m.Unsupported), isError)
 	add("version_codes", apimap.SortedKeys(m.VersionCodes), isFunc)
 	add("feature_tests", apimap.SortedKeys(m.FeatureTests), isFunc)

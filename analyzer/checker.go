@@ -26,6 +26,14 @@ type checker struct {
 	addressed map[*types.Var]int
 	// fieldSets holds what v.F = x assigns, by variable and field.
 	fieldSets map[*types.Var]map[string][]ast.Expr
+	// kept holds every write of the package's variables and of its
+	// unexported fields, and keptProofs what reading one proves (memo.go).
+	kept       map[*types.Var][]keptWrite
+	keptProofs map[keptKey]proof
+	keptMay    map[*types.Var]bool // the cheap test before keptProofs
+	declMay    map[ast.Node]bool   // mayProve of the declarations writing them
+	keptNames  map[string]bool     // names kept values may have: mayReadKept
+	varFacts   uint8               // whether imports export variables that are checks: 0 not known, 1 no, 2 yes
 	// The flow engine: each function's graph and analyses, built on the
 	// first question about it, and the functions that never return.
 	graphs   map[ast.Node]*funcGraph
@@ -38,9 +46,13 @@ type checker struct {
 
 	// This package's check functions, declared or inferred.
 	checks map[*types.Func]*checkFact
+	// Package variables that are checks: memoized probes, kept results.
+	varChecks map[*types.Var]*checkFact
 	// Requirements: declared, and inferred from unguarded uses.
 	requires map[*types.Func]*requiresFact
-	inferred map[*types.Func]*requiresFact
+	inferred map[types.Object]*requiresFact
+	// What the closures an exported function returns require, inferred.
+	inferredClosures map[types.Object]*requiresFact
 	// What functions need when an argument is non-zero.
 	params         map[*types.Func]*paramFact
 	paramsAdded    int                        // features added to params so far: a worklist's change test
@@ -113,6 +125,9 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		flows:          map[flowKey]*funcFlow{},
 		results:        map[resultKey]proof{},
 		triedParams:    map[resultKey]bool{},
+		keptProofs:     map[keptKey]proof{},
+		keptMay:        map[*types.Var]bool{},
+		declMay:        map[ast.Node]bool{},
 		attrVars:       map[*types.Var][]attrSite{},
 		callees:        map[*ast.Ident]*ast.CallExpr{},
 		typeRules:      map[*types.TypeName]*apimap.TypeRule{},

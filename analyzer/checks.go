@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
+	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -67,30 +68,25 @@ type check struct {
 	result bool
 }
 
-// checkOf resolves a call of a check function.
+// checkOf resolves a call of a check function, or of a variable holding
+// one.
 func (c *checker) checkOf(call *ast.CallExpr) *check {
-	if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok {
-		return c.featureTestCheck(v)
+	var fact *checkFact
+	switch callee := typeutil.Callee(c.pass.TypesInfo, call).(type) {
+	case *types.Var:
+		if chk := c.featureTestCheck(callee); chk != nil {
+			return chk
+		}
+		if _, isFunc := callee.Type().Underlying().(*types.Signature); isFunc {
+			fact = c.varCheckOf(callee)
+		}
+	case *types.Func:
+		fact = c.checkFactOf(callee)
 	}
-	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok {
-		return nil
-	}
-	fact := c.checkFactOf(fn)
 	if fact == nil {
 		return nil
 	}
-	p := proofOf()
-	for _, name := range fact.Features {
-		if f := c.db.Find(name); f != nil {
-			p.prove(f)
-		}
-	}
-	if fact.Version != "" {
-		if v, err := kernelspec.ParseVersion(fact.Version); err == nil {
-			p.version = v.Release()
-		}
-	}
+	p := c.factProof(fact)
 	if fact.VersionArg >= 0 && fact.VersionArg < len(call.Args) {
 		v, ok := c.versionArg(call.Args[fact.VersionArg])
 		if !ok {
@@ -109,6 +105,38 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 		return nil
 	}
 	return &check{proof: p, result: !fact.WhenFalse}
+}
+
+// factProof is what a check proves, but for a version in an argument.
+func (c *checker) factProof(fact *checkFact) proof {
+	p := proofOf()
+	for _, name := range fact.Features {
+		if f := c.db.Find(name); f != nil {
+			p.prove(f)
+		}
+	}
+	if fact.Version != "" {
+		if v, err := kernelspec.ParseVersion(fact.Version); err == nil {
+			p.version = v.Release()
+		}
+	}
+	return p
+}
+
+// factOf is the check fact of what p proves, for fn (nil for a
+// variable): a probe wrapper's stand-ins for its parameters become its
+// FeatureArgs. It is nil where p proves nothing of fn's own, only what its
+// callers' context does.
+func (c *checker) factOf(fn *types.Func, p proof) *checkFact {
+	fact := &checkFact{VersionArg: -1}
+	fact.Features, fact.FeatureArgs = c.provenFeatures(fn, p)
+	if !p.version.IsZero() {
+		fact.Version = p.version.String()
+	}
+	if len(fact.Features) == 0 && len(fact.FeatureArgs) == 0 && fact.Version == "" {
+		return nil
+	}
+	return fact
 }
 
 // featureTestCheck resolves a call of a variable made by a feature-test
@@ -190,9 +218,28 @@ func (c *checker) findChecks() {
 			inferable = append(inferable, fd)
 		}
 	}
-	c.inferChecks(inferable)
+	// Variables kept from probes and the functions reading them are
+	// inferred from each other: to a fixed point, where each round's
+	// checks only grow (mergeChecks) and a new variable check drops what
+	// the flows read without it.
+	c.varChecks = map[*types.Var]*checkFact{}
+	for {
+		clear(c.keptProofs)
+		clear(c.keptMay)
+		clear(c.declMay)
+		c.inferChecks(inferable)
+		if !c.inferVarChecks() {
+			break
+		}
+		c.forgetAllFlows()
+	}
 	for fn, fact := range c.checks {
 		c.pass.ExportObjectFact(fn, fact)
+	}
+	for v, fact := range c.varChecks {
+		if v.Exported() { // importers can name no other
+			c.pass.ExportObjectFact(v, fact)
+		}
 	}
 }
 
@@ -277,23 +324,31 @@ func isBoolOrError(t types.Type) bool {
 }
 
 // inferCheck infers what a function returning one bool or error proves by
+// its result.
+func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
+	if fd.Body == nil {
+		return nil
+	}
+	return c.inferBodyCheck(fn, fn.Signature().Results(), fd.Body)
+}
+
+// inferBodyCheck infers what a function body with results res proves by
 // its result: the intersection, over the returns that can yield true (or
 // nil), of what each return's value and the guards around it prove.
-func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
-	res := fn.Signature().Results()
+func (c *checker) inferBodyCheck(fn *types.Func, res *types.Tuple, body *ast.BlockStmt) *checkFact {
 	// (bool, error): the bool says whether the kernel has it, the error
 	// whether the probe could tell.
 	pair := boolFirst(res)
-	if fd.Body == nil || !pair && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
+	if !pair && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
 		return nil
 	}
-	if !c.mayProve(fd.Body) {
+	if !c.mayProve(body) {
 		return nil // no call in it can prove anything: the common case, decided cheaply
 	}
-	isBool := pair || !types.Identical(res.At(0).Type(), types.Universe.Lookup("error").Type())
+	isBool := pair || !isErrorType(res.At(0).Type())
 	var total *proof
 	ok := true
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
+	ast.Inspect(body, func(n ast.Node) bool {
 		if _, lit := n.(*ast.FuncLit); lit {
 			return false
 		}
@@ -308,7 +363,7 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 		r := ret.Results[0]
 		var p proof
 		switch {
-		case isBool && c.isConstBool(r, false), !isBool && !c.isNil(r) && c.isAlwaysError(r):
+		case isBool && c.isConstBool(r, false), !isBool && !c.isNil(r) && (c.isAlwaysError(r) || c.testedNonNil(body, ret, r)):
 			return true // this return never proves anything, and needs not
 		case isBool:
 			p = c.proves(r, true, 0).union(c.versionPathProof(ret, r, true))
@@ -329,25 +384,28 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	if !ok || total == nil || total.empty() {
 		return nil
 	}
-	fact := &checkFact{VersionArg: -1}
-	fact.Features, fact.FeatureArgs = c.provenFeatures(fn, *total)
-	if !total.version.IsZero() {
-		fact.Version = total.version.String()
-	}
-	if len(fact.Features) == 0 && len(fact.FeatureArgs) == 0 && fact.Version == "" {
-		return nil // it proves only what its callers' context does
-	}
-	return fact
+	return c.factOf(fn, *total)
 }
 
 // mayProve reports whether body calls anything whose result can prove a
 // feature: a probe, a version code, a check, or a feature-selecting call.
-func (c *checker) mayProve(body *ast.BlockStmt) bool {
+func (c *checker) mayProve(body ast.Node) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || found {
+		if found {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok {
+			found = c.mayReadKept(id) && c.readsKeptProbe(id) // a kept probe result read, or a memoized check called
 			return !found
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok && v.Pkg() == c.pass.Pkg && c.memoizedBody(v) != nil {
+			found = true
+			return false
 		}
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 		if !ok {
@@ -383,4 +441,36 @@ func (c *checker) isAlwaysError(e ast.Expr) bool {
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	return ok && (c.key(fn) == "errors.New" || c.key(fn) == "fmt.Errorf")
+}
+
+// testedNonNil reports whether the error variable r is not nil at ret:
+// ret is in the body of an if whose condition is r != nil (alone or
+// and-ed), which assigns r nowhere (if err != nil { return err }).
+func (c *checker) testedNonNil(body *ast.BlockStmt, ret *ast.ReturnStmt, r ast.Expr) bool {
+	id, ok := ast.Unparen(r).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	path := c.pathTo(ret)
+	for i := 1; i < len(path) && path[i-1] != body; i++ {
+		switch n := path[i].(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if path[i-1] != n.Body || c.assignsVar(n.Body, v) {
+				continue
+			}
+			for _, x := range conjuncts(n.Cond) {
+				if b, ok := ast.Unparen(x).(*ast.BinaryExpr); ok && b.Op == token.NEQ &&
+					(c.isErr(b.X, v) && c.isNil(b.Y) || c.isErr(b.Y, v) && c.isNil(b.X)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -461,14 +461,13 @@ func (c *checker) shortCircuit(n ast.Node, pos token.Pos) proof {
 
 // entryProof is what holds where a function starts: for a declared one,
 // what it requires, what the API map lets it assume, and what all its
-// callers share; for a literal called where it is written, what holds
-// at that call.
+// callers share; for a literal, what holds where it is made.
 func (c *checker) entryProof(ff *funcFlow) proof {
 	switch fn := ff.node.(type) {
 	case *ast.FuncLit:
-		if ff.called {
-			return c.proven(fn)
-		}
+		// Called where it is written, or later: a literal exists only
+		// where it was made, and the kernel keeps what was proven there.
+		return c.proven(fn)
 	case *ast.FuncDecl:
 		obj, ok := c.pass.TypesInfo.Defs[fn.Name].(*types.Func)
 		if !ok {

@@ -252,15 +252,26 @@ func (c *checker) comparisonAssumes(x, y ast.Expr, equal bool) proof {
 
 // fieldSetAssumes is what a path taken only when x.F is set assumes, F
 // being a field the API map maps to features (spec.AttachTarget != nil):
-// whoever set it was checked for them.
+// whoever set it was checked for them. A field the package keeps, set
+// only where a probe or a fallback made sure of its value (l.reader = r
+// after the probe), proves what every such write does.
 func (c *checker) fieldSetAssumes(e ast.Expr) proof {
 	named, field := c.assignedField(e)
 	if named == nil {
+		if v := c.keptVar(e); v != nil {
+			return c.keptSetProof(v) // a package variable
+		}
 		return proofOf()
 	}
 	rule := c.fieldRule(named, field)
 	if rule == nil {
-		return c.writtenFieldAssumes(e)
+		if p := c.writtenFieldAssumes(e); len(p.assumed) > 0 {
+			return p
+		}
+		if v := c.keptVar(e); v != nil {
+			return c.keptSetProof(v)
+		}
+		return proofOf()
 	}
 	if rule.HelperCall != nil {
 		return proofOf()
@@ -343,10 +354,10 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			return c.proves(e.X, false, depth).union(c.proves(e.Y, false, depth))
 		case token.EQL, token.NEQ:
 			equal := (e.Op == token.EQL) == truth
-			if p := c.comparisonAssumes(e.X, e.Y, equal); len(p.assumed) > 0 {
+			if p := c.comparisonAssumes(e.X, e.Y, equal); !p.empty() || len(p.assumed) > 0 {
 				return p
 			}
-			if p := c.comparisonAssumes(e.Y, e.X, equal); len(p.assumed) > 0 {
+			if p := c.comparisonAssumes(e.Y, e.X, equal); !p.empty() || len(p.assumed) > 0 {
 				return p
 			}
 			operand := e.X
@@ -378,6 +389,9 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			if def := c.singleValue(v); def != nil {
 				return c.proves(def, truth, depth+1)
 			}
+			if truth {
+				return c.keptProof(v) // a package variable set from probes
+			}
 		}
 	case *ast.SelectorExpr:
 		// A field of a local struct value: caps.ring = probe() == nil.
@@ -385,14 +399,21 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			if id, ok := ast.Unparen(e.X).(*ast.Ident); ok {
 				if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
 					if _, isStruct := v.Type().Underlying().(*types.Struct); isStruct {
-						p, _ := c.throughValues(id, v, e.Sel.Name,
+						p, handled := c.throughValues(id, v, e.Sel.Name,
 							func(val ast.Expr) proof { return c.proves(val, truth, depth+1) },
 							func(val ast.Expr) bool { return c.isConstBool(val, !truth) || truth && val == zeroValue },
 							func() proof { return proofOf() })
-						return p
+						if handled {
+							return p
+						}
 					}
 				}
 			}
+		}
+		// A field kept from probes (p.fmodRet = haveTracing()), or an
+		// imported variable that is a check.
+		if v := c.keptVar(e); v != nil && truth && isBool(v.Type()) {
+			return c.keptProof(v)
 		}
 	case *ast.CallExpr:
 		if chk := c.checkOf(e); chk != nil && chk.result == truth {
@@ -432,8 +453,12 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 			if def := c.singleValue(v); def != nil {
 				return c.probeResult(def, depth+1)
 			}
+			return c.keptProof(v)
 		}
 		return proofOf()
+	}
+	if v := c.keptVar(e); v != nil && isErrorType(v.Type()) {
+		return c.keptProof(v) // an imported variable keeping a probe's error
 	}
 	call, ok := e.(*ast.CallExpr)
 	if !ok {
@@ -458,7 +483,7 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	if req := c.requiresOf(fn); req != nil {
 		return c.requirementProof(req)
 	}
-	return proofOf()
+	return c.callbackResult(call)
 }
 
 // probed is the set of features a probe call tests for.
@@ -483,6 +508,7 @@ func (c *checker) singleValue(v *types.Var) ast.Expr {
 		c.assigned = map[*types.Var]int{}
 		c.addressed = map[*types.Var]int{}
 		c.fieldSets = map[*types.Var]map[string][]ast.Expr{}
+		c.kept = map[*types.Var][]keptWrite{}
 		for _, f := range c.pass.Files {
 			c.collectValues(f)
 		}
@@ -533,6 +559,13 @@ func (c *checker) collectValues(f *ast.File) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
+				// What a write of a package variable or a field keeps:
+				// nil for a value of no expression of its own (x |= y).
+				var kept ast.Expr
+				if n.Tok == token.ASSIGN || n.Tok == token.DEFINE {
+					kept = assignedValue(n.Lhs, n.Rhs, i)
+				}
+				c.recordKept(c.keptTarget(lhs), n, kept)
 				if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok && len(n.Lhs) == len(n.Rhs) {
 					c.recordFieldSet(sel, n.Rhs[i]) // opts.Flags = x
 					continue
@@ -561,10 +594,30 @@ func (c *checker) collectValues(f *ast.File) {
 				if value != nil || len(n.Values) > 0 {
 					record(id, value)
 				}
+				if v, ok := info.Defs[id].(*types.Var); ok {
+					kept := ast.Expr(zeroValue)
+					if len(n.Values) > 0 {
+						kept = assignedValue(n.Names, n.Values, i)
+					}
+					c.recordKept(v, n, kept)
+				}
+			}
+		case *ast.CompositeLit:
+			c.recordLiteralFields(n)
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if e != nil {
+						c.recordKept(c.keptTarget(e), n, nil)
+					}
+				}
 			}
 		case *ast.UnaryExpr:
 			// Taking a variable's address lets anything change it.
 			// The value stays recorded for valueAtOnlyAddress.
+			if n.Op == token.AND {
+				c.recordKept(c.keptTarget(n.X), n, nil)
+			}
 			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
 				if v, ok := info.ObjectOf(id).(*types.Var); ok {
 					c.assigned[v] += 2
@@ -572,12 +625,26 @@ func (c *checker) collectValues(f *ast.File) {
 				}
 			}
 		case *ast.IncDecStmt:
+			c.recordKept(c.keptTarget(n.X), n, nil)
 			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok {
 				record(id, nil)
 			}
 		}
 		return true
 	})
+}
+
+// assignedValue is the expression lhs[i] is given: its own, or, from one
+// call with several results, the call for the first and the last (code,
+// err := features.LinuxVersionCode()); nil for a middle one.
+func assignedValue[L ast.Node](lhs []L, rhs []ast.Expr, i int) ast.Expr {
+	switch {
+	case len(rhs) == len(lhs):
+		return rhs[i]
+	case len(rhs) == 1 && (i == 0 || i == len(lhs)-1):
+		return rhs[0]
+	}
+	return nil
 }
 
 // ObsoleteGuardCategory is the category of a probe for features every

@@ -33,6 +33,7 @@ var orderedPackages = []string{
 	"./probewrap", "./probewrapuse",
 	"./objlib", "./objuse",
 	"./verlib", "./veruse",
+	"./memolib", "./memouse", "./closurelib", "./closureuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

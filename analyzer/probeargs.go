@@ -669,6 +669,9 @@ func (c *checker) provenFeatures(fn *types.Func, p proof) (names []string, args 
 
 // paramIndex is v's index among fn's parameters, or -1.
 func paramIndex(fn *types.Func, v *types.Var) int {
+	if fn == nil {
+		return -1
+	}
 	params := fn.Signature().Params()
 	for i := range params.Len() {
 		if params.At(i) == v {

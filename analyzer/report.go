@@ -156,6 +156,9 @@ func (c *checker) report(u use) bool {
 	if c.byBoolParameter(u) {
 		return false // the callers decide, and are checked
 	}
+	if c.decidedByCallers(u, worst) {
+		return true // reported where it is decided (decided.go)
+	}
 	missingNames := make([]string, len(missing))
 	for i, k := range missing {
 		missingNames[i] = k.Name

@@ -32,6 +32,9 @@ type requiresFact struct {
 	// Errors are what the function returns, besides the unsupported
 	// errors, where the kernel lacks the features (absenterrors.go).
 	Errors []string
+	// Closures is what calling a closure the function returns requires:
+	// checked where the closure is called.
+	Closures *requiresFact
 }
 
 func (*requiresFact) AFact() {}
@@ -41,17 +44,27 @@ func (f *requiresFact) String() string {
 	if f.Version != "" {
 		what = append([]string{"Linux " + f.Version}, what...)
 	}
-	s := "requires " + strings.Join(what, ", ")
+	var parts []string
+	if len(what) > 0 {
+		parts = append(parts, "requires "+strings.Join(what, ", ")+f.viaText())
+	}
+	if f.Closures != nil {
+		parts = append(parts, "its closures require "+strings.Join(f.Closures.Features, ", ")+f.Closures.viaText())
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (f *requiresFact) viaText() string {
 	var vias []string
 	for _, name := range f.Features {
 		if v := f.Vias[name]; v != "" && !slices.Contains(vias, v) {
 			vias = append(vias, v)
 		}
 	}
-	if len(vias) > 0 {
-		s += " (via " + strings.Join(vias, ", ") + ")"
+	if len(vias) == 0 {
+		return ""
 	}
-	return s
+	return " (via " + strings.Join(vias, ", ") + ")"
 }
 
 // proof is what the requirement lets the body assume.
@@ -71,7 +84,8 @@ func (c *checker) requirementProof(f *requiresFact) proof {
 // findRequires reads this package's //bpfcompat:requires directives.
 func (c *checker) findRequires() {
 	c.requires = map[*types.Func]*requiresFact{}
-	c.inferred = map[*types.Func]*requiresFact{}
+	c.inferred = map[types.Object]*requiresFact{}
+	c.inferredClosures = map[types.Object]*requiresFact{}
 	for _, f := range c.pass.Files {
 		for _, d := range f.Decls {
 			fd, ok := d.(*ast.FuncDecl)
@@ -150,6 +164,15 @@ func (c *checker) requiresOf(fn *types.Func) *requiresFact {
 // checkRequirement reports a call whose callee requires what the caller
 // neither has nor guards.
 func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requiresFact) {
+	c.checkRequirementAs(call, shortFuncName(fn), req)
+}
+
+// checkRequirementAs is checkRequirement for a callee named via: a
+// function, or a closure a function returned.
+func (c *checker) checkRequirementAs(call *ast.CallExpr, via string, req *requiresFact) {
+	if len(req.Features) == 0 && req.Version == "" {
+		return // only its closures require something
+	}
 	p := c.requirementProof(req)
 	feats := slices.Collect(func(yield func(*kernelspec.Feature) bool) {
 		for f := range p.features {
@@ -161,7 +184,6 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 	slices.SortFunc(feats, func(a, b *kernelspec.Feature) int {
 		return cmp.Or(a.Since().Compare(b.Since()), strings.Compare(a.Name, b.Name))
 	})
-	via := shortFuncName(fn)
 	viaFor := map[*kernelspec.Feature]string{}
 	for _, f := range feats {
 		if v := req.Vias[f.Name]; v != "" {
@@ -188,54 +210,52 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 		return
 	}
 	c.sink.emit(c, analysis.Diagnostic{Pos: node.Pos(), End: call.End(), Category: "requires",
-		Message: requiresMessage(shortFuncName(fn), p.version, missing, len(c.targets.kernels) > 1, "")})
+		Message: requiresMessage(via, p.version, missing, len(c.targets.kernels) > 1, "")})
 }
 
 // noteUnguarded records, for the exported function around node, the
-// features a use selects without a guard: its inferred requirement.
+// features a use selects without a guard: its inferred requirement, or
+// that of the closures it returns (decided.go says whose a use is).
 func (c *checker) noteUnguarded(u use, proven proof) {
 	if c.api.Packages[c.pass.Pkg.Path()] {
 		return // cilium/ebpf itself: its API is in the map
 	}
 	path := c.pathTo(u.node)
-	for _, n := range path {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return
-		case *ast.FuncDecl:
-			fn, ok := c.pass.TypesInfo.Defs[n.Name].(*types.Func)
-			if !ok || !fn.Exported() || c.requires[fn] != nil || c.wrappers[fn] != nil {
-				return // a bpf(2) wrapper's callers are checked call by call
-			}
-			if recv := fn.Signature().Recv(); recv != nil && !exportedType(recv.Type()) {
-				return
-			}
-			if c.underParameter(path, n) {
-				return // the caller decides, through an argument
-			}
-			req := c.inferred[fn]
-			if req == nil {
-				req = &requiresFact{Vias: map[string]string{}}
-				c.inferred[fn] = req
-			}
-			first, contributes := len(req.Features) == 0, false
-			for _, f := range u.features {
-				if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
-					continue
-				}
-				contributes = true
-				if !slices.Contains(req.Features, f.Name) {
-					req.Features = append(req.Features, f.Name)
-					if u.via != "" {
-						req.Vias[f.Name] = u.via
-					}
-				}
-			}
-			if contributes {
-				req.Errors = mergeAbsent(req.Errors, first, c.absentErrorsHandedOn(path))
-			}
-			return
+	o, ok := c.ownerOf(path)
+	fn, isFunc := o.obj.(*types.Func)
+	if !ok || !isFunc || !fn.Exported() || c.requires[fn] != nil || c.wrappers[fn] != nil {
+		return // a bpf(2) wrapper's callers are checked call by call
+	}
+	if recv := fn.Signature().Recv(); recv != nil && !exportedType(recv.Type()) {
+		return
+	}
+	if c.underParameter(path, o.decl) {
+		return // the caller decides, through an argument
+	}
+	inferred := c.inferred
+	if o.closure {
+		inferred = c.inferredClosures
+	}
+	req := inferred[fn]
+	if req == nil {
+		req = &requiresFact{Vias: map[string]string{}}
+		inferred[fn] = req
+	}
+	first, contributes := len(req.Features) == 0, false
+	for _, f := range u.features {
+		if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
+			continue
 		}
+		contributes = true
+		if !slices.Contains(req.Features, f.Name) {
+			req.Features = append(req.Features, f.Name)
+			if u.via != "" {
+				req.Vias[f.Name] = u.via
+			}
+		}
+	}
+	if contributes {
+		req.Errors = mergeAbsent(req.Errors, first, c.absentErrorsHandedOn(path))
 	}
 }
 
@@ -298,11 +318,23 @@ func (c *checker) exportRequires() bool {
 		exported = true
 	}
 	for fn, req := range c.inferred {
-		if len(req.Features) > 0 && c.requires[fn] == nil {
+		if len(req.Features) > 0 && c.requires[fn.(*types.Func)] == nil {
 			slices.Sort(req.Features)
 			c.pass.ExportObjectFact(fn, req)
 			exported = true
 		}
+	}
+	for fn, closures := range c.inferredClosures {
+		if len(closures.Features) == 0 {
+			continue
+		}
+		slices.Sort(closures.Features)
+		fact := &requiresFact{Closures: closures}
+		if own := c.inferred[fn]; own != nil && len(own.Features) > 0 {
+			fact.Features, fact.Vias = own.Features, own.Vias
+		}
+		c.pass.ExportObjectFact(fn, fact)
+		exported = true
 	}
 	return exported
 }

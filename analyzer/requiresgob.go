@@ -17,12 +17,13 @@ type requiresWire struct {
 	Features []string
 	Vias     []viaWire
 	Errors   []string
+	Closures *requiresFact // encoded by this same method
 }
 
 type viaWire struct{ Feature, Via string }
 
 func (f *requiresFact) GobEncode() ([]byte, error) {
-	w := requiresWire{Version: f.Version, Features: f.Features, Errors: f.Errors}
+	w := requiresWire{Version: f.Version, Features: f.Features, Errors: f.Errors, Closures: f.Closures}
 	for _, name := range slices.Sorted(maps.Keys(f.Vias)) {
 		w.Vias = append(w.Vias, viaWire{name, f.Vias[name]})
 	}
@@ -36,7 +37,7 @@ func (f *requiresFact) GobDecode(data []byte) error {
 	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&w); err != nil {
 		return err
 	}
-	*f = requiresFact{Version: w.Version, Features: w.Features, Errors: w.Errors}
+	*f = requiresFact{Version: w.Version, Features: w.Features, Errors: w.Errors, Closures: w.Closures}
 	if len(w.Vias) > 0 {
 		f.Vias = make(map[string]string, len(w.Vias))
 		for _, v := range w.Vias {

@@ -39,6 +39,8 @@ var sharedPackages = map[string][]string{
 	"TestCallersContext":             {"./callers"},
 	"TestProbeWrappers":              {"./probewrap", "./probewrapuse"},
 	"TestVersionHelpers":             {"./verlib", "./veruse"},
+	"TestMemoizedChecks":             {"./memolib", "./memouse"},
+	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
 }
 
 var shared struct {

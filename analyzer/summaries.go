@@ -109,7 +109,8 @@ func (c *checker) inferRequirements(files []*ast.File) {
 	defer c.sink.setDry(false)
 	for {
 		added := c.paramsAdded
-		c.inferred = map[*types.Func]*requiresFact{}
+		c.inferred = map[types.Object]*requiresFact{}
+		c.inferredClosures = map[types.Object]*requiresFact{}
 		for _, fd := range decls {
 			ast.Inspect(fd, c.visitor())
 		}

@@ -242,6 +242,7 @@ func (c *checker) key(fn *types.Func) string {
 func (c *checker) checkCall(call *ast.CallExpr) {
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
+		c.checkClosureCall(call)
 		return
 	}
 	key := c.key(fn)

@@ -11,7 +11,11 @@ func Loaded(ifindex int) (bool, error) {
 	return calleelib.HasLinks(ifindex, ebpf.AttachTCXIngress)
 }
 
-// The twin: the callee hands the failure back, and so does this caller.
-func LoadedStrict(ifindex int) (bool, error) { // want LoadedStrict:"requires .*BPF_TCX_INGRESS \\(via calleelib.Query\\)"
-	return calleelib.Query(ifindex, ebpf.AttachTCXIngress) // want `BPF_TCX_INGRESS requires Linux 6.6`
+// The twin: the callee hands the failure back, and this caller gives up.
+func LoadedStrict(ifindex int) bool { // want LoadedStrict:"requires .*BPF_TCX_INGRESS \\(via calleelib.Query\\)" LoadedStrict:"checks BPF_PROG_QUERY, BPF_PROG_QUERY.attach_type, BPF_PROG_QUERY.target_fd when true or nil"
+	ok, err := calleelib.Query(ifindex, ebpf.AttachTCXIngress) // want `BPF_TCX_INGRESS requires Linux 6.6`
+	if err != nil {
+		panic(err)
+	}
+	return ok
 }

@@ -81,7 +81,7 @@ func kprobe(prog *ebpf.Program) (link.Link, error) {
 }
 
 // A nil error says the ring buffer opened: the function is a check.
-func read(m *ebpf.Map) error { // want read:"checks BPF_MAP_TYPE_RINGBUF when true or nil"
+func read(m *ebpf.Map) error { // want read:"checks BPF_MAP_LOOKUP_BATCH, BPF_MAP_TYPE_RINGBUF when true or nil"
 	rd, err := ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8, but the target is 5.4 \(via ringbuf.NewReader\)`
 	if err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 	"bpfcompat.test/mapgen"
 )
 
-func fromObject() error {
+func fromObject() error { // want fromObject:"checks BPF_MAP_LOOKUP_BATCH, BPF_MAP_UPDATE_BATCH when true or nil"
 	var objs mapgen.MapkindsObjects
 	if err := mapgen.LoadMapkindsObjects(&objs, nil); err != nil {
 		return err
@@ -30,7 +30,7 @@ func fromObject() error {
 	return err
 }
 
-func fromSpec() error {
+func fromSpec() error { // want fromSpec:"checks BPF_MAP_LOOKUP_AND_DELETE_BATCH when true or nil"
 	inner := &ebpf.MapSpec{Type: ebpf.Array, KeySize: 4, ValueSize: 4, MaxEntries: 1}
 	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.HashOfMaps, KeySize: 4, ValueSize: 4, MaxEntries: 8, InnerMap: inner})
 	if err != nil {
@@ -57,7 +57,7 @@ func checked() error {
 }
 
 // The unchecked twin.
-func unchecked() error {
+func unchecked() error { // want unchecked:"checks BPF_MAP_DELETE_BATCH when true or nil"
 	var objs mapgen.MapkindsObjects
 	if err := mapgen.LoadMapkindsObjects(&objs, nil); err != nil {
 		return err

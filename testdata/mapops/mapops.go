@@ -8,7 +8,7 @@ import (
 	"bpfcompat.test/bpfgen"
 )
 
-func hashFromSpec() error {
+func hashFromSpec() error { // want hashFromSpec:"checks BPF_MAP_LOOKUP_AND_DELETE_ELEM when true or nil"
 	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.Hash, KeySize: 4, ValueSize: 8, MaxEntries: 1})
 	if err != nil {
 		return err
@@ -18,7 +18,7 @@ func hashFromSpec() error {
 }
 
 // Queues had it from the command's first release (4.20).
-func queueFromSpec() error {
+func queueFromSpec() error { // want queueFromSpec:"checks BPF_MAP_LOOKUP_AND_DELETE_ELEM when true or nil"
 	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.Queue, ValueSize: 8, MaxEntries: 1})
 	if err != nil {
 		return err
@@ -28,7 +28,7 @@ func queueFromSpec() error {
 }
 
 // A bpf2go struct's field stands for the object's map of that name.
-func hashFromObject() error {
+func hashFromObject() error { // want hashFromObject:"checks BPF_MAP_LOOKUP_AND_DELETE_ELEM when true or nil"
 	var objs bpfgen.FixupsObjects
 	if err := bpfgen.LoadFixupsObjects(&objs, nil); err != nil { // want `bpf_ktime_get_boot_ns requires Linux 5.8` `bpf_loop requires Linux 5.17` `callbacks requires Linux 5.13`
 		return err

@@ -77,7 +77,7 @@ func LoadAll(progs [][]uint64, o *Options) error { // want LoadAll:"when non-zer
 // hashes (map_extra, also 5.16) is the caller's.
 func NewBloom(o *Options) (*ebpf.Map, error) { // want NewBloom:"requires BPF_MAP_TYPE_BLOOM_FILTER" NewBloom:"when non-zero, argument 0 field Hashes needs BPF_MAP_CREATE.map_extra"
 	return ebpf.NewMap(&ebpf.MapSpec{
-		Type:       ebpf.BloomFilter, // want `BPF_MAP_TYPE_BLOOM_FILTER requires Linux 5.16`
+		Type:       ebpf.BloomFilter, // decided at the callers: NewBloom hands the failure on
 		ValueSize:  4,
 		MaxEntries: 1,
 		MapExtra:   o.Hashes,

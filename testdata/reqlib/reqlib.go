@@ -2,6 +2,8 @@
 package reqlib
 
 import (
+	"fmt"
+
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
@@ -21,14 +23,66 @@ func OpenRB(m *ebpf.Map) (*ringbuf.Reader, error) { // want OpenRB:"requires BPF
 	return ringbuf.NewReader(m)
 }
 
-// Attach uses tcx without a guard: callers inherit the requirement.
+// Attach uses tcx without a guard: callers inherit the requirement. It
+// hands the failure on, and this package never calls it: the callers
+// decide, and are checked, so the body is not reported as well.
 func Attach(prog *ebpf.Program, ifindex int) (link.Link, error) { // want Attach:"requires BPF_LINK_TYPE_TCX, BPF_TCX_INGRESS \\(via link.AttachTCX\\)"
-	return link.AttachTCX(link.TCXOptions{ // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
+	return link.AttachTCX(link.TCXOptions{
 		Interface: ifindex,
 		Program:   prog,
-		Attach:    ebpf.AttachTCXIngress, // want `BPF_TCX_INGRESS requires Linux 6.6`
+		Attach:    ebpf.AttachTCXIngress,
 	})
 }
+
+// Reattach hands on an error of its own when the attach fails: the same.
+func Reattach(prog *ebpf.Program) (int, error) { // want Reattach:"requires BPF_LINK_TYPE_TCX \\(via link.AttachTCX\\)"
+	l, err := link.AttachTCX(link.TCXOptions{Program: prog})
+	if err != nil {
+		return 0, fmt.Errorf("attaching: %w", err)
+	}
+	return 1, l.Close()
+}
+
+// TryTCX is nil only if the attach worked: a check. It may as well be the
+// worker its callers rely on, so it passes its requirement on, and is
+// decided at the callers: one that tests its error and goes on another
+// way guards with it.
+func TryTCX(prog *ebpf.Program) error { // want TryTCX:"checks BPF_LINK_TYPE_TCX when true or nil" TryTCX:"requires BPF_LINK_TYPE_TCX \\(via link.AttachTCX\\)"
+	l, err := link.AttachTCX(link.TCXOptions{Program: prog})
+	if err != nil {
+		return fmt.Errorf("attaching: %w", err)
+	}
+	return l.Close()
+}
+
+// AttachQuietly drops the failure: no caller can tell it failed, so the
+// body is where it is decided.
+func AttachQuietly(prog *ebpf.Program) link.Link { // want AttachQuietly:"requires BPF_LINK_TYPE_TCX \\(via link.AttachTCX\\)"
+	l, _ := link.AttachTCX(link.TCXOptions{Program: prog}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
+	return l
+}
+
+// AttachHere hands the failure on, but this package calls it without a
+// guard, where an inferred requirement is not checked: the body reports.
+func AttachHere(prog *ebpf.Program) (link.Link, error) { // want AttachHere:"requires BPF_LINK_TYPE_TCX \\(via link.AttachTCX\\)"
+	return link.AttachTCX(link.TCXOptions{Program: prog}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
+}
+
+func attachHere(prog *ebpf.Program) { AttachHere(prog) }
+
+// AttachGuarded's one caller in this package probes first: decided there.
+func AttachGuarded(prog *ebpf.Program) (link.Link, error) { // want AttachGuarded:"requires BPF_LINK_TYPE_TCX \\(via link.AttachTCX\\)"
+	return link.AttachTCX(link.TCXOptions{Program: prog})
+}
+
+func attachGuarded(prog *ebpf.Program) {
+	if haveTCX() {
+		AttachGuarded(prog)
+	}
+}
+
+//bpfcompat:checks BPF_LINK_TYPE_TCX
+func haveTCX() bool { return false } // want haveTCX:"checks BPF_LINK_TYPE_TCX when true or nil"
 
 // AttachIf uses tcx only when its caller says the kernel has it: the
 // callers decide, and are checked with what their argument proves.

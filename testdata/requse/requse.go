@@ -6,6 +6,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
 
 	"bpfcompat.test/checklib"
 	"bpfcompat.test/reqlib"
@@ -21,6 +22,16 @@ func open(m *ebpf.Map, prog *ebpf.Program) {
 		reqlib.OpenRB(m)
 	}
 	reqlib.Attach(prog, 1) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.4 \(via reqlib.Attach → link.AttachTCX\)`
+	reqlib.Reattach(prog)  // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 5.4 \(via reqlib.Reattach → link.AttachTCX\)`
+	if _, err := reqlib.Reattach(prog); err != nil {
+		attachClassic(prog) // the caller decides: it falls back
+	}
+	if err := reqlib.TryTCX(prog); err == nil {
+		link.AttachTCX(link.TCXOptions{Program: prog})
+	}
+	if haveTCX() {
+		reqlib.AttachQuietly(prog)
+	}
 }
 
 // A guard passed to another package: pwru's TrackSkb(coll, haveFexit, ...).
@@ -40,3 +51,5 @@ func attachFwd(prog *ebpf.Program, have bool) { // want attachFwd:"when true, ar
 
 //bpfcompat:checks BPF_LINK_TYPE_TCX
 func haveTCX() bool { return false } // want haveTCX:"checks BPF_LINK_TYPE_TCX when true or nil"
+
+func attachClassic(*ebpf.Program) {}

@@ -45,6 +45,10 @@ type file struct {
 	// ErrorMakers lists functions that make a new error (fmt.Errorf):
 	// returning one from a failure branch gives up, it does not fall back.
 	ErrorMakers []string `yaml:"error_makers"`
+	// Memoizers lists functions that wrap a function in one returning
+	// what it returned the first time (sync.OnceValue): a variable made by
+	// one is a check when the function it wraps is.
+	Memoizers []string `yaml:"memoizers"`
 	// Unsupported lists the errors that mean "this kernel lacks it":
 	// testing for one and going on another way is a fallback.
 	Unsupported []string `yaml:"unsupported_errors"`
@@ -228,6 +232,7 @@ type Map struct {
 	BPFNumbers   map[string]uint64 // GOARCH: bpf(2)'s number there
 	Exits        map[string]bool   // functions that never return: early exits
 	ErrorMakers  map[string]bool   // functions that make a new error
+	Memoizers    map[string]bool   // functions returning their argument, memoized
 	Unsupported  map[string]bool   // errors that mean the kernel lacks a feature
 	VersionCodes map[string]bool   // functions returning LINUX_VERSION_CODE
 	FeatureTests map[string]int    // feature-test constructors: version argument
@@ -305,6 +310,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		BPFNumbers:   map[string]uint64{},
 		Exits:        map[string]bool{},
 		ErrorMakers:  map[string]bool{},
+		Memoizers:    map[string]bool{},
 		Unsupported:  map[string]bool{},
 		VersionCodes: map[string]bool{},
 		FeatureTests: map[string]int{},
@@ -346,12 +352,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
 		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.UnmappedFields) > 0
-	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues) > 0
+	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Memoizers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues) > 0
 	switch {
 	case library && (f.Module == "" || f.Version == ""):
 		return errf("a library's API needs the module and version it describes")
 	case semantics && f.Module != "":
-		return errf("exits, error_makers, syscalls, bpf_syscall_numbers and reported_values are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
+		return errf("exits, error_makers, memoizers, syscalls, bpf_syscall_numbers and reported_values are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
 	}
 	m.module = f.Module
 	lookup := func(where string, names []string) ([]*kernelspec.Feature, error) {
@@ -479,6 +485,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 			return errf("error_makers: %q is not a qualified Go function", fn)
 		}
 		m.ErrorMakers[fn] = true
+	}
+	for _, fn := range f.Memoizers {
+		if _, ok := SymbolPackage(fn); !ok {
+			return errf("memoizers: %q is not a qualified Go function", fn)
+		}
+		m.Memoizers[fn] = true
 	}
 	for _, e := range f.Unsupported {
 		if _, ok := SymbolPackage(e); !ok {
