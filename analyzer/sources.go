@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"maps"
-	"slices"
 	"strings"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
@@ -50,9 +49,6 @@ func LoadFactSources() (*FactSources, error) {
 			src.LowLevel[pkg][strings.TrimPrefix(fn, pkg+".")] = true
 		}
 	}
-	for file := range releaseFiles {
-		src.VersionFiles = append(src.VersionFiles, file)
-	}
-	slices.Sort(src.VersionFiles)
+	src.VersionFiles = apimap.SortedKeys(idx.VersionSources.ReleaseFiles)
 	return src, nil
 }

@@ -214,7 +214,7 @@ func (c *checker) versions() *versionState {
 				codes[pkg][strings.TrimPrefix(key, pkg+".")] = true
 			}
 		}
-		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, codes) || c.usesVersionResults()
+		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, c.api.VersionSources, codes) || c.usesVersionResults()
 	}
 	return c.version
 }
@@ -665,13 +665,14 @@ func (c *checker) versionResults(call *ast.CallExpr, env versionEnv, depth int) 
 	if c.api.VersionCodes[c.key(fn)] {
 		return []versionValue{{part: partCode}}
 	}
-	switch name {
-	case "os.ReadFile", "io/ioutil.ReadFile":
+	if c.api.VersionSources.FileReaders[name] {
 		path, _ := arg(0).knownString()
-		if part := releaseFiles[path]; part != partNone {
+		if part := releasePart(c.api.VersionSources, path); part != partNone {
 			return []versionValue{{part: part}}
 		}
 		return nil
+	}
+	switch name {
 	case "strconv.Atoi", "strconv.ParseInt", "strconv.ParseUint":
 		x := arg(0)
 		if s, ok := x.knownString(); ok {
