@@ -36,6 +36,12 @@ func LoadFactSources() (*FactSources, error) {
 	if err != nil {
 		return nil, err
 	}
+	return factSources(files), nil
+}
+
+// factSources is what the index of files says of the packages that can
+// be the origin of a fact.
+func factSources(files *apimap.Files) *FactSources {
 	idx := files.Index()
 	src := &FactSources{Libraries: maps.Clone(idx.Libraries), Modules: map[string]bool{}, LowLevel: map[string]map[string]bool{}}
 	for m := range idx.Modules {
@@ -50,5 +56,5 @@ func LoadFactSources() (*FactSources, error) {
 		}
 	}
 	src.VersionFiles = apimap.SortedKeys(idx.VersionSources.ReleaseFiles)
-	return src, nil
+	return src
 }
