@@ -28,3 +28,13 @@ func TestVersionFilesFromAPIMap(t *testing.T) {
 		t.Errorf("the embedded map's VersionFiles %q lack /proc/sys/kernel/osrelease", embedded.VersionFiles)
 	}
 }
+
+// TestTextOpsImplemented: every operation the API map's text_functions
+// may name is one the evaluator computes.
+func TestTextOpsImplemented(t *testing.T) {
+	for _, op := range apimap.TextOps {
+		if textOps[op] == nil && op != apimap.ParseInt && op != apimap.Scan {
+			t.Errorf("text operation %s has no implementation", op)
+		}
+	}
+}

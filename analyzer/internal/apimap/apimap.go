@@ -83,6 +83,9 @@ type file struct {
 	UnameFunctions []apiUname       `yaml:"uname_functions"`
 	FileReaders    []string         `yaml:"file_readers"`
 	ReleaseFiles   []apiReleaseFile `yaml:"release_files"`
+	// TextFunctions say what standard functions do to text, as the
+	// version evaluator follows the release through them.
+	TextFunctions []apiTextFunction `yaml:"text_functions"`
 }
 
 type apiCollectionLoad struct {
@@ -355,12 +358,12 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
 		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.UnmappedFields) > 0
 	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues)+
-		len(f.UnameFunctions)+len(f.FileReaders)+len(f.ReleaseFiles) > 0
+		len(f.UnameFunctions)+len(f.FileReaders)+len(f.ReleaseFiles)+len(f.TextFunctions) > 0
 	switch {
 	case library && (f.Module == "" || f.Version == ""):
 		return errf("a library's API needs the module and version it describes")
 	case semantics && f.Module != "":
-		return errf("exits, error_makers, syscalls, bpf_syscall_numbers, reported_values, uname_functions, file_readers and release_files are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
+		return errf("exits, error_makers, syscalls, bpf_syscall_numbers, reported_values, uname_functions, file_readers, release_files and text_functions are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
 	}
 	if err := m.VersionSources.add(f); err != nil {
 		return errf("%v", err)

@@ -248,6 +248,9 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"release holds what": {"release_files:\n  - {path: /proc/version, holds: kernel}\n", `want an absolute path and what it holds, release or banner (not "kernel")`},
 		"release relative":   {"release_files:\n  - {path: proc/version, holds: banner}\n", `release_files "proc/version": want an absolute path`},
 		"release bad key":    {"release_files:\n  - {path: /proc/version, hold: banner}\n", "line 2: field hold not found"},
+		"text op unknown":    {"text_functions:\n  - {func: strings.ToUpper, does: upper}\n", `text_functions "strings.ToUpper": want a qualified Go function and what it does`},
+		"text unqualified":   {"text_functions:\n  - {func: Atoi, does: parse_int}\n", `text_functions "Atoi"`},
+		"text in lib":        {lib + "text_functions:\n  - {func: example.com/lib.Trim, does: trim}\n", "keep them in a file without module"},
 		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
 		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)

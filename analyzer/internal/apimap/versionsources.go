@@ -2,6 +2,7 @@ package apimap
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -9,7 +10,9 @@ import (
 // functions that fill a Utsname, and the files that hold the release,
 // through the functions that read a file. A project's kernel-version
 // helper reads one of them; a package that reads none has no helper.
-// They are Go's and Linux's semantics, kept in a file without module.
+// The standard functions that parse the release into numbers are listed
+// with them. They are Go's and Linux's semantics, kept in a file without
+// module.
 
 type apiUname struct {
 	Func  string `yaml:"func"`  // fills its argument, a Type, with uname(2)'s answer
@@ -17,6 +20,37 @@ type apiUname struct {
 	Field string `yaml:"field"` // the field that holds the release
 	Note  string `yaml:"note"`
 }
+
+type apiTextFunction struct {
+	Func string `yaml:"func"`
+	Does string `yaml:"does"` // a TextOp
+	Note string `yaml:"note"`
+}
+
+// A TextOp is what a standard function does to text: the version
+// evaluator computes it on known text ("5.8" parses to 5 and 8) and
+// follows the kernel's release through it (trimmed, it is the release
+// still; split at ".", its numbers).
+type TextOp string
+
+const (
+	TrimSpace  TextOp = "trim_space"  // f(s)
+	Trim       TextOp = "trim"        // f(s, cutset)
+	TrimLeft   TextOp = "trim_left"   // f(s, cutset)
+	TrimRight  TextOp = "trim_right"  // f(s, cutset)
+	TrimPrefix TextOp = "trim_prefix" // f(s, prefix)
+	TrimSuffix TextOp = "trim_suffix" // f(s, suffix)
+	UpToNUL    TextOp = "up_to_nul"   // f(b): the text before the first NUL
+	Split      TextOp = "split"       // f(s, sep) []string
+	SplitN     TextOp = "split_n"     // f(s, sep, n) []string
+	Fields     TextOp = "fields"      // f(s) []string, at white space
+	Cut        TextOp = "cut"         // f(s, sep) (before, after, found)
+	ParseInt   TextOp = "parse_int"   // f(s, ...) (n, err): a decimal number
+	Scan       TextOp = "scan"        // f(s, format, &a, &b, ...): fmt.Sscanf
+)
+
+// TextOps are the operations a text_functions entry may name.
+var TextOps = []TextOp{TrimSpace, Trim, TrimLeft, TrimRight, TrimPrefix, TrimSuffix, UpToNUL, Split, SplitN, Fields, Cut, ParseInt, Scan}
 
 type apiReleaseFile struct {
 	Path  string `yaml:"path"`
@@ -47,13 +81,16 @@ type VersionSources struct {
 	FileReaders map[string]bool
 	// ReleaseFiles maps a file's path to what it holds of the release.
 	ReleaseFiles map[string]ReleaseText
+	// Text maps a standard function to what it does to text, which the
+	// evaluator follows from the release to the numbers compared.
+	Text map[string]TextOp
 	// Packages are the packages of Uname and FileReaders: a package that
 	// imports none of them reads no version by itself.
 	Packages map[string]bool
 }
 
 func newVersionSources() *VersionSources {
-	return &VersionSources{Uname: map[string]string{}, UnameRelease: map[string]string{}, FileReaders: map[string]bool{}, ReleaseFiles: map[string]ReleaseText{}, Packages: map[string]bool{}}
+	return &VersionSources{Uname: map[string]string{}, UnameRelease: map[string]string{}, FileReaders: map[string]bool{}, ReleaseFiles: map[string]ReleaseText{}, Text: map[string]TextOp{}, Packages: map[string]bool{}}
 }
 
 // add validates f's version sources and merges them.
@@ -78,6 +115,15 @@ func (vs *VersionSources) add(f *file) error {
 		}
 		vs.FileReaders[fn] = true
 		vs.Packages[pkg] = true
+	}
+	for _, tf := range f.TextFunctions {
+		if _, ok := SymbolPackage(tf.Func); !ok || !slices.Contains(TextOps, TextOp(tf.Does)) {
+			return fmt.Errorf("text_functions %q: want a qualified Go function and what it does, one of %v (not %q)", tf.Func, TextOps, tf.Does)
+		}
+		if vs.Text[tf.Func] != "" {
+			return fmt.Errorf("text_functions: %s is listed twice", tf.Func)
+		}
+		vs.Text[tf.Func] = TextOp(tf.Does)
 	}
 	for _, rf := range f.ReleaseFiles {
 		text, ok := releaseTexts[rf.Holds]
