@@ -11,6 +11,14 @@ func KernelAtLeast(major, minor int) bool { // want KernelAtLeast:"checks the ve
 	return os.Getenv("KERNEL_AT_LEAST") == string(rune('0'+major))+"."+string(rune('0'+minor))
 }
 
+// NewerThan takes the minor number first: the directive names the
+// arguments in the version's order, major first.
+//
+//bpfcompat:checks arg1.arg0
+func NewerThan(minor, major int) bool { // want NewerThan:"checks the version in arguments 1.0 when true or nil"
+	return os.Getenv("KERNEL_NEWER") == string(rune('0'+major))+"."+string(rune('0'+minor))
+}
+
 // want +2 `bad //bpfcompat:checks directive: "arg0.arg2": "arg2" is not another argument of BadNumbers`
 //
 //bpfcompat:checks arg0.arg2

@@ -106,6 +106,9 @@ func numbers(m *ebpf.Map, p *ebpf.Program) {
 	if verlib.KernelAtLeast(5, 18) {
 		link.KprobeMulti(p, link.KprobeMultiOptions{})
 	}
+	if verlib.NewerThan(8, 5) {
+		ringbuf.NewReader(m)
+	}
 	if verlib.OlderThanNumbers(5, 8) {
 		return
 	}
@@ -124,6 +127,9 @@ func numbersTwins(m *ebpf.Map, p *ebpf.Program, minor int) {
 	}
 	if verlib.KernelAtLeast(5, 8) {
 		link.KprobeMulti(p, link.KprobeMultiOptions{}) // want `BPF_LINK_TYPE_KPROBE_MULTI requires Linux 5.18, but the target is 5.8`
+	}
+	if verlib.NewerThan(4, 5) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 	}
 	if verlib.MajorBetween(5, 8) {
 		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
