@@ -188,7 +188,7 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 		lowLevel = lowLevel || s.index.LowLevel[imp.Path()]
 	}
 	if !lowLevel {
-		return mayBeVersionHelper(pass) // a check without a directive either
+		return mayBeVersionHelper(pass, s.index.VersionSources) // a check without a directive either
 	}
 	for _, obj := range pass.TypesInfo.Uses {
 		if obj.Pkg() == nil || !s.index.LowLevel[obj.Pkg().Path()] {
@@ -207,7 +207,7 @@ func (s *state) relevant(pass *analysis.Pass) bool {
 			}
 		}
 	}
-	return mayBeVersionHelper(pass)
+	return mayBeVersionHelper(pass, s.index.VersionSources)
 }
 
 // hasDirective reports whether a file has a //bpfcompat: comment: a scan of

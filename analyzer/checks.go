@@ -24,6 +24,9 @@ import (
 //	                                      NewVersion(5, 11, 0)
 //	//bpfcompat:checks arg0 false         false (or non-nil) proves it:
 //	                                      IsKernelOlderThan("5.14")
+//	//bpfcompat:checks arg0.arg1          arguments 0 and 1 are the major
+//	                                      and minor numbers (arg0.arg1.arg2
+//	                                      with the patch): AtLeast(5, 8)
 //
 // or inferred from their bodies (func supportRingBuf() bool { return
 // features.HaveMapType(ebpf.RingBuf) == nil }), and exported as facts so
@@ -34,6 +37,9 @@ type checkFact struct {
 	Features   []string // feature names
 	Version    string   // a fixed version
 	VersionArg int      // index of the argument carrying the version, or -1
+	// VersionArgs are the arguments holding the version's major, minor
+	// and optionally patch numbers: AtLeast(major, minor int).
+	VersionArgs []int
 	// FeatureArgs are the arguments whose constants name features it
 	// proves: a probe wrapper's (probeargs.go).
 	FeatureArgs []int
@@ -49,6 +55,9 @@ func (f *checkFact) String() string {
 	}
 	if f.VersionArg >= 0 {
 		what = append(what, fmt.Sprintf("the version in argument %d", f.VersionArg))
+	}
+	if len(f.VersionArgs) > 0 {
+		what = append(what, "the version in arguments "+versionArgsString(f.VersionArgs))
 	}
 	for _, i := range f.FeatureArgs {
 		what = append(what, fmt.Sprintf("what argument %d names", i))
@@ -89,6 +98,13 @@ func (c *checker) checkOf(call *ast.CallExpr) *check {
 	p := c.factProof(fact)
 	if fact.VersionArg >= 0 && fact.VersionArg < len(call.Args) {
 		v, ok := c.versionArg(call.Args[fact.VersionArg])
+		if !ok {
+			return nil
+		}
+		p.version = maxVersion(p.version, v)
+	}
+	if len(fact.VersionArgs) > 0 {
+		v, ok := c.versionOfArgs(call, fact.VersionArgs)
 		if !ok {
 			return nil
 		}
@@ -273,7 +289,7 @@ func (c *checker) parseCheck(fd *ast.FuncDecl, arg string) (*checkFact, error) {
 func (c *checker) parseCheckFor(fn *types.Func, arg string) (*checkFact, error) {
 	fields := strings.Fields(arg)
 	if len(fields) == 0 || len(fields) > 2 {
-		return nil, fmt.Errorf("want a version, a feature name or argN, then optionally false")
+		return nil, fmt.Errorf("want a version, a feature name, argN or argI.argJ[.argK], then optionally false")
 	}
 	fact := &checkFact{VersionArg: -1}
 	if len(fields) == 2 {
@@ -285,6 +301,12 @@ func (c *checker) parseCheckFor(fn *types.Func, arg string) (*checkFact, error) 
 	what := fields[0]
 	sig := fn.Signature()
 	switch {
+	case strings.HasPrefix(what, "arg") && strings.Contains(what, "."):
+		args, err := parseVersionArgs(what, fn)
+		if err != nil {
+			return nil, err
+		}
+		fact.VersionArgs = args
 	case strings.HasPrefix(what, "arg"):
 		n, err := strconv.Atoi(strings.TrimPrefix(what, "arg"))
 		if err != nil || n < 0 || n >= sig.Params().Len() {

@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"maps"
-	"slices"
 	"strings"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
@@ -37,6 +36,12 @@ func LoadFactSources() (*FactSources, error) {
 	if err != nil {
 		return nil, err
 	}
+	return factSources(files), nil
+}
+
+// factSources is what the index of files says of the packages that can
+// be the origin of a fact.
+func factSources(files *apimap.Files) *FactSources {
 	idx := files.Index()
 	src := &FactSources{Libraries: maps.Clone(idx.Libraries), Modules: map[string]bool{}, LowLevel: map[string]map[string]bool{}}
 	for m := range idx.Modules {
@@ -50,9 +55,6 @@ func LoadFactSources() (*FactSources, error) {
 			src.LowLevel[pkg][strings.TrimPrefix(fn, pkg+".")] = true
 		}
 	}
-	for file := range releaseFiles {
-		src.VersionFiles = append(src.VersionFiles, file)
-	}
-	slices.Sort(src.VersionFiles)
-	return src, nil
+	src.VersionFiles = apimap.SortedKeys(idx.VersionSources.ReleaseFiles)
+	return src
 }

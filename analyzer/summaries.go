@@ -58,6 +58,10 @@ func mergeChecks(old, found *checkFact) *checkFact {
 	if out.VersionArg < 0 {
 		out.VersionArg = found.VersionArg
 	}
+	out.VersionArgs = old.VersionArgs
+	if out.VersionArgs == nil {
+		out.VersionArgs = found.VersionArgs
+	}
 	if found.Version != "" {
 		older, _ := kernelspec.ParseVersion(out.Version)
 		newer, err := kernelspec.ParseVersion(found.Version)
@@ -76,7 +80,7 @@ func union[T cmp.Ordered](a, b []T) []T {
 }
 
 func sameCheck(a, b *checkFact) bool {
-	return a.Version == b.Version && a.VersionArg == b.VersionArg && a.WhenFalse == b.WhenFalse &&
+	return a.Version == b.Version && a.VersionArg == b.VersionArg && slices.Equal(a.VersionArgs, b.VersionArgs) && a.WhenFalse == b.WhenFalse &&
 		slices.Equal(a.Features, b.Features) && slices.Equal(a.FeatureArgs, b.FeatureArgs)
 }
 

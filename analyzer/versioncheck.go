@@ -330,11 +330,12 @@ func (c *checker) versionLogic(e *ast.BinaryExpr, truth bool, depth int) (p proo
 
 // inferVersionCheck infers what inferCheck cannot: a bool function whose
 // false result proves a version (OlderThan58), or whose result proves the
-// version its argument gives (AtLeast(code), IsKernelOlderThan(v)). An
-// argument is read as a version by binding it to sample versions, each
-// in the argument's form (text, a version code, a struct of numbers):
-// the function checks its argument when every sample is what its result
-// proves.
+// version its argument gives (AtLeast(code), IsKernelOlderThan(v)), or
+// its arguments' numbers (AtLeast(major, minor)). An argument is read as
+// a version by binding it to sample versions, each in the argument's form
+// (text, a version code, a struct of numbers, or the numbers in arguments
+// of their own): the function checks its argument when every sample is
+// what its result proves.
 func (c *checker) inferVersionCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 	sig := fn.Signature()
 	if fd.Body == nil || sig.Results().Len() != 1 || !isBool(sig.Results().At(0).Type()) || !c.readsVersion(fn) {
@@ -344,6 +345,9 @@ func (c *checker) inferVersionCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact
 		if fact := c.parametricCheck(fd, sig.Params().At(i), i); fact != nil {
 			return fact
 		}
+	}
+	if fact := c.numbersCheck(fd, sig.Params()); fact != nil {
+		return fact
 	}
 	if p, ok := c.boolReturnsProof(fd, false); ok && !p.version.IsZero() {
 		return &checkFact{Version: p.version.String(), VersionArg: -1, WhenFalse: true}
@@ -362,6 +366,57 @@ func (c *checker) parametricCheck(fd *ast.FuncDecl, param *types.Var, i int) *ch
 	if encode == nil {
 		return nil
 	}
+	whenFalse, ok := c.checksSamples(fd, func(s kernelspec.Version) versionEnv { return versionEnv{param: encode(s)} })
+	if !ok {
+		return nil
+	}
+	return &checkFact{VersionArg: i, WhenFalse: whenFalse}
+}
+
+// numbersCheck tries fd's integer parameters, two or three in a row, as
+// the major, minor and patch numbers of the version its result checks:
+// AtLeast(major, minor int) bool. Two first: the samples' patch is 0, so
+// a third integer that is not the patch would pass as one, while a
+// patch left unbound makes two fail.
+func (c *checker) numbersCheck(fd *ast.FuncDecl, params *types.Tuple) *checkFact {
+	isInt := func(i int) bool {
+		b, ok := params.At(i).Type().Underlying().(*types.Basic)
+		return ok && b.Info()&types.IsInteger != 0
+	}
+	for _, n := range []int{2, 3} {
+		for first := 0; first+n <= params.Len(); first++ {
+			args := make([]int, n)
+			for k := range args {
+				args[k] = first + k
+			}
+			if !slices.ContainsFunc(args, func(i int) bool { return !isInt(i) }) {
+				if fact := c.numbersAre(fd, params, args); fact != nil {
+					return fact
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// numbersAre tries the parameters args of fd as a version's numbers.
+func (c *checker) numbersAre(fd *ast.FuncDecl, params *types.Tuple, args []int) *checkFact {
+	whenFalse, ok := c.checksSamples(fd, func(s kernelspec.Version) versionEnv {
+		env := versionEnv{}
+		for k, n := range []int{s.Major, s.Minor, s.Patch}[:len(args)] {
+			env[params.At(args[k])] = versionValue{known: constant.MakeInt64(int64(n))}
+		}
+		return env
+	})
+	if !ok {
+		return nil
+	}
+	return &checkFact{VersionArg: -1, VersionArgs: args, WhenFalse: whenFalse}
+}
+
+// checksSamples reports whether fd's result, with its parameters bound
+// to each sample by bind, proves that sample, and which result does.
+func (c *checker) checksSamples(fd *ast.FuncDecl, bind func(kernelspec.Version) versionEnv) (whenFalse, ok bool) {
 	vs := c.versions()
 	defer func() {
 		// What was found with a sample bound holds for that sample only.
@@ -371,7 +426,7 @@ func (c *checker) parametricCheck(fd *ast.FuncDecl, param *types.Var, i int) *ch
 	for _, whenFalse := range []bool{false, true} {
 		checks := true
 		for _, s := range versionSamples {
-			vs.sample = versionEnv{param: encode(s)}
+			vs.sample = bind(s)
 			c.forgetAllFlows()
 			p, ok := c.boolReturnsProof(fd, !whenFalse)
 			if !ok || p.version != s {
@@ -380,10 +435,10 @@ func (c *checker) parametricCheck(fd *ast.FuncDecl, param *types.Var, i int) *ch
 			}
 		}
 		if checks {
-			return &checkFact{VersionArg: i, WhenFalse: whenFalse}
+			return whenFalse, true
 		}
 	}
-	return nil
+	return false, false
 }
 
 // sampleEncoding is how a parameter of type t holds a version, if it can:

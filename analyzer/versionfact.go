@@ -2,9 +2,14 @@ package analyzer
 
 import (
 	"fmt"
+	"go/ast"
+	"go/constant"
 	"go/types"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
 // kernelVersionFact says which results of an exported function hold the
@@ -130,4 +135,57 @@ func (c *checker) usesVersionResults() bool {
 		}
 	}
 	return false
+}
+
+// versionOfArgs reads a call's constant arguments args as the major,
+// minor and patch numbers of a version: AtLeast(5, 8).
+func (c *checker) versionOfArgs(call *ast.CallExpr, args []int) (kernelspec.Version, bool) {
+	var n [3]int
+	for k, i := range args {
+		if i >= len(call.Args) || k >= len(n) {
+			return kernelspec.Version{}, false
+		}
+		tv := c.pass.TypesInfo.Types[call.Args[i]]
+		if tv.Value == nil {
+			return kernelspec.Version{}, false
+		}
+		x, ok := constant.Int64Val(constant.ToInt(tv.Value))
+		if !ok || x < 0 {
+			return kernelspec.Version{}, false
+		}
+		n[k] = int(x)
+	}
+	return kernelspec.Version{Major: n[0], Minor: n[1], Patch: n[2]}, n[0] > 0
+}
+
+// parseVersionArgs reads a check directive's argI.argJ[.argK]: the
+// arguments of fn that hold the major, minor and patch numbers of the
+// version its result proves, integers all.
+func parseVersionArgs(what string, fn *types.Func) ([]int, error) {
+	words := strings.Split(what, ".")
+	params := fn.Signature().Params()
+	if len(words) < 2 || len(words) > 3 {
+		return nil, fmt.Errorf("%q: want the arguments of the major, minor and optionally patch numbers, argI.argJ[.argK]", what)
+	}
+	var args []int
+	for _, w := range words {
+		n, err := strconv.Atoi(strings.TrimPrefix(w, "arg"))
+		if !strings.HasPrefix(w, "arg") || err != nil || n < 0 || n >= params.Len() || slices.Contains(args, n) {
+			return nil, fmt.Errorf("%q: %q is not another argument of %s", what, w, fn.Name())
+		}
+		if b, ok := params.At(n).Type().Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
+			return nil, fmt.Errorf("%q: argument %d of %s is not an integer", what, n, fn.Name())
+		}
+		args = append(args, n)
+	}
+	return args, nil
+}
+
+// versionArgsString names the arguments of a version's numbers: "0.1".
+func versionArgsString(args []int) string {
+	words := make([]string, len(args))
+	for k, i := range args {
+		words[k] = strconv.Itoa(i)
+	}
+	return strings.Join(words, ".")
 }

@@ -10,47 +10,43 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 )
 
 // Where the running kernel's version comes from: uname(2), the files that
-// hold the release, and the API map's version_codes
-// (features.LinuxVersionCode). A package that reads none of them has no
+// hold the release (the API map's uname_functions, file_readers and
+// release_files), and its version_codes (features.LinuxVersionCode). A package that reads none of them has no
 // version helper, and is decided without reading its functions.
 
-// releaseFiles are the files that hold the running kernel's release.
-var releaseFiles = map[string]versionPart{
-	"/proc/sys/kernel/osrelease": partRelease,
-	"/proc/version":              partBanner,
+// releasePart is what a release file holds, as a part of the version.
+func releasePart(src *apimap.VersionSources, path string) versionPart {
+	switch src.ReleaseFiles[path] {
+	case apimap.Release:
+		return partRelease
+	case apimap.Banner:
+		return partBanner
+	}
+	return partNone
 }
 
 // isUnameRelease recognises u.Release, u being the Utsname a uname(2)
 // call of the function fills.
 func (c *checker) isUnameRelease(e *ast.SelectorExpr) bool {
-	if e.Sel.Name != "Release" {
+	named, ok := types.Unalias(deref(c.pass.TypesInfo.TypeOf(e.X))).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
 		return false
 	}
-	named, ok := types.Unalias(deref(c.pass.TypesInfo.TypeOf(e.X))).(*types.Named)
-	if !ok || named.Obj().Name() != "Utsname" || named.Obj().Pkg() == nil || !unamePackages[named.Obj().Pkg().Path()] {
+	field, ok := c.api.VersionSources.UnameRelease[named.Obj().Pkg().Path()+"."+named.Obj().Name()]
+	if !ok || e.Sel.Name != field {
 		return false
 	}
 	fd := c.funcDeclAt(e.Pos())
 	return fd != nil && c.callsUname(fd.Body)
 }
 
-// unamePackages are the packages whose Uname fills a Utsname with the
-// running kernel's release.
-var unamePackages = map[string]bool{
-	"golang.org/x/sys/unix":                true,
-	"syscall":                              true,
-	"github.com/cilium/ebpf/internal/unix": true,
-}
-
-func isUname(fn *types.Func) bool {
-	return fn.Name() == "Uname" && fn.Pkg() != nil && unamePackages[fn.Pkg().Path()]
-}
-
 func (c *checker) callsUname(body *ast.BlockStmt) bool {
-	return c.anyCall(body, func(_ *ast.CallExpr, fn *types.Func) bool { return isUname(fn) })
+	return c.anyCall(body, func(_ *ast.CallExpr, fn *types.Func) bool { return c.api.VersionSources.Uname[c.key(fn)] != "" })
 }
 
 // readsVersion reports whether a function of the package reads the
@@ -101,28 +97,28 @@ func (c *checker) isVersionSource(call *ast.CallExpr, fn *types.Func) bool {
 	if !c.versions().reads || fn.Pkg() == nil {
 		return false // decided for the package at once: asked of every call
 	}
-	if isUname(fn) || c.api.VersionCodes[c.key(fn)] || c.importedVersionResults(fn) != nil {
+	src := c.api.VersionSources
+	if src.Uname[c.key(fn)] != "" || c.api.VersionCodes[c.key(fn)] || c.importedVersionResults(fn) != nil {
 		return true
 	}
-	if path := fn.Pkg().Path(); fn.Name() == "ReadFile" && (path == "os" || path == "io/ioutil") && len(call.Args) == 1 {
+	if src.FileReaders[c.key(fn)] && len(call.Args) >= 1 {
 		if tv := c.pass.TypesInfo.Types[call.Args[0]]; tv.Value != nil && tv.Value.Kind() == constant.String {
-			return releaseFiles[constant.StringVal(tv.Value)] != partNone
+			return releasePart(src, constant.StringVal(tv.Value)) != partNone
 		}
 	}
 	return false
 }
 
 // readsKernelVersion reports whether a package may read the running
-// kernel's version: it uses a Uname of the low-level packages or a
-// function of versionCodes (the API map's, by package), or it reads a
-// file and names one that holds the release. Cheap: its imports first,
+// kernel's version: it calls a uname function of src or a function of
+// versionCodes (the API map's, by package), or it uses a file reader of
+// src and names a file that holds the release. Cheap: its imports first,
 // then the type checker's uses of those, and the string literals only of
 // packages that read files.
-func readsKernelVersion(pkg *types.Package, info *types.Info, files []*ast.File, versionCodes map[string]map[string]bool) bool {
+func readsKernelVersion(pkg *types.Package, info *types.Info, files []*ast.File, src *apimap.VersionSources, versionCodes map[string]map[string]bool) bool {
 	sources := map[*types.Package]bool{}
 	for _, imp := range pkg.Imports() {
-		switch path := imp.Path(); {
-		case unamePackages[path], path == "os", path == "io/ioutil", versionCodes[path] != nil:
+		if path := imp.Path(); src.Packages[path] || versionCodes[path] != nil {
 			sources[imp] = true
 		}
 	}
@@ -135,11 +131,10 @@ func readsKernelVersion(pkg *types.Package, info *types.Info, files []*ast.File,
 		if !ok || !sources[fn.Pkg()] {
 			continue
 		}
-		path := fn.Pkg().Path()
 		switch {
-		case isUname(fn), versionCodes[path][fn.Name()]:
+		case src.Uname[fn.FullName()] != "", versionCodes[fn.Pkg().Path()][fn.Name()]:
 			return true
-		case fn.Name() == "ReadFile" && (path == "os" || path == "io/ioutil"):
+		case src.FileReaders[fn.FullName()]:
 			readsFiles = true
 		}
 	}
@@ -151,7 +146,7 @@ func readsKernelVersion(pkg *types.Package, info *types.Info, files []*ast.File,
 		ast.Inspect(f, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				s, err := strconv.Unquote(lit.Value)
-				found = found || err == nil && releaseFiles[s] != partNone
+				found = found || err == nil && releasePart(src, s) != partNone
 			}
 			return !found
 		})
@@ -162,10 +157,10 @@ func readsKernelVersion(pkg *types.Package, info *types.Info, files []*ast.File,
 // mayBeVersionHelper is relevant's last question, for a package nothing
 // else makes relevant: outside the standard library (whose kernel-version
 // helper is internal), does it read the kernel's version?
-func mayBeVersionHelper(pass *analysis.Pass) bool {
+func mayBeVersionHelper(pass *analysis.Pass, src *apimap.VersionSources) bool {
 	first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
 	if pass.Module == nil && !strings.Contains(first, ".") {
 		return false
 	}
-	return readsKernelVersion(pass.Pkg, pass.TypesInfo, pass.Files, nil)
+	return readsKernelVersion(pass.Pkg, pass.TypesInfo, pass.Files, src, nil)
 }

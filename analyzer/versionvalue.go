@@ -214,7 +214,7 @@ func (c *checker) versions() *versionState {
 				codes[pkg][strings.TrimPrefix(key, pkg+".")] = true
 			}
 		}
-		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, codes) || c.usesVersionResults()
+		c.version.reads = readsKernelVersion(c.pass.Pkg, c.pass.TypesInfo, c.pass.Files, c.api.VersionSources, codes) || c.usesVersionResults()
 	}
 	return c.version
 }
@@ -460,7 +460,7 @@ func (c *checker) scanned(pos token.Pos, v *types.Var, env versionEnv, depth int
 			return found <= 1
 		}
 		fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-		if !ok || fn.FullName() != "fmt.Sscanf" || len(call.Args) < 3 {
+		if !ok || c.api.VersionSources.Text[c.key(fn)] != apimap.Scan || len(call.Args) < 3 {
 			return true
 		}
 		for i, a := range call.Args[2:] {
@@ -661,18 +661,19 @@ func (c *checker) versionResults(call *ast.CallExpr, env versionEnv, depth int) 
 		}
 		return c.evalVersion(call.Args[i], env, depth)
 	}
-	name := fn.FullName()
-	if c.api.VersionCodes[c.key(fn)] {
+	key := c.key(fn)
+	if c.api.VersionCodes[key] {
 		return []versionValue{{part: partCode}}
 	}
-	switch name {
-	case "os.ReadFile", "io/ioutil.ReadFile":
+	if c.api.VersionSources.FileReaders[key] {
 		path, _ := arg(0).knownString()
-		if part := releaseFiles[path]; part != partNone {
+		if part := releasePart(c.api.VersionSources, path); part != partNone {
 			return []versionValue{{part: part}}
 		}
 		return nil
-	case "strconv.Atoi", "strconv.ParseInt", "strconv.ParseUint":
+	}
+	op := c.api.VersionSources.Text[key]
+	if op == apimap.ParseInt {
 		x := arg(0)
 		if s, ok := x.knownString(); ok {
 			n, err := strconv.ParseInt(s, 10, 64)
@@ -686,7 +687,7 @@ func (c *checker) versionResults(call *ast.CallExpr, env versionEnv, depth int) 
 		}
 		return nil
 	}
-	if text := textFuncs[name]; text != nil {
+	if text := textOps[op]; text != nil {
 		return textResult(text, arg(0), arg(1), arg(2))
 	}
 	if fn.Pkg() != c.pass.Pkg {
@@ -714,7 +715,9 @@ const (
 	textCut
 )
 
-var textFuncs = map[string]*textFunc{}
+// textOps are the API map's text operations (apimap.TextOps), but
+// parse_int and scan, which make numbers.
+var textOps = map[apimap.TextOp]*textFunc{}
 
 func init() {
 	one := func(f func(string) string) func(s, t string, n int) []string {
@@ -723,24 +726,23 @@ func init() {
 	two := func(f func(string, string) string) func(s, t string, n int) []string {
 		return func(s, t string, _ int) []string { return []string{f(s, t)} }
 	}
-	for _, pkg := range []string{"strings", "bytes"} {
-		textFuncs[pkg+".TrimSpace"] = &textFunc{known: one(strings.TrimSpace)}
-		textFuncs[pkg+".TrimRight"] = &textFunc{known: two(strings.TrimRight)}
-		textFuncs[pkg+".TrimSuffix"] = &textFunc{known: two(strings.TrimSuffix)}
-		textFuncs[pkg+".TrimPrefix"] = &textFunc{known: two(strings.TrimPrefix)}
-		textFuncs[pkg+".Trim"] = &textFunc{known: two(strings.Trim)}
-		textFuncs[pkg+".Split"] = &textFunc{known: func(s, t string, _ int) []string { return strings.Split(s, t) }, kernel: textSplit}
-		textFuncs[pkg+".SplitN"] = &textFunc{known: strings.SplitN, kernel: textSplit}
-		textFuncs[pkg+".Fields"] = &textFunc{known: func(s, _ string, _ int) []string { return strings.Fields(s) }, kernel: textFields}
-		textFuncs[pkg+".Cut"] = &textFunc{known: func(s, t string, _ int) []string {
-			before, after, _ := strings.Cut(s, t)
-			return []string{before, after}
-		}, kernel: textCut}
-	}
-	textFuncs["golang.org/x/sys/unix.ByteSliceToString"] = &textFunc{known: one(func(s string) string {
+	textOps[apimap.TrimSpace] = &textFunc{known: one(strings.TrimSpace)}
+	textOps[apimap.Trim] = &textFunc{known: two(strings.Trim)}
+	textOps[apimap.TrimLeft] = &textFunc{known: two(strings.TrimLeft)}
+	textOps[apimap.TrimRight] = &textFunc{known: two(strings.TrimRight)}
+	textOps[apimap.TrimPrefix] = &textFunc{known: two(strings.TrimPrefix)}
+	textOps[apimap.TrimSuffix] = &textFunc{known: two(strings.TrimSuffix)}
+	textOps[apimap.UpToNUL] = &textFunc{known: one(func(s string) string {
 		s, _, _ = strings.Cut(s, "\x00")
 		return s
 	})}
+	textOps[apimap.Split] = &textFunc{known: func(s, t string, _ int) []string { return strings.Split(s, t) }, kernel: textSplit}
+	textOps[apimap.SplitN] = &textFunc{known: strings.SplitN, kernel: textSplit}
+	textOps[apimap.Fields] = &textFunc{known: func(s, _ string, _ int) []string { return strings.Fields(s) }, kernel: textFields}
+	textOps[apimap.Cut] = &textFunc{known: func(s, t string, _ int) []string {
+		before, after, _ := strings.Cut(s, t)
+		return []string{before, after}
+	}, kernel: textCut}
 }
 
 // textResult applies a text function to its arguments' values.

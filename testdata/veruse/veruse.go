@@ -94,6 +94,55 @@ func parametricTwins(m *ebpf.Map, p *ebpf.Program) {
 	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 }
 
+// numbers are helpers given a version's numbers as arguments of their
+// own: the constants at the call are the version it proves.
+func numbers(m *ebpf.Map, p *ebpf.Program) {
+	if verlib.AtLeastNumbers(5, 8) {
+		ringbuf.NewReader(m)
+	}
+	if verlib.AtLeastPatch(6, 6, 0) {
+		link.AttachTCX(link.TCXOptions{Program: p})
+	}
+	if verlib.KernelAtLeast(5, 18) {
+		link.KprobeMulti(p, link.KprobeMultiOptions{})
+	}
+	if verlib.NewerThan(8, 5) {
+		ringbuf.NewReader(m)
+	}
+	if verlib.OlderThanNumbers(5, 8) {
+		return
+	}
+	ringbuf.NewReader(m)
+}
+
+func numbersTwins(m *ebpf.Map, p *ebpf.Program, minor int) {
+	if verlib.AtLeastNumbers(5, 4) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if verlib.AtLeastNumbers(5, minor) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if verlib.AtLeastPatch(6, 1, 0) {
+		link.AttachTCX(link.TCXOptions{Program: p}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6, but the target is 6.1`
+	}
+	if verlib.KernelAtLeast(5, 8) {
+		link.KprobeMulti(p, link.KprobeMultiOptions{}) // want `BPF_LINK_TYPE_KPROBE_MULTI requires Linux 5.18, but the target is 5.8`
+	}
+	if verlib.NewerThan(4, 5) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if verlib.MajorBetween(5, 8) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if verlib.GoAtLeast(5, 8) {
+		ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+	}
+	if !verlib.OlderThanNumbers(5, 8) {
+		return
+	}
+	ringbuf.NewReader(m) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
+}
+
 // notVersions are helpers that compare something other than the
 // kernel's version: they guard nothing.
 func notVersions(m *ebpf.Map) {

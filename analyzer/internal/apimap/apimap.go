@@ -82,6 +82,14 @@ type file struct {
 	// ReportedValues lists values the kernel reports of its objects only
 	// where it has features (reported.go).
 	ReportedValues []apiReportedValue `yaml:"reported_values"`
+	// UnameFunctions, FileReaders and ReleaseFiles say where the running
+	// kernel's version is read (versionsources.go).
+	UnameFunctions []apiUname       `yaml:"uname_functions"`
+	FileReaders    []string         `yaml:"file_readers"`
+	ReleaseFiles   []apiReleaseFile `yaml:"release_files"`
+	// TextFunctions say what standard functions do to text, as the
+	// version evaluator follows the release through them.
+	TextFunctions []apiTextFunction `yaml:"text_functions"`
 }
 
 type apiCollectionLoad struct {
@@ -251,6 +259,8 @@ type Map struct {
 	// ReportedValues: by function, then by the string value its result
 	// has, the features a kernel reporting that value has.
 	ReportedValues map[string]map[string][]*kernelspec.Feature
+	// VersionSources says where the running kernel's version is read.
+	VersionSources *VersionSources
 	// packages lists the library packages the map mentions (the fast
 	// path's own index is Index, built without the specs).
 	Packages map[string]bool
@@ -325,6 +335,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		AbsentErrors:  map[string]map[string]bool{},
 
 		ReportedValues: map[string]map[string][]*kernelspec.Feature{},
+		VersionSources: newVersionSources(),
 	}
 	syscallsIn := ""
 	for i, f := range files.files {
@@ -352,12 +363,16 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
 		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.UnmappedFields) > 0
-	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Memoizers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues) > 0
+	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Memoizers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues)+
+		len(f.UnameFunctions)+len(f.FileReaders)+len(f.ReleaseFiles)+len(f.TextFunctions) > 0
 	switch {
 	case library && (f.Module == "" || f.Version == ""):
 		return errf("a library's API needs the module and version it describes")
 	case semantics && f.Module != "":
-		return errf("exits, error_makers, memoizers, syscalls, bpf_syscall_numbers and reported_values are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
+		return errf("exits, error_makers, memoizers, syscalls, bpf_syscall_numbers, reported_values, uname_functions, file_readers, release_files and text_functions are Go's and Linux's semantics, not %s's: keep them in a file without module", f.Module)
+	}
+	if err := m.VersionSources.add(f); err != nil {
+		return errf("%v", err)
 	}
 	m.module = f.Module
 	lookup := func(where string, names []string) ([]*kernelspec.Feature, error) {
@@ -745,12 +760,17 @@ type Index struct {
 	// packages: a package that calls one may have its own.
 	Exits    map[string]bool
 	ExitPkgs map[string]bool
+	// VersionSources says where the running kernel's version is read: a
+	// package that reads it may be a kernel-version helper, whatever else
+	// it imports. Resolve validates them; the index keeps the valid ones.
+	VersionSources *VersionSources
 }
 
 // Index lists the packages the files mention.
 func (files *Files) Index() *Index {
-	idx := &Index{Modules: map[string]string{}, Libraries: map[string]bool{}, LowLevel: map[string]bool{}, ConstPkgs: map[string]bool{}, Syscalls: map[string]bool{}, Exits: map[string]bool{}, ExitPkgs: map[string]bool{}}
+	idx := &Index{Modules: map[string]string{}, Libraries: map[string]bool{}, LowLevel: map[string]bool{}, ConstPkgs: map[string]bool{}, Syscalls: map[string]bool{}, Exits: map[string]bool{}, ExitPkgs: map[string]bool{}, VersionSources: newVersionSources()}
 	for _, f := range files.files {
+		_ = idx.VersionSources.add(f) // an invalid entry is Resolve's error; the index has those before it
 		if f.Module != "" {
 			idx.Modules[f.Module] = f.Version
 		}

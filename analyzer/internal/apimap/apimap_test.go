@@ -239,6 +239,18 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"reported in lib":    {lib + "reported_values:\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT], note: n}\n", "keep them in a file without module"},
 		"reported no note":   {"reported_values:\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT]}\n", "give the value, the features"},
 		"reported twice":     {"reported_values:\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT], note: n}\n  - {func: (example.com/lib.Link).Type, value: netkit, features: [BPF_LINK_TYPE_NETKIT], note: n}\n", "is mapped twice"},
+		"uname unqualified":  {"uname_functions:\n  - {func: Uname, type: example.com/lib.Utsname, field: Release}\n", `uname_functions "Uname": want a qualified Go function`},
+		"uname no field":     {"uname_functions:\n  - {func: example.com/lib.Uname, type: example.com/lib.Utsname}\n", "the field of that type that holds the release"},
+		"uname bad key":      {"uname_functions:\n  - {func: example.com/lib.Uname, type: example.com/lib.Utsname, fields: Release}\n", "line 2: field fields not found"},
+		"uname in lib":       {lib + "uname_functions:\n  - {func: example.com/lib.Uname, type: example.com/lib.Utsname, field: Release}\n", "keep them in a file without module"},
+		"uname twice":        {"uname_functions:\n  - {func: example.com/lib.Uname, type: example.com/lib.U, field: R}\n  - {func: example.com/lib.Uname, type: example.com/lib.U, field: R}\n", "example.com/lib.Uname is listed twice"},
+		"reader unqualified": {"file_readers: [ReadFile]\n", `file_readers: "ReadFile" is not a qualified Go function`},
+		"release holds what": {"release_files:\n  - {path: /proc/version, holds: kernel}\n", `want an absolute path and what it holds, release or banner (not "kernel")`},
+		"release relative":   {"release_files:\n  - {path: proc/version, holds: banner}\n", `release_files "proc/version": want an absolute path`},
+		"release bad key":    {"release_files:\n  - {path: /proc/version, hold: banner}\n", "line 2: field hold not found"},
+		"text op unknown":    {"text_functions:\n  - {func: strings.ToUpper, does: upper}\n", `text_functions "strings.ToUpper": want a qualified Go function and what it does`},
+		"text unqualified":   {"text_functions:\n  - {func: Atoi, does: parse_int}\n", `text_functions "Atoi"`},
+		"text in lib":        {lib + "text_functions:\n  - {func: example.com/lib.Trim, does: trim}\n", "keep them in a file without module"},
 		"arg type unmapped":  {mapType + "probes:\n  - {func: example.com/lib.Have, args: [0], arg_types: [example.com/lib.Other]}\n", "arg type example.com/lib.Other is not in types"},
 	} {
 		_, err := apimap.Load(fstest.MapFS{"bad.yaml": {Data: []byte(tc.yaml)}}, db)
