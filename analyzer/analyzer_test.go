@@ -256,3 +256,9 @@ func TestMapOperationFlags(t *testing.T) {
 	}
 	analysistest.Run(t, testdata(t), a, "./mapflags")
 }
+
+// A spec built to hold some programs of an object, named by constants or
+// by a caller's argument, needs only what those programs need.
+func TestObjectSpecFilteredToPrograms(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objfilter", "./objfilteruse")
+}

@@ -44,6 +44,10 @@ type loadedObject struct {
 	// handedOn marks what a function hands on to its callers: the
 	// features its loads still need, not all the object's.
 	handedOn bool
+	// keepsParam, when not 0, is 1 + the index of the loader's []string
+	// parameter naming the programs the spec it hands on keeps (see
+	// programFilter): each call loads those its argument names.
+	keepsParam int
 }
 
 // objectsOf finds, for the package, the functions that load an object

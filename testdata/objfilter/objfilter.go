@@ -1,0 +1,95 @@
+// Package objfilter hands on specs that hold only some programs of its // want package:"exports bpf\\(2\\) wrappers or requirements"
+// object (progs.o: check_open, an LSM program, 5.7; pass, XDP; and
+// enter_openat, a tracepoint): loading one needs only what its programs
+// need.
+package objfilter
+
+import (
+	"github.com/cilium/ebpf"
+)
+
+// load is a hand-written loader: its callers load the object.
+func load() (*ebpf.CollectionSpec, error) {
+	return ebpf.LoadCollectionSpec("../bpf/progs.o")
+}
+
+// A literal naming its programs.
+func xdpOnly() (*ebpf.CollectionSpec, error) {
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	spec := &ebpf.CollectionSpec{
+		Maps:     full.Maps,
+		Programs: map[string]*ebpf.ProgramSpec{"pass": full.Programs["pass"]},
+	}
+	return spec, nil
+}
+
+// A constant list, copied in a loop.
+func withLSM() (*ebpf.CollectionSpec, error) {
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	spec := &ebpf.CollectionSpec{Maps: full.Maps, Programs: make(map[string]*ebpf.ProgramSpec)}
+	for _, name := range []string{"pass", "check_open"} {
+		spec.Programs[name] = full.Programs[name].Copy()
+	}
+	return spec, nil
+}
+
+// Every program copied: the names are not constants.
+func everything() (*ebpf.CollectionSpec, error) {
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	spec := &ebpf.CollectionSpec{Maps: full.Maps, Programs: make(map[string]*ebpf.ProgramSpec)}
+	for name, p := range full.Programs {
+		spec.Programs[name] = p.Copy()
+	}
+	return spec, nil
+}
+
+// The programs its callers name.
+func With(progs []string) (*ebpf.CollectionSpec, error) { // want With:"loads progs.o, needing BPF_F_RDONLY_PROG, BPF_LSM_MAC, .*, jmp32, of the programs argument 1 names"
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	filtered := &ebpf.CollectionSpec{Maps: full.Maps, Programs: make(map[string]*ebpf.ProgramSpec)}
+	for _, name := range progs {
+		p, ok := full.Programs[name]
+		if !ok {
+			return nil, nil
+		}
+		filtered.Programs[name] = p.Copy()
+	}
+	return filtered, nil
+}
+
+// The same, named in its variadic parameter.
+func Named(progs ...string) (*ebpf.CollectionSpec, error) { // want Named:"loads progs.o, needing BPF_F_RDONLY_PROG, BPF_LSM_MAC, .*, jmp32, of the programs argument 1 names"
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	filtered := &ebpf.CollectionSpec{Maps: full.Maps, Programs: map[string]*ebpf.ProgramSpec{}}
+	for _, name := range progs {
+		filtered.Programs[name] = full.Programs[name]
+	}
+	return filtered, nil
+}
+
+func use(names []string) {
+	xdpOnly()
+	withLSM()    // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(via objfilter.withLSM: program check_open in progs.o\)` `BPF_LSM_MAC requires Linux 5.7`
+	everything() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(via objfilter.everything: program check_open in progs.o\)` `BPF_LSM_MAC requires Linux 5.7`
+	With([]string{"pass", "enter_openat"})
+	With([]string{"check_open"}) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	With(names)                  // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	Named("pass")
+	Named("enter_openat", "check_open") // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	Named(names...)                     // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+}
