@@ -117,6 +117,7 @@ func (c *checker) exportLoaders() {
 		c.pass.ExportObjectFact(fn, fact)
 		c.exportsLoaders = true
 	}
+	c.exportSpecLoaders()
 }
 
 // findObjectSites lists the package's load sites: direct calls of the

@@ -596,7 +596,8 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 // kernelLoadsOf finds where the spec a load site gives — `spec, err :=
 // loadX()` — is loaded into the kernel in the same function: the calls of
 // the API map's collection_loads that take the variable as their spec, or
-// of a function of this package that passes its parameter to one.
+// of a function that passes its parameter to one (of this package, or of
+// another through specLoaderFact).
 // Parsing an object cannot fail for want of a feature; these calls can.
 func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	call, ok := node.(*ast.CallExpr)
@@ -635,8 +636,9 @@ func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 }
 
 // specLoads lists the calls in body that load the spec in v into the
-// kernel: a collection load that takes it, or (when deep) a call of a
-// function of this package that hands its parameter to one.
+// kernel: a collection load that takes it, a call of another package's
+// function that loads its spec argument (specLoaderFact), or (when deep) a
+// call of a function of this package that hands its parameter to one.
 func (c *checker) specLoads(body *ast.BlockStmt, v types.Object, deep bool) []ast.Node {
 	if body == nil {
 		return nil
@@ -662,6 +664,10 @@ func (c *checker) specLoads(body *ast.BlockStmt, v types.Object, deep bool) []as
 			if arg != nil && c.isVar(arg, v) {
 				loads = append(loads, load)
 			}
+			return true
+		}
+		if c.loadsSpecArgument(load, fn, v) {
+			loads = append(loads, load)
 			return true
 		}
 		if !deep || fn.Pkg() != c.pass.Pkg || fn.Signature().Variadic() {

@@ -93,3 +93,19 @@ func use(names []string) {
 	Named("enter_openat", "check_open") // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
 	Named(names...)                     // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
 }
+
+// LoadSpec loads the spec its caller built: the caller's guards and
+// fallbacks decide.
+func LoadSpec(spec *ebpf.CollectionSpec) error { // want LoadSpec:"loads its spec argument 1"
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
+}
+
+// LoadVia hands the spec to a function of its own that loads it.
+func LoadVia(verbose bool, spec *ebpf.CollectionSpec) error { // want LoadVia:"loads its spec argument 2"
+	return LoadSpec(spec)
+}
