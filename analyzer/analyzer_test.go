@@ -262,3 +262,9 @@ func TestMapOperationFlags(t *testing.T) {
 func TestObjectSpecFilteredToPrograms(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.New(), "./objfilter", "./objfilteruse")
 }
+
+// Calls of a helper patched out of a spec's instructions where its probe
+// failed are needed nowhere.
+func TestObjectSpecPatchedAfterProbe(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objrewrite")
+}

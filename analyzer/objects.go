@@ -559,8 +559,9 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // neededAt is what an object loaded at node needs there: its features
-// less those the guards around node prove and those of the programs and
-// maps the code drops from the spec when a probe for them fails; nothing
+// less those the guards around node prove, those of the programs and
+// maps the code drops from the spec when a probe for them fails, and
+// those of the instructions it patches out (rewrittenAt); nothing
 // where the load falls back. Where the spec node gives is loaded into the
 // kernel in the same function (ebpf.NewCollection(spec)), what holds at
 // every such load, and a fallback after each, count too.
@@ -580,9 +581,10 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 		proven = proven.union(at)
 	}
 	dropped := c.droppedOnFailure(node)
+	patched := c.rewrittenAt(node, obj)
 	var out []objectFeature
 	for _, of := range obj.features {
-		if c.provenHas(proven, of.feature) {
+		if c.provenHas(proven, of.feature) || patched[of.where] {
 			continue
 		}
 		if p, ok := dropped[objectOwner(of)]; ok && c.provenHas(p, of.feature) {
@@ -604,6 +606,25 @@ func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	if !ok {
 		return nil
 	}
+	spec := c.specVarOf(call)
+	if spec == nil {
+		return nil
+	}
+	path := c.pathTo(call)
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return c.specLoads(n.Body, spec, true)
+		case *ast.FuncDecl:
+			return c.specLoads(n.Body, spec, true)
+		}
+	}
+	return nil
+}
+
+// specVarOf is the variable a call's spec is put in: spec in `spec, err
+// := loadX()`; nil where it is not one.
+func (c *checker) specVarOf(call *ast.CallExpr) types.Object {
 	path := c.pathTo(call)
 	if len(path) < 2 {
 		return nil
@@ -624,15 +645,7 @@ func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	if spec == nil || !c.isCollectionSpec(spec.Type()) {
 		return nil
 	}
-	for _, n := range path {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return c.specLoads(n.Body, spec, true)
-		case *ast.FuncDecl:
-			return c.specLoads(n.Body, spec, true)
-		}
-	}
-	return nil
+	return spec
 }
 
 // specLoads lists the calls in body that load the spec in v into the
