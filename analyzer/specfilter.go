@@ -212,11 +212,18 @@ func (c *checker) filterOf(fn *types.Func) (programFilter, bool) {
 			if n.Op == token.AND && c.isVar(n.X, spec) {
 				ok = false // its address taken
 			}
+		case *ast.SelectorExpr:
+			if isPrograms(n) && !programsIndexedOrRanged(n, stack) {
+				ok = false // the map itself handed on: filled where we do not look
+			}
 		}
 		return true
 	})
 	if !ok || !defined || (filter.param >= 0 && len(filter.names) > 0) {
 		return programFilter{}, false // names of both kinds: not carried in one fact
+	}
+	if filter.param >= 0 && assignsTo(info, fd.Body, fn.Signature().Params().At(filter.param)) {
+		return programFilter{}, false // the names grown past the caller's
 	}
 	return filter, true
 }
@@ -268,6 +275,46 @@ func isStringSlice(t types.Type) bool {
 func identDefines(info *types.Info, e ast.Expr, v *types.Var) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && info.Defs[id] == v
+}
+
+// programsIndexedOrRanged reports whether sel, a spec's Programs, is
+// indexed, ranged over, measured or deleted from where it appears (the
+// last of stack is its parent): nothing that could add programs unseen.
+func programsIndexedOrRanged(sel *ast.SelectorExpr, stack []ast.Node) bool {
+	if len(stack) == 0 {
+		return false
+	}
+	switch p := stack[len(stack)-1].(type) {
+	case *ast.IndexExpr:
+		return p.X == sel
+	case *ast.RangeStmt:
+		return p.X == sel
+	case *ast.CallExpr:
+		id, ok := ast.Unparen(p.Fun).(*ast.Ident)
+		return ok && (id.Name == "len" || id.Name == "delete") && len(p.Args) > 0 && p.Args[0] == sel
+	}
+	return false
+}
+
+// assignsTo reports whether body assigns to v, or takes its address.
+func assignsTo(info *types.Info, body *ast.BlockStmt, v *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, lhs := range n.Lhs {
+				if id, ok := ast.Unparen(lhs).(*ast.Ident); ok && info.Uses[id] == v {
+					found = true
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND && info.Uses[id] == v {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // usesVar reports whether n mentions v.

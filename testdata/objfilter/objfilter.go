@@ -82,7 +82,41 @@ func Named(progs ...string) (*ebpf.CollectionSpec, error) { // want Named:"loads
 	return filtered, nil
 }
 
+// The literal's programs, and then the map handed to a function that
+// fills it: every program may be kept.
+func aliased() (*ebpf.CollectionSpec, error) {
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	spec := &ebpf.CollectionSpec{Programs: map[string]*ebpf.ProgramSpec{"pass": full.Programs["pass"]}}
+	fill(spec.Programs, full)
+	return spec, nil
+}
+
+func fill(progs map[string]*ebpf.ProgramSpec, from *ebpf.CollectionSpec) {
+	for name, p := range from.Programs {
+		progs[name] = p
+	}
+}
+
+// The names grown past the caller's: every program may be kept.
+func WithDefaults(progs []string) (*ebpf.CollectionSpec, error) { // want WithDefaults:"loads progs.o, needing BPF_F_RDONLY_PROG, BPF_LSM_MAC, .*, jmp32$"
+	full, err := load()
+	if err != nil {
+		return nil, err
+	}
+	progs = append(progs, "check_open")
+	filtered := &ebpf.CollectionSpec{Programs: make(map[string]*ebpf.ProgramSpec)}
+	for _, name := range progs {
+		filtered.Programs[name] = full.Programs[name]
+	}
+	return filtered, nil
+}
+
 func use(names []string) {
+	aliased()                      // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	WithDefaults([]string{"pass"}) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
 	xdpOnly()
 	withLSM()    // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(via objfilter.withLSM: program check_open in progs.o\)` `BPF_LSM_MAC requires Linux 5.7`
 	everything() // want `BPF_PROG_TYPE_LSM requires Linux 5.7, .*\(via objfilter.everything: program check_open in progs.o\)` `BPF_LSM_MAC requires Linux 5.7`
