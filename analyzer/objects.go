@@ -560,8 +560,9 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 
 // neededAt is what an object loaded at node needs there: its features
 // less those the guards around node prove, those of the programs and
-// maps the code drops from the spec when a probe for them fails, and
-// those of the instructions it patches out (rewrittenAt); nothing
+// maps the code drops from the spec when a probe for them fails or always
+// (deletedAfter), and those of the instructions it patches out
+// (rewrittenAt); nothing
 // where the load falls back. Where the spec node gives is loaded into the
 // kernel in the same function (ebpf.NewCollection(spec)), what holds at
 // every such load, and a fallback after each, count too.
@@ -582,9 +583,10 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 	}
 	dropped := c.droppedOnFailure(node)
 	patched := c.rewrittenAt(node, obj)
+	deleted := c.deletedAfter(node)
 	var out []objectFeature
 	for _, of := range obj.features {
-		if c.provenHas(proven, of.feature) || patched[of.where] {
+		if c.provenHas(proven, of.feature) || patched[of.where] || deleted[objectOwner(of)] {
 			continue
 		}
 		if p, ok := dropped[objectOwner(of)]; ok && c.provenHas(p, of.feature) {

@@ -359,3 +359,51 @@ func (c *checker) keptBy(fn *types.Func, sites []objectSite, obj *loadedObject) 
 	}
 	return obj.onlyPrograms(filter.names)
 }
+
+// deletedAfter is what the function around a load site deletes from the
+// spec the site gives on every path past it, before loading it:
+// `delete(spec.Programs, "x")` among the function's own statements, by
+// owner ("program x", "map y"). A delete under a condition counts only
+// where a probe's failure is the condition (droppedOnFailure).
+func (c *checker) deletedAfter(node ast.Node) map[string]bool {
+	call, ok := node.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	spec := c.specVarOf(call)
+	fn := c.declaredFuncAround(call)
+	if spec == nil || fn == nil {
+		return nil
+	}
+	fd := c.funcDecl(fn)
+	if fd == nil || fd.Body == nil {
+		return nil
+	}
+	until := fd.Body.End()
+	for _, load := range c.kernelLoadsOf(node) {
+		until = min(until, load.Pos())
+	}
+	out := map[string]bool{}
+	for _, s := range fd.Body.List {
+		es, ok := s.(*ast.ExprStmt)
+		if !ok || s.Pos() < call.End() || s.End() > until {
+			continue
+		}
+		del, ok := ast.Unparen(es.X).(*ast.CallExpr)
+		if !ok || len(del.Args) != 2 {
+			continue
+		}
+		if _, builtin := c.pass.TypesInfo.Uses[identOf(del.Fun)].(*types.Builtin); !builtin || identOf(del.Fun).Name != "delete" {
+			continue
+		}
+		sel, ok := ast.Unparen(del.Args[0]).(*ast.SelectorExpr)
+		if !ok || !c.isVar(sel.X, spec) {
+			continue
+		}
+		kind := map[string]string{"Programs": "program ", "Maps": "map "}[sel.Sel.Name]
+		if names, ok := c.constantStrings(del.Args[1:]); ok && kind != "" {
+			out[kind+names[0]] = true
+		}
+	}
+	return out
+}

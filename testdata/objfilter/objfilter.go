@@ -114,7 +114,31 @@ func WithDefaults(progs []string) (*ebpf.CollectionSpec, error) { // want WithDe
 	return filtered, nil
 }
 
+// The LSM program deleted from the spec it hands on.
+func withoutLSM() (*ebpf.CollectionSpec, error) {
+	spec, err := load()
+	if err != nil {
+		return nil, err
+	}
+	delete(spec.Programs, "check_open")
+	return spec, nil
+}
+
+// Deleted only on one path, not a probe's: kept on the other.
+func withoutLSMSometimes(drop bool) (*ebpf.CollectionSpec, error) {
+	spec, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if drop {
+		delete(spec.Programs, "check_open")
+	}
+	return spec, nil
+}
+
 func use(names []string) {
+	withoutLSM()
+	withoutLSMSometimes(true) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
 	aliased()                      // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
 	WithDefaults([]string{"pass"}) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
 	xdpOnly()
