@@ -561,8 +561,9 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 // neededAt is what an object loaded at node needs there: its features
 // less those the guards around node prove, those of the programs and
 // maps the code drops from the spec when a probe for them fails or always
-// (deletedAfter), and those of the instructions it patches out
-// (rewrittenAt); nothing
+// (deletedAfter), those of the instructions it patches out
+// (rewrittenAt), and those of the programs it never reads from the spec
+// (programsReadAfter); nothing
 // where the load falls back. Where the spec node gives is loaded into the
 // kernel in the same function (ebpf.NewCollection(spec)), what holds at
 // every such load, and a fallback after each, count too.
@@ -584,10 +585,14 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 	dropped := c.droppedOnFailure(node)
 	patched := c.rewrittenAt(node, obj)
 	deleted := c.deletedAfter(node)
+	read, onlyRead := c.programsReadAfter(node)
 	var out []objectFeature
 	for _, of := range obj.features {
 		if c.provenHas(proven, of.feature) || patched[of.where] || deleted[objectOwner(of)] {
 			continue
+		}
+		if prog, isProg := strings.CutPrefix(objectOwner(of), "program "); isProg && onlyRead && !slices.Contains(read, prog) {
+			continue // never reaches the kernel: only other programs are read from the spec
 		}
 		if p, ok := dropped[objectOwner(of)]; ok && c.provenHas(p, of.feature) {
 			continue // removed from the spec when the probe for it fails

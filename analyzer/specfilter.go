@@ -407,3 +407,67 @@ func (c *checker) deletedAfter(node ast.Node) map[string]bool {
 	}
 	return out
 }
+
+// programsReadAfter is, where the spec a load site gives is used in the
+// function around it only to read programs by constant name
+// (`full.Programs["pass"]`) and its other fields (`full.Maps`), those
+// names: the spec itself is never loaded, handed on or ranged over, so
+// only the programs read can reach the kernel. ok is false otherwise.
+func (c *checker) programsReadAfter(node ast.Node) (names []string, ok bool) {
+	call, isCall := node.(*ast.CallExpr)
+	if !isCall {
+		return nil, false
+	}
+	spec := c.specVarOf(call)
+	fn := c.declaredFuncAround(call)
+	if spec == nil || spec.Name() == "_" || fn == nil {
+		return nil, false // a spec discarded is where the object counts as loaded
+	}
+	fd := c.funcDecl(fn)
+	if fd == nil || fd.Body == nil {
+		return nil, false
+	}
+	info := c.pass.TypesInfo
+	ok = true
+	ast.PreorderStack(fd.Body, nil, func(n ast.Node, stack []ast.Node) bool {
+		id, isID := n.(*ast.Ident)
+		if !ok || !isID || info.Uses[id] != spec || len(stack) == 0 {
+			return ok
+		}
+		sel, isSel := stack[len(stack)-1].(*ast.SelectorExpr)
+		if !isSel || sel.X != id {
+			ok = false // the spec itself used: loaded, handed on, assigned
+			return false
+		}
+		if s := info.Selections[sel]; s == nil || s.Kind() != types.FieldVal {
+			ok = false // a method: LoadAndAssign, RewriteConstants
+			return false
+		}
+		if sel.Sel.Name != "Programs" {
+			return false
+		}
+		if len(stack) < 2 {
+			ok = false
+			return false
+		}
+		ix, isIndex := stack[len(stack)-2].(*ast.IndexExpr)
+		if !isIndex || ix.X != sel || isAssigned(ix, stack[:len(stack)-2]) {
+			ok = false
+			return false
+		}
+		read, isConst := c.constantStrings([]ast.Expr{ix.Index})
+		ok = isConst
+		names = append(names, read...)
+		return false
+	})
+	return names, ok
+}
+
+// isAssigned reports whether e, whose ancestors are stack, is assigned to.
+func isAssigned(e ast.Expr, stack []ast.Node) bool {
+	if len(stack) == 0 {
+		return false
+	}
+	as, ok := stack[len(stack)-1].(*ast.AssignStmt)
+	return ok && slices.Contains(as.Lhs, e)
+}

@@ -136,6 +136,45 @@ func withoutLSMSometimes(drop bool) (*ebpf.CollectionSpec, error) {
 	return spec, nil
 }
 
+// Only the XDP program is read from the spec loaded here.
+func loadXDP() error {
+	full, err := load()
+	if err != nil {
+		return err
+	}
+	spec := &ebpf.CollectionSpec{Maps: full.Maps, Programs: map[string]*ebpf.ProgramSpec{"pass": full.Programs["pass"]}}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return err
+	}
+	coll.Close()
+	return nil
+}
+
+// The same, and then the whole spec loaded.
+func loadXDPThenAll() error {
+	full, err := load() // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	if err != nil {
+		return err
+	}
+	spec := &ebpf.CollectionSpec{Maps: full.Maps, Programs: map[string]*ebpf.ProgramSpec{"pass": full.Programs["pass"]}}
+	if _, err := ebpf.NewCollection(spec); err != nil {
+		return err
+	}
+	_, err = ebpf.NewCollection(full)
+	return err
+}
+
+// A program read by a name that is no constant.
+func loadNamed(name string) error {
+	full, err := load() // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
+	if err != nil {
+		return err
+	}
+	_, err = ebpf.NewProgram(full.Programs[name])
+	return err
+}
+
 func use(names []string) {
 	withoutLSM()
 	withoutLSMSometimes(true) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `BPF_LSM_MAC requires Linux 5.7`
