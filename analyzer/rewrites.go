@@ -7,6 +7,8 @@ import (
 	"go/types"
 	"slices"
 
+	"golang.org/x/tools/go/types/typeutil"
+
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -87,7 +89,18 @@ func (c *checker) patchedIn(fd *ast.FuncDecl, v types.Object, from token.Pos, er
 			if s.Else == nil {
 				// if probeFailed { patch(spec) }: the other path proves.
 				success := c.proves(s.Cond, false, 0)
-				keep(c.patchesOf(s.Body, v, depth), success.intersect(before))
+				var patched []*kernelspec.Feature
+				for _, t := range s.Body.List { // the body's own statements: not those under a further condition
+					switch t := t.(type) {
+					case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt:
+						patched = addFeatures(patched, c.patchesOf(t, v, depth)...)
+					case *ast.RangeStmt:
+						if c.isProgramsLoop(t, v) {
+							patched = addFeatures(patched, c.instructionPatches(t.Body)...)
+						}
+					}
+				}
+				keep(patched, success.intersect(before))
 			}
 		case *ast.RangeStmt:
 			if c.isProgramsLoop(s, v) {
@@ -170,8 +183,8 @@ func (c *checker) patchesOf(n ast.Node, v types.Object, depth int) []*kernelspec
 			if depth == 0 {
 				return true
 			}
-			fn, ok := c.calleeObject(m.Fun).(*types.Func)
-			if !ok || fn.Pkg() != c.pass.Pkg {
+			fn := typeutil.StaticCallee(c.pass.TypesInfo, m) // a method too
+			if fn == nil || fn.Pkg() != c.pass.Pkg {
 				return true
 			}
 			fd := c.funcDecl(fn.Origin())

@@ -155,3 +155,37 @@ func loadErrorDropped() error {
 	_, err = ebpf.NewCollection(spec)
 	return err
 }
+
+type loader struct{ patch bool }
+
+// patch is a method: followed like a function.
+func (l *loader) disable(spec *ebpf.CollectionSpec) {
+	withoutLoop(spec)
+}
+
+func (l *loader) loadPatchedByMethod() error {
+	spec, err := load() // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8` `bpf_ringbuf_output requires Linux 5.8`
+	if err != nil {
+		return err
+	}
+	if !haveLoop() {
+		l.disable(spec)
+	}
+	_, err = ebpf.NewCollection(spec)
+	return err
+}
+
+// The patch under a further condition in the probe's failure path.
+func (l *loader) loadPatchedSometimes() error {
+	spec, err := load() // want `bpf_loop requires Linux 5.17` `callbacks requires Linux 5.13` `BPF_MAP_TYPE_RINGBUF requires Linux 5.8` `bpf_ringbuf_output requires Linux 5.8`
+	if err != nil {
+		return err
+	}
+	if !haveLoop() {
+		if l.patch {
+			l.disable(spec)
+		}
+	}
+	_, err = ebpf.NewCollection(spec)
+	return err
+}
