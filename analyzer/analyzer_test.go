@@ -269,3 +269,15 @@ func TestMapOperationFlags(t *testing.T) {
 	}
 	analysistest.Run(t, testdata(t), a, "./mapflags")
 }
+
+// A spec built to hold some programs of an object, named by constants or
+// by a caller's argument, needs only what those programs need.
+func TestObjectSpecFilteredToPrograms(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objfilter", "./objfilteruse")
+}
+
+// Calls of a helper patched out of a spec's instructions where its probe
+// failed are needed nowhere.
+func TestObjectSpecPatchedAfterProbe(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.New(), "./objrewrite")
+}

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -33,6 +34,9 @@ type objectLoaderFact struct {
 	Path     string
 	HandedOn bool
 	Needs    []string
+	// KeepsParam, when not 0, is 1 + the index of the parameter whose
+	// strings name the programs the spec handed on keeps.
+	KeepsParam int
 }
 
 func (*objectLoaderFact) AFact() {}
@@ -44,6 +48,9 @@ func (f *objectLoaderFact) String() string {
 		if len(f.Needs) == 0 {
 			s += "nothing"
 		}
+	}
+	if f.KeepsParam > 0 {
+		s += fmt.Sprintf(", of the programs argument %d names", f.KeepsParam)
 	}
 	return s
 }
@@ -81,6 +88,7 @@ func (c *checker) loaderOf(fn *types.Func) *loadedObject {
 		if fact.HandedOn && obj.err == nil {
 			needs := *obj
 			needs.handedOn = true
+			needs.keepsParam = fact.KeepsParam
 			needs.features = slices.DeleteFunc(slices.Clone(obj.features), func(of objectFeature) bool {
 				return !slices.Contains(fact.Needs, of.feature.Name)
 			})
@@ -97,7 +105,7 @@ func (c *checker) exportLoaders() {
 		if !fn.Exported() || fn.Pkg() != c.pass.Pkg {
 			continue
 		}
-		fact := &objectLoaderFact{Path: obj.path, HandedOn: obj.handedOn}
+		fact := &objectLoaderFact{Path: obj.path, HandedOn: obj.handedOn, KeepsParam: obj.keepsParam}
 		if obj.handedOn {
 			for _, of := range obj.features {
 				if !slices.Contains(fact.Needs, of.feature.Name) {
@@ -109,6 +117,7 @@ func (c *checker) exportLoaders() {
 		c.pass.ExportObjectFact(fn, fact)
 		c.exportsLoaders = true
 	}
+	c.exportSpecLoaders()
 }
 
 // findObjectSites lists the package's load sites: direct calls of the
@@ -136,6 +145,7 @@ func (c *checker) findObjectSites() {
 						if obj.handedOn {
 							via = shortFuncName(fn) // which call loads is not obvious
 						}
+						obj = c.keptAtCall(n, fn, obj)
 						c.objectSites = append(c.objectSites, objectSite{n, []*loadedObject{obj}, via})
 					}
 				} else if v := c.holderVar(n.Fun); v != nil {
@@ -384,7 +394,7 @@ func (c *checker) findLoadSites() {
 		changed := false
 		for _, fn := range order {
 			if obj := c.neededByCallers(byFunc[fn]); obj != nil {
-				c.objectFuncs[fn] = obj
+				c.objectFuncs[fn] = c.keptBy(fn, byFunc[fn], obj)
 				for _, s := range byFunc[fn] {
 					handed[s.node] = true
 				}

@@ -44,6 +44,10 @@ type loadedObject struct {
 	// handedOn marks what a function hands on to its callers: the
 	// features its loads still need, not all the object's.
 	handedOn bool
+	// keepsParam, when not 0, is 1 + the index of the loader's []string
+	// parameter naming the programs the spec it hands on keeps (see
+	// programFilter): each call loads those its argument names.
+	keepsParam int
 }
 
 // objectsOf finds, for the package, the functions that load an object
@@ -555,8 +559,11 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 // neededAt is what an object loaded at node needs there: its features
-// less those the guards around node prove and those of the programs and
-// maps the code drops from the spec when a probe for them fails; nothing
+// less those the guards around node prove, those of the programs and
+// maps the code drops from the spec when a probe for them fails or always
+// (deletedAfter), those of the instructions it patches out
+// (rewrittenAt), and those of the programs it never reads from the spec
+// (programsReadAfter); nothing
 // where the load falls back. Where the spec node gives is loaded into the
 // kernel in the same function (ebpf.NewCollection(spec)), what holds at
 // every such load, and a fallback after each, count too.
@@ -576,10 +583,16 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 		proven = proven.union(at)
 	}
 	dropped := c.droppedOnFailure(node)
+	patched := c.rewrittenAt(node, obj)
+	deleted := c.deletedAfter(node)
+	read, onlyRead := c.programsReadAfter(node)
 	var out []objectFeature
 	for _, of := range obj.features {
-		if c.provenHas(proven, of.feature) {
+		if c.provenHas(proven, of.feature) || patched[of.where] || deleted[objectOwner(of)] {
 			continue
+		}
+		if prog, isProg := strings.CutPrefix(objectOwner(of), "program "); isProg && onlyRead && !slices.Contains(read, prog) {
+			continue // never reaches the kernel: only other programs are read from the spec
 		}
 		if p, ok := dropped[objectOwner(of)]; ok && c.provenHas(p, of.feature) {
 			continue // removed from the spec when the probe for it fails
@@ -592,13 +605,33 @@ func (c *checker) neededAt(node ast.Node, obj *loadedObject) []objectFeature {
 // kernelLoadsOf finds where the spec a load site gives — `spec, err :=
 // loadX()` — is loaded into the kernel in the same function: the calls of
 // the API map's collection_loads that take the variable as their spec, or
-// of a function of this package that passes its parameter to one.
+// of a function that passes its parameter to one (of this package, or of
+// another through specLoaderFact).
 // Parsing an object cannot fail for want of a feature; these calls can.
 func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	call, ok := node.(*ast.CallExpr)
 	if !ok {
 		return nil
 	}
+	spec := c.specVarOf(call)
+	if spec == nil {
+		return nil
+	}
+	path := c.pathTo(call)
+	for _, n := range path {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return c.specLoads(n.Body, spec, true)
+		case *ast.FuncDecl:
+			return c.specLoads(n.Body, spec, true)
+		}
+	}
+	return nil
+}
+
+// specVarOf is the variable a call's spec is put in: spec in `spec, err
+// := loadX()`; nil where it is not one.
+func (c *checker) specVarOf(call *ast.CallExpr) types.Object {
 	path := c.pathTo(call)
 	if len(path) < 2 {
 		return nil
@@ -619,20 +652,13 @@ func (c *checker) kernelLoadsOf(node ast.Node) []ast.Node {
 	if spec == nil || !c.isCollectionSpec(spec.Type()) {
 		return nil
 	}
-	for _, n := range path {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return c.specLoads(n.Body, spec, true)
-		case *ast.FuncDecl:
-			return c.specLoads(n.Body, spec, true)
-		}
-	}
-	return nil
+	return spec
 }
 
 // specLoads lists the calls in body that load the spec in v into the
-// kernel: a collection load that takes it, or (when deep) a call of a
-// function of this package that hands its parameter to one.
+// kernel: a collection load that takes it, a call of another package's
+// function that loads its spec argument (specLoaderFact), or (when deep) a
+// call of a function of this package that hands its parameter to one.
 func (c *checker) specLoads(body *ast.BlockStmt, v types.Object, deep bool) []ast.Node {
 	if body == nil {
 		return nil
@@ -658,6 +684,10 @@ func (c *checker) specLoads(body *ast.BlockStmt, v types.Object, deep bool) []as
 			if arg != nil && c.isVar(arg, v) {
 				loads = append(loads, load)
 			}
+			return true
+		}
+		if c.loadsSpecArgument(load, fn, v) {
+			loads = append(loads, load)
 			return true
 		}
 		if !deep || fn.Pkg() != c.pass.Pkg || fn.Signature().Variadic() {
