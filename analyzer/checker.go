@@ -103,6 +103,11 @@ type checker struct {
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*apimap.TypeRule
 	funcKeys  map[*types.Func]string
+	// Imported functions' facts, decoded once each (nil for none): the
+	// walk asks about every call.
+	importedRequires map[*types.Func]*requiresFact
+	importedWrappers map[*types.Func]*wrapperFact
+	importedChecks   map[*types.Func]*checkFact
 
 	// Settings beyond the target (options.go), and the first error in
 	// them found while analyzing.
@@ -134,6 +139,10 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		objects:         map[string]*loadedObject{},
 		importedLoaders: map[*types.Func]*loadedObject{},
 		funcKeys:        map[*types.Func]string{},
+
+		importedRequires: map[*types.Func]*requiresFact{},
+		importedWrappers: map[*types.Func]*wrapperFact{},
+		importedChecks:   map[*types.Func]*checkFact{},
 	}
 }
 

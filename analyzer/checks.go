@@ -200,11 +200,7 @@ func (c *checker) checkFactOf(fn *types.Func) *checkFact {
 		c.findChecks()
 		return c.checks[fn]
 	}
-	var f checkFact
-	if c.pass.ImportObjectFact(fn, &f) {
-		return &f
-	}
-	return nil
+	return importedFact(c.pass, c.importedChecks, fn)
 }
 
 // findChecks reads this package's check directives and infers the rest,
@@ -441,8 +437,7 @@ func (c *checker) mayProve(body ast.Node) bool {
 		if fn.Origin().Pkg() == c.pass.Pkg {
 			_, found = c.checks[fn.Origin()]
 		} else {
-			var f checkFact
-			found = c.pass.ImportObjectFact(fn.Origin(), &f)
+			found = importedFact(c.pass, c.importedChecks, fn.Origin()) != nil
 		}
 		return !found
 	})

@@ -114,10 +114,7 @@ func (c *checker) wrapperOf(fn *types.Func) *wrapperFact {
 		return w
 	}
 	if fn.Pkg() != c.pass.Pkg {
-		var w wrapperFact
-		if c.pass.ImportObjectFact(fn, &w) {
-			return &w
-		}
+		return importedFact(c.pass, c.importedWrappers, fn)
 	}
 	return nil
 }
