@@ -421,11 +421,12 @@ func (c *checker) mayProve(body ast.Node) bool {
 		if !ok {
 			return true
 		}
-		if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok && v.Pkg() == c.pass.Pkg && c.memoizedBody(v) != nil {
+		callee := typeutil.Callee(c.pass.TypesInfo, call)
+		if v, ok := callee.(*types.Var); ok && v.Pkg() == c.pass.Pkg && c.memoizedBody(v) != nil {
 			found = true
 			return false
 		}
-		fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+		fn, ok := callee.(*types.Func)
 		if !ok {
 			return true
 		}
