@@ -142,6 +142,9 @@ func (c *checker) findWrappers() {
 // attr parameter (and, unless constant, its command) to bpf(2).
 func (c *checker) wrapperIn(fn *types.Func, decl *ast.FuncDecl) *wrapperFact {
 	params := fn.Signature().Params()
+	if params.Len() == 0 {
+		return nil // no parameter to pass on as the attr: no walk
+	}
 	paramIndex := func(e ast.Expr) int {
 		id, ok := stripConversions(c.pass.TypesInfo, e).(*ast.Ident)
 		if !ok {
