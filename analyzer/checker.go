@@ -59,6 +59,9 @@ type checker struct {
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 	// Where values that name features go: probe wrappers and tables.
 	probeArgs *probeArgs
+	// carries memoizes carriesFeature: whether a type can hold a
+	// feature, asked before and while probeArgs is built.
+	carries map[types.Type]bool
 
 	sink *sink // every diagnostic of a use goes through it
 	// reporting is set once the summaries are done: from then on nothing
@@ -143,6 +146,7 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		importedRequires: map[*types.Func]*requiresFact{},
 		importedWrappers: map[*types.Func]*wrapperFact{},
 		importedChecks:   map[*types.Func]*checkFact{},
+		carries:          map[types.Type]bool{},
 	}
 }
 
