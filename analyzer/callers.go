@@ -300,8 +300,7 @@ func (c *checker) callGraphOf() *callGraph {
 		return c.graphOfCalls
 	}
 	c.funcDecl(nil) // builds c.decls
-	g := &callGraph{compOf: map[*types.Func]int{}, callees: map[*types.Func][]*types.Func{}, callers: map[*types.Func][]*types.Func{}}
-	edges := map[[2]*types.Func]bool{}
+	g := &callGraph{compOf: make(map[*types.Func]int, len(c.decls)), callees: map[*types.Func][]*types.Func{}, callers: map[*types.Func][]*types.Func{}}
 	for id, obj := range c.pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
 		if !ok || fn.Pkg() != c.pass.Pkg {
@@ -312,17 +311,21 @@ func (c *checker) callGraphOf() *callGraph {
 			continue // an interface's method
 		}
 		caller := c.funcAt(id.Pos())
-		if caller == nil || edges[[2]*types.Func{caller, fn}] {
+		if caller == nil {
 			continue
 		}
-		edges[[2]*types.Func{caller, fn}] = true
+		// Duplicate edges go when the lists are sorted, below: cheaper
+		// than a set of every edge.
 		g.callees[caller] = append(g.callees[caller], fn)
 		g.callers[fn] = append(g.callers[fn], caller)
 	}
+	// Declared functions each have their own position: sorted by it, the
+	// same function's entries are adjacent.
 	byPos := func(a, b *types.Func) int { return cmp.Compare(a.Pos(), b.Pos()) }
 	for _, m := range []map[*types.Func][]*types.Func{g.callees, g.callers} {
-		for _, fns := range m {
+		for k, fns := range m {
 			slices.SortFunc(fns, byPos)
+			m[k] = slices.Clip(slices.Compact(fns))
 		}
 	}
 	funcs := slices.SortedFunc(maps.Keys(c.decls), byPos)
@@ -339,42 +342,46 @@ func (c *checker) callGraphOf() *callGraph {
 // stronglyConnected returns the strongly connected components of a
 // graph, each after the components it reaches (Tarjan's algorithm).
 func stronglyConnected(nodes []*types.Func, succs map[*types.Func][]*types.Func) [][]*types.Func {
-	index := map[*types.Func]int{}
-	low := map[*types.Func]int{}
-	onStack := map[*types.Func]bool{}
+	// One entry per node, allocated together, rather than three maps.
+	type mark struct {
+		index, low int
+		onStack    bool
+	}
+	marks := make([]mark, 0, len(nodes))
+	markOf := make(map[*types.Func]int, len(nodes)) // index into marks
 	var stack []*types.Func
-	var out [][]*types.Func
-	var visit func(f *types.Func)
-	visit = func(f *types.Func) {
-		index[f], low[f] = len(index), len(index)
+	out := make([][]*types.Func, 0, len(nodes))
+	var visit func(f *types.Func) int
+	visit = func(f *types.Func) int {
+		i := len(marks)
+		marks = append(marks, mark{index: i, low: i, onStack: true})
+		markOf[f] = i
 		stack = append(stack, f)
-		onStack[f] = true
 		for _, g := range succs[f] {
-			if _, seen := index[g]; !seen {
-				visit(g)
-				low[f] = min(low[f], low[g])
-			} else if onStack[g] {
-				low[f] = min(low[f], index[g])
+			if j, seen := markOf[g]; !seen {
+				j = visit(g)
+				marks[i].low = min(marks[i].low, marks[j].low)
+			} else if marks[j].onStack {
+				marks[i].low = min(marks[i].low, marks[j].index)
 			}
 		}
-		if low[f] != index[f] {
-			return
+		if marks[i].low != marks[i].index {
+			return i
 		}
-		var comp []*types.Func
-		for {
-			g := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			onStack[g] = false
-			comp = append(comp, g)
-			if g == f {
-				break
-			}
+		n := len(stack) - 1
+		for stack[n] != f {
+			n--
 		}
-		slices.Reverse(comp)
+		comp := slices.Clone(stack[n:])
+		stack = stack[:n]
+		for _, g := range comp {
+			marks[markOf[g]].onStack = false
+		}
 		out = append(out, comp)
+		return i
 	}
 	for _, f := range nodes {
-		if _, seen := index[f]; !seen {
+		if _, seen := markOf[f]; !seen {
 			visit(f)
 		}
 	}
@@ -419,6 +426,10 @@ func isBool(t types.Type) bool {
 func (c *checker) calleesFirst(update func(fn *types.Func) bool, stale func(fn *types.Func)) {
 	g := c.callGraphOf()
 	for i, comp := range g.comps {
+		if !g.cyclic(comp) {
+			update(comp[0]) // most functions: no cycle, one pass
+			continue
+		}
 		queue := slices.Clone(comp)
 		queued := map[*types.Func]bool{}
 		for _, fn := range comp {

@@ -59,6 +59,9 @@ type checker struct {
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 	// Where values that name features go: probe wrappers and tables.
 	probeArgs *probeArgs
+	// carries memoizes carriesFeature: whether a type can hold a
+	// feature, asked before and while probeArgs is built.
+	carries map[types.Type]bool
 
 	sink *sink // every diagnostic of a use goes through it
 	// reporting is set once the summaries are done: from then on nothing
@@ -103,6 +106,11 @@ type checker struct {
 	// Memos for the walk's hot lookups.
 	typeRules map[*types.TypeName]*apimap.TypeRule
 	funcKeys  map[*types.Func]string
+	// Imported functions' facts, decoded once each (nil for none): the
+	// walk asks about every call.
+	importedRequires map[*types.Func]*requiresFact
+	importedWrappers map[*types.Func]*wrapperFact
+	importedChecks   map[*types.Func]*checkFact
 
 	// Settings beyond the target (options.go), and the first error in
 	// them found while analyzing.
@@ -134,6 +142,11 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		objects:         map[string]*loadedObject{},
 		importedLoaders: map[*types.Func]*loadedObject{},
 		funcKeys:        map[*types.Func]string{},
+
+		importedRequires: map[*types.Func]*requiresFact{},
+		importedWrappers: map[*types.Func]*wrapperFact{},
+		importedChecks:   map[*types.Func]*checkFact{},
+		carries:          map[types.Type]bool{},
 	}
 }
 

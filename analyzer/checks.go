@@ -200,11 +200,7 @@ func (c *checker) checkFactOf(fn *types.Func) *checkFact {
 		c.findChecks()
 		return c.checks[fn]
 	}
-	var f checkFact
-	if c.pass.ImportObjectFact(fn, &f) {
-		return &f
-	}
-	return nil
+	return importedFact(c.pass, c.importedChecks, fn)
 }
 
 // findChecks reads this package's check directives and infers the rest,
@@ -425,11 +421,12 @@ func (c *checker) mayProve(body ast.Node) bool {
 		if !ok {
 			return true
 		}
-		if v, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Var); ok && v.Pkg() == c.pass.Pkg && c.memoizedBody(v) != nil {
+		callee := typeutil.Callee(c.pass.TypesInfo, call)
+		if v, ok := callee.(*types.Var); ok && v.Pkg() == c.pass.Pkg && c.memoizedBody(v) != nil {
 			found = true
 			return false
 		}
-		fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
+		fn, ok := callee.(*types.Func)
 		if !ok {
 			return true
 		}
@@ -441,8 +438,7 @@ func (c *checker) mayProve(body ast.Node) bool {
 		if fn.Origin().Pkg() == c.pass.Pkg {
 			_, found = c.checks[fn.Origin()]
 		} else {
-			var f checkFact
-			found = c.pass.ImportObjectFact(fn.Origin(), &f)
+			found = importedFact(c.pass, c.importedChecks, fn.Origin()) != nil
 		}
 		return !found
 	})

@@ -745,7 +745,24 @@ func (c *checker) pathTo(n ast.Node) []ast.Node {
 	if f == nil {
 		return nil
 	}
-	path, _ := astutil.PathEnclosingInterval(f, n.Pos(), n.End())
+	return pathIn(f, n)
+}
+
+// pathIn is astutil.PathEnclosingInterval's path to n in f, asked of the
+// declaration that holds n alone: the path never leaves it, and the
+// whole file would have every node on the way list its children, all of
+// the file's declarations first.
+func pathIn(f *ast.File, n ast.Node) []ast.Node {
+	root := f
+	decls := f.Decls
+	i := sort.Search(len(decls), func(i int) bool { return decls[i].End() > n.Pos() })
+	if i < len(decls) && decls[i].Pos() <= n.Pos() && n.End() <= decls[i].End() {
+		root = &ast.File{Package: f.Package, Name: f.Name, Decls: decls[i : i+1]}
+	}
+	path, _ := astutil.PathEnclosingInterval(root, n.Pos(), n.End())
+	if len(path) > 0 && path[len(path)-1] == root {
+		path[len(path)-1] = f
+	}
 	return path
 }
 

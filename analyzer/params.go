@@ -182,15 +182,7 @@ func (c *checker) paramRequiresOf(fn *types.Func) *paramFact {
 	}
 	// Decoding a fact costs more than the rest of a call's check: once
 	// per function.
-	if f, ok := c.importedParams[fn]; ok {
-		return f
-	}
-	var f *paramFact
-	if imported := new(paramFact); c.pass.ImportObjectFact(fn, imported) {
-		f = imported
-	}
-	c.importedParams[fn] = f
-	return f
+	return importedFact(c.pass, c.importedParams, fn)
 }
 
 // checkParamsOf checks a call's arguments against its callee's parameter

@@ -81,7 +81,6 @@ type probeArgs struct {
 	// assignment, a declaration's value, nil for any other write.
 	writes   map[*types.Var][]ast.Node
 	imported map[*types.Func]*probeParamFact
-	carries  map[types.Type]bool
 	// standIns are the stand-ins for the features parameters name.
 	standIns map[*types.Var]*kernelspec.Feature
 	standFor map[*kernelspec.Feature]*types.Var
@@ -106,7 +105,6 @@ func (c *checker) probeArgState() *probeArgs {
 			following: map[*types.Var]bool{},
 			writes:    map[*types.Var][]ast.Node{},
 			imported:  map[*types.Func]*probeParamFact{},
-			carries:   map[types.Type]bool{},
 			standIns:  map[*types.Var]*kernelspec.Feature{},
 			standFor:  map[*kernelspec.Feature]*types.Var{},
 		}
@@ -216,6 +214,9 @@ func (c *checker) indexWrites(n ast.Node) {
 // exportProbeParams exports this package's probe parameters, and reports
 // whether there were any.
 func (c *checker) exportProbeParams() bool {
+	if c.probeArgs == nil && !c.hasFeatureParams() {
+		return false // nothing to export: no need to index the package's values
+	}
 	pa := c.probeArgState()
 	facts := map[*types.Func]*probeParamFact{}
 	for v, u := range pa.params {
@@ -233,6 +234,24 @@ func (c *checker) exportProbeParams() bool {
 		c.pass.ExportObjectFact(fn, fact)
 	}
 	return len(facts) > 0
+}
+
+// hasFeatureParams reports whether a function declared in the package has
+// a parameter that can hold a feature: one that may be a probe parameter
+// (indexValues lists the same ones).
+func (c *checker) hasFeatureParams() bool {
+	c.funcDecl(nil) // builds c.decls
+	for fn, fd := range c.decls {
+		if fd.Body == nil {
+			continue
+		}
+		for v := range fn.Signature().Params().Variables() {
+			if c.carriesFeature(v.Type(), 0) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // onlyProbed reports whether the constant e, inside stack, reaches a probe
@@ -560,8 +579,7 @@ func (c *checker) sitesUse(v *types.Var, depth int) valueUse {
 // constant: a mapped type, or a pointer, slice, array, map or struct (a
 // table entry) of one.
 func (c *checker) carriesFeature(t types.Type, depth int) bool {
-	pa := c.probeArgs
-	if known, ok := pa.carries[t]; ok {
+	if known, ok := c.carries[t]; ok {
 		return known
 	}
 	// Only a whole answer is kept: one cut short by the depth is not.
@@ -591,7 +609,7 @@ func (c *checker) carriesFeature(t types.Type, depth int) bool {
 		}
 	}
 	if depth == 0 {
-		pa.carries[t] = carries
+		c.carries[t] = carries
 	}
 	return carries
 }

@@ -154,11 +154,7 @@ func (c *checker) requiresOf(fn *types.Func) *requiresFact {
 	if fn.Pkg() == c.pass.Pkg {
 		return c.requires[fn]
 	}
-	var f requiresFact
-	if c.pass.ImportObjectFact(fn, &f) {
-		return &f
-	}
-	return nil
+	return importedFact(c.pass, c.importedRequires, fn)
 }
 
 // checkRequirement reports a call whose callee requires what the caller

@@ -114,10 +114,7 @@ func (c *checker) wrapperOf(fn *types.Func) *wrapperFact {
 		return w
 	}
 	if fn.Pkg() != c.pass.Pkg {
-		var w wrapperFact
-		if c.pass.ImportObjectFact(fn, &w) {
-			return &w
-		}
+		return importedFact(c.pass, c.importedWrappers, fn)
 	}
 	return nil
 }
@@ -145,6 +142,9 @@ func (c *checker) findWrappers() {
 // attr parameter (and, unless constant, its command) to bpf(2).
 func (c *checker) wrapperIn(fn *types.Func, decl *ast.FuncDecl) *wrapperFact {
 	params := fn.Signature().Params()
+	if params.Len() == 0 {
+		return nil // no parameter to pass on as the attr: no walk
+	}
 	paramIndex := func(e ast.Expr) int {
 		id, ok := stripConversions(c.pass.TypesInfo, e).(*ast.Ident)
 		if !ok {
