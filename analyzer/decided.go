@@ -25,10 +25,9 @@ import (
 //     passes on no requirement either. (A function that tries a feature
 //     and returns the error is inferred to be a check too, but may as well
 //     be the worker its callers rely on: it passes its requirement on.)
-//     Callers in the
-//     function's own package are not checked for an inferred
-//     requirement, so each of them must decide: guard the call, fall back
-//     when it fails, or call a check.
+//     Callers in the function's own package are not checked for an
+//     inferred requirement, so each of them must decide: guard the call,
+//     fall back when it fails, or call a check.
 //   - In the body otherwise: the function drops the failure or gives up
 //     on it (log.Fatal), so that no caller can do anything but not call
 //     it; it is used as a value, its callers out of sight; or a caller in
