@@ -1,6 +1,7 @@
 // Package featureerr takes paths that only an error of a newer kernel
 // leads to: link.AttachTCX returns ErrNotSupported on a kernel without
-// tcx, so its EEXIST comes from one with it.
+// tcx, so its EEXIST comes from one with it; link.AttachNetkit's ENODEV,
+// for an interface no device has, comes only from a kernel with netkit.
 package featureerr
 
 import (
@@ -66,4 +67,31 @@ func otherCall(spec *ebpf.MapSpec, p *ebpf.Program) (link.Link, error) {
 		return link.AttachTCX(link.TCXOptions{Program: p}) // want `BPF_LINK_TYPE_TCX requires Linux 6.6`
 	}
 	return nil, err
+}
+
+// peer attaches to the peer once the primary's attach said the interface
+// is not there: a kernel without netkit (6.7) rejects the attach type
+// first, so ENODEV tells of netkit.
+func peer(p *ebpf.Program, ifindex, peerIfindex int) (link.Link, error) {
+	l, err := link.AttachNetkit(link.NetkitOptions{Program: p, Interface: ifindex})
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return legacy(p, ifindex)
+	}
+	if errors.Is(err, unix.ENODEV) {
+		return link.AttachNetkit(link.NetkitOptions{Program: p, Interface: peerIfindex, Attach: ebpf.AttachNetkitPeer})
+	}
+	return l, err
+}
+
+// Twin: EPERM says nothing of netkit.
+
+func peerOtherErrno(p *ebpf.Program, ifindex, peerIfindex int) (link.Link, error) {
+	l, err := link.AttachNetkit(link.NetkitOptions{Program: p, Interface: ifindex})
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return legacy(p, ifindex)
+	}
+	if errors.Is(err, unix.EPERM) {
+		return link.AttachNetkit(link.NetkitOptions{Program: p, Interface: peerIfindex, Attach: ebpf.AttachNetkitPeer}) // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7` `BPF_NETKIT_PEER requires Linux 6.7`
+	}
+	return l, err
 }
