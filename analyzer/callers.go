@@ -138,15 +138,8 @@ func (c *checker) solveContexts(i int) {
 			c.callerCtx[fn] = c.topContext(fn)
 		}
 	}
-	queue := slices.Clone(members)
-	queued := map[*types.Func]bool{}
-	for _, fn := range members {
-		queued[fn] = true
-	}
-	for len(queue) > 0 {
-		fn := queue[0]
-		queue = queue[1:]
-		queued[fn] = false
+	work := newWorklist(members)
+	for fn, ok := work.pop(); ok; fn, ok = work.pop() {
 		ctx := c.computeCallerContext(fn)
 		if old := c.callerCtx[fn]; old != nil {
 			ctx = old.meet(ctx)
@@ -164,9 +157,8 @@ func (c *checker) solveContexts(i int) {
 			c.forgetGuardedFlowsOf(m)
 		}
 		for _, callee := range g.callees[fn] {
-			if g.compOf[callee] == i && c.hasKnownCallers(callee) && !queued[callee] {
-				queued[callee] = true
-				queue = append(queue, callee)
+			if g.compOf[callee] == i && c.hasKnownCallers(callee) {
+				work.push(callee)
 			}
 		}
 	}
@@ -430,16 +422,9 @@ func (c *checker) calleesFirst(update func(fn *types.Func) bool, stale func(fn *
 			update(comp[0]) // most functions: no cycle, one pass
 			continue
 		}
-		queue := slices.Clone(comp)
-		queued := map[*types.Func]bool{}
-		for _, fn := range comp {
-			queued[fn] = true
-		}
-		for len(queue) > 0 {
-			fn := queue[0]
-			queue = queue[1:]
-			queued[fn] = false
-			if !update(fn) || !g.cyclic(comp) {
+		work := newWorklist(comp)
+		for fn, ok := work.pop(); ok; fn, ok = work.pop() {
+			if !update(fn) {
 				continue
 			}
 			for _, caller := range g.callers[fn] {
@@ -449,11 +434,41 @@ func (c *checker) calleesFirst(update func(fn *types.Func) bool, stale func(fn *
 				if stale != nil {
 					stale(caller)
 				}
-				if !queued[caller] {
-					queued[caller] = true
-					queue = append(queue, caller)
-				}
+				work.push(caller)
 			}
 		}
 	}
+}
+
+// worklist is a first-in first-out queue of functions in which each is
+// at most once at a time: the fixpoints over a cycle of calls.
+type worklist struct {
+	queue  []*types.Func
+	queued map[*types.Func]bool
+}
+
+func newWorklist(fns []*types.Func) *worklist {
+	w := &worklist{queued: make(map[*types.Func]bool, len(fns))}
+	for _, fn := range fns {
+		w.push(fn)
+	}
+	return w
+}
+
+// push queues fn unless it is queued already.
+func (w *worklist) push(fn *types.Func) {
+	if !w.queued[fn] {
+		w.queued[fn] = true
+		w.queue = append(w.queue, fn)
+	}
+}
+
+// pop takes the first function queued; ok is false when none is.
+func (w *worklist) pop() (fn *types.Func, ok bool) {
+	if len(w.queue) == 0 {
+		return nil, false
+	}
+	fn, w.queue = w.queue[0], w.queue[1:]
+	w.queued[fn] = false
+	return fn, true
 }

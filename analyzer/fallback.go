@@ -212,6 +212,20 @@ func (t tri) not() tri {
 	return either
 }
 
+// and is Kleene's conjunction: no if either is no, yes if both are yes.
+func (t tri) and(u tri) tri {
+	switch {
+	case t == no || u == no:
+		return no
+	case t == yes && u == yes:
+		return yes
+	}
+	return either
+}
+
+// or is Kleene's disjunction, by De Morgan.
+func (t tri) or(u tri) tri { return t.not().and(u.not()).not() }
+
 // failedError is the use's error variable, as a kernel without the
 // feature leaves it: non-nil, and each of the API map's not-supported
 // errors (ebpf.ErrNotSupported, unix.EINVAL, ...) and of the use's own
@@ -234,21 +248,9 @@ func (c *checker) whenFailed(e ast.Expr, failed failedError) tri {
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.LAND:
-			x, y := c.whenFailed(e.X, failed), c.whenFailed(e.Y, failed)
-			switch {
-			case x == no || y == no:
-				return no
-			case x == yes && y == yes:
-				return yes
-			}
+			return c.whenFailed(e.X, failed).and(c.whenFailed(e.Y, failed))
 		case token.LOR:
-			x, y := c.whenFailed(e.X, failed), c.whenFailed(e.Y, failed)
-			switch {
-			case x == yes || y == yes:
-				return yes
-			case x == no && y == no:
-				return no
-			}
+			return c.whenFailed(e.X, failed).or(c.whenFailed(e.Y, failed))
 		case token.EQL, token.NEQ:
 			other := e.Y
 			if c.isErr(e.Y, err) {

@@ -108,17 +108,32 @@ type reaching struct {
 // it, made with summaries that have changed since; what results proved,
 // which reads analyses, goes too.
 func (c *checker) forgetFlowsOf(fn *types.Func) {
+	c.dropFlowsIn(fn, false)
+	clear(c.results)
+	clear(c.triedParams)
+}
+
+// forgetAllFlows drops every analysis and what was read from them: a
+// version sample bound to a parameter changes what every function reading
+// it proves (versioncheck.go).
+func (c *checker) forgetAllFlows() {
+	clear(c.flows)
+	clear(c.results)
+	clear(c.triedParams)
+}
+
+// dropFlowsIn drops the analyses of fn's body and of the literals in it;
+// with guardedOnly, only those that read what fn's callers pass it.
+func (c *checker) dropFlowsIn(fn *types.Func, guardedOnly bool) {
 	fd := c.funcDecl(fn)
 	if fd == nil {
 		return
 	}
 	for k := range c.flows {
-		if fd.Pos() <= k.node.Pos() && k.node.End() <= fd.End() {
+		if (!guardedOnly || !k.bare) && fd.Pos() <= k.node.Pos() && k.node.End() <= fd.End() {
 			delete(c.flows, k)
 		}
 	}
-	clear(c.results)
-	clear(c.triedParams)
 }
 
 // mayReturn reports whether a call in statement position may return.
@@ -188,17 +203,7 @@ func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
 // forgetGuardedFlowsOf drops the analyses of fn's body, and of the
 // literals in it, that read what fn's callers pass it: made with a
 // caller context that has changed since.
-func (c *checker) forgetGuardedFlowsOf(fn *types.Func) {
-	fd := c.funcDecl(fn)
-	if fd == nil {
-		return
-	}
-	for k := range c.flows {
-		if !k.bare && fd.Pos() <= k.node.Pos() && k.node.End() <= fd.End() {
-			delete(c.flows, k)
-		}
-	}
-}
+func (c *checker) forgetGuardedFlowsOf(fn *types.Func) { c.dropFlowsIn(fn, true) }
 
 // flowAt returns the flow of the innermost function holding pos.
 func (c *checker) flowAt(pos token.Pos) *funcFlow {

@@ -595,11 +595,3 @@ func endsInReturn(body *ast.BlockStmt) bool {
 	})
 	return !branches
 }
-
-// forgetAllFlows drops every flow and what was read from them: a sample
-// bound to a parameter changes what the functions reading it prove.
-func (c *checker) forgetAllFlows() {
-	clear(c.flows)
-	clear(c.results)
-	clear(c.triedParams)
-}
