@@ -39,6 +39,19 @@ func (c *checker) checkMapOperations(call *ast.CallExpr, fn *types.Func, feats [
 	}
 }
 
+// makesFromSpec reports whether fn, a function of a mapped library, makes
+// a value of type t from the spec its first argument points to: its first
+// result is t and its first parameter a pointer (ebpf.NewMap,
+// NewMapWithOptions). The library's signatures say which, not a list.
+func (c *checker) makesFromSpec(fn *types.Func, t types.Type) bool {
+	sig := fn.Signature()
+	if sig.Recv() != nil || fn.Pkg() == nil || !c.api.Packages[fn.Pkg().Path()] || sig.Params().Len() == 0 || sig.Results().Len() == 0 {
+		return false
+	}
+	_, spec := sig.Params().At(0).Type().(*types.Pointer)
+	return spec && types.Identical(sig.Results().At(0).Type(), t)
+}
+
 // mapTypeOf returns the type of the map e evaluates to, when the code
 // says: a variable created once by ebpf.NewMap from a MapSpec literal, or a
 // field of a bpf2go struct whose object has the map.
@@ -54,7 +67,7 @@ func (c *checker) mapTypeOf(e ast.Expr) *kernelspec.Feature {
 		if !ok || len(call.Args) == 0 {
 			return nil
 		}
-		if fn, ok := c.calleeObject(call.Fun).(*types.Func); !ok || (c.key(fn) != "github.com/cilium/ebpf.NewMap" && c.key(fn) != "github.com/cilium/ebpf.NewMapWithOptions") {
+		if fn, ok := c.calleeObject(call.Fun).(*types.Func); !ok || !c.makesFromSpec(fn, v.Type()) {
 			return nil
 		}
 		arg := ast.Unparen(call.Args[0])
