@@ -11,14 +11,14 @@ import (
 )
 
 // A stable series (6.12.y) takes backports of features mainline added
-// later: 6.12.111 has link_create's cgroup fields from 6.17. specs/stable/
+// later: 6.12.110 has link_create's cgroup fields from 6.17. specs/stable/
 // holds one file per series listing them, each with the first stable
-// version known to have it:
+// version that has it:
 //
 //	series: "6.12"
 //	added:
 //	  flags:
-//	    - {name: BPF_F_PREORDER, since: "6.12.95", source: "..."}
+//	    - {name: BPF_F_PREORDER, since: "6.12.31", source: "..."}
 //
 // A target of 6.12.40 is then 6.12 plus what 6.12.y had by .40; 6.12
 // alone is the release.

@@ -57,8 +57,9 @@ func TestStableErrors(t *testing.T) {
 	}
 }
 
-// TestStableData checks the embedded stable data: 6.12.111 has link_create's
-// cgroup fields from 6.17, 6.12.107 and the release do not.
+// TestStableData checks the embedded stable data at the versions the stable
+// series took each backport (Debian's kernel changelogs name them): 6.12.110
+// has link_create's cgroup fields from 6.17, 6.12.109 and the release do not.
 func TestStableData(t *testing.T) {
 	db, err := Embedded()
 	if err != nil {
@@ -68,7 +69,10 @@ func TestStableData(t *testing.T) {
 		f    *Feature
 		want map[string]bool
 	}{
-		{db.Lookup(AttrField, "BPF_LINK_CREATE.cgroup.relative_fd"), map[string]bool{"6.12": false, "6.12.107": false, "6.12.111": true, "6.12.118": true, "6.11.9": false}},
+		{db.Lookup(AttrField, "BPF_LINK_CREATE.cgroup.relative_fd"), map[string]bool{"6.12": false, "6.12.109": false, "6.12.110": true, "6.12.118": true, "6.11.9": false}},
+		{db.Lookup(Flag, "BPF_F_PREORDER"), map[string]bool{"6.12": false, "6.12.30": false, "6.12.31": true, "6.12.40": true, "6.15": true}},
+		{db.Lookup(Flag, "BPF_F_TEST_SKB_CHECKSUM_COMPLETE"), map[string]bool{"6.1": false, "6.1.174": false, "6.1.175": true, "6.11": true}},
+		{db.Lookup(Flag, "BPF_F_IPV6"), map[string]bool{"5.10.238": false, "5.10.239": true, "6.1.141": false, "6.1.142": true, "6.12.34": false, "6.12.35": true, "6.15": false, "6.16": true}},
 		// cilium's minimum for UDP socket load balancing: 4.19.57, 5.1.16, 5.2.
 		{db.Lookup(AttachType, "BPF_CGROUP_UDP4_RECVMSG"), map[string]bool{"4.19": false, "4.19.56": false, "4.19.57": true, "4.19.300": true, "5.1": false, "5.2": true}},
 	} {
