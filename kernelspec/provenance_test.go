@@ -23,7 +23,7 @@ var withoutCommit = map[Kind]int{
 	Flag:         0,
 	Capability:   0,
 	Kfunc:        6,
-	HelperCall:   14,
+	HelperCall:   0,
 	MapOperation: 0,
 }
 
