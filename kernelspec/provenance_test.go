@@ -22,7 +22,7 @@ var withoutCommit = map[Kind]int{
 	AttrField:    0,
 	Flag:         0,
 	Capability:   0,
-	Kfunc:        6,
+	Kfunc:        1,
 	HelperCall:   0,
 	MapOperation: 0,
 }
