@@ -34,7 +34,7 @@ var orderedPackages = []string{
 	"./objlib", "./objuse",
 	"./verlib", "./veruse",
 	"./memolib", "./memouse", "./closurelib", "./closureuse",
-	"./rawprobe",
+	"./rawprobe", "./rawprobelib", "./rawprobeuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

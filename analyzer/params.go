@@ -90,6 +90,9 @@ func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via s
 		if when, ok = c.paramTestAround(value, fn, param); !ok {
 			return false
 		}
+		if calls, known := c.callSites()[fn]; known && calls == nil {
+			return false // used as a value: its callers are out of sight
+		}
 	}
 	c.addParamEntry(fn, param, path, when, feats, via)
 	return true

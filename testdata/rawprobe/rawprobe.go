@@ -232,3 +232,16 @@ func ring() (int, error) {
 	}
 	return createMap(unix.BPF_MAP_TYPE_RINGBUF, 1<<20) // want `BPF_MAP_TYPE_RINGBUF requires Linux 5.8`
 }
+
+// progAttachHook is handed out as a value: its callers are out of sight,
+// so the field it writes under its test of replaceFd is its own use.
+func progAttachHook(target, prog, replaceFd int) error { // want progAttachHook:"checks BPF_PROG_ATTACH when true or nil"
+	attr := attachAttr{targetFd: uint32(target), attachBpfFd: uint32(prog)}
+	if replaceFd > 0 {
+		attr.replaceBpfFd = uint32(replaceFd) // want `BPF_PROG_ATTACH.replace_bpf_fd requires Linux 5.6`
+	}
+	_, err := bpf(unix.BPF_PROG_ATTACH, unsafe.Pointer(&attr), unsafe.Sizeof(attr))
+	return err
+}
+
+var attachHook = progAttachHook
