@@ -473,7 +473,11 @@ func (c *checker) isLibrary() bool {
 // only on some paths to the bpf(2) call: inside a branch or a loop that
 // does not hold the call as well.
 func (c *checker) setConditionally(node, call ast.Node) bool {
-	for _, n := range c.pathTo(node)[1:] {
+	path := c.pathTo(node)
+	if len(path) == 0 {
+		return true // out of sight: not known to be set on every path
+	}
+	for _, n := range path[1:] {
 		if n.Pos() <= call.Pos() && call.End() <= n.End() {
 			return false // the call is in the same branch
 		}
