@@ -242,8 +242,8 @@ func (c *checker) triedBPF(call *ast.CallExpr) proof {
 			continue
 		}
 		arg := c.argumentField(call.Args[a.param], a.path)
-		if arg == nil {
-			continue
+		if arg == nil || c.failsTest(arg, a.when) {
+			continue // not written
 		}
 		if a.cmd.Since().Less(a.field.Since()) && c.alwaysWritten(arg, a.when) {
 			p.prove(a.field)

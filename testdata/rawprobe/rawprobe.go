@@ -245,3 +245,79 @@ func progAttachHook(target, prog, replaceFd int) error { // want progAttachHook:
 }
 
 var attachHook = progAttachHook
+
+// progLoadAttr is the start of the BPF_PROG_LOAD attr, to
+// expected_attach_type.
+type progLoadAttr struct {
+	progType           uint32
+	insnCnt            uint32
+	insns              uint64
+	license            uint64
+	logLevel           uint32
+	logSize            uint32
+	logBuf             uint64
+	kernVersion        uint32
+	progFlags          uint32
+	progName           [16]byte
+	progIfindex        uint32
+	expectedAttachType uint32
+}
+
+// loadProg takes the program type as an argument.
+func loadProg(progType uint32, insns []uint64) (int, error) {
+	attr := progLoadAttr{progType: progType, insnCnt: uint32(len(insns)), insns: uint64(uintptr(unsafe.Pointer(&insns[0])))}
+	fd, err := bpf(unix.BPF_PROG_LOAD, unsafe.Pointer(&attr), unsafe.Sizeof(attr))
+	return int(fd), err
+}
+
+// haveLSM loads an LSM program with bpf(2) itself: the program type, its
+// attach type and the attr field that carries it are what it tries.
+func haveLSM(insns []uint64) bool { // want haveLSM:"checks BPF_LSM_MAC, BPF_PROG_LOAD, BPF_PROG_LOAD.expected_attach_type, BPF_PROG_TYPE_LSM when true or nil"
+	attr := progLoadAttr{progType: unix.BPF_PROG_TYPE_LSM, expectedAttachType: unix.BPF_LSM_MAC}
+	attr.insnCnt = uint32(len(insns))
+	attr.insns = uint64(uintptr(unsafe.Pointer(&insns[0])))
+	fd, err := bpf(unix.BPF_PROG_LOAD, unsafe.Pointer(&attr), unsafe.Sizeof(attr))
+	if err != nil {
+		return false
+	}
+	unix.Close(int(fd))
+	return true
+}
+
+// lsm loads where the probe said yes, and its twin without it.
+func lsm(insns []uint64) (int, error) {
+	if haveLSM(insns) {
+		return loadProg(unix.BPF_PROG_TYPE_LSM, insns)
+	}
+	return loadProg(unix.BPF_PROG_TYPE_LSM, insns) // want `BPF_PROG_TYPE_LSM requires Linux 5.7`
+}
+
+var (
+	forcedOK   bool
+	forcedOnce sync.Once
+)
+
+// haveReplaceForced also says yes on the command line's word: its memo
+// is no check.
+func haveReplaceForced() bool {
+	forcedOnce.Do(func() {
+		if len(os.Args) > 5 {
+			forcedOK = true
+			return
+		}
+		err := progAttach(-1, 0, unix.BPF_F_REPLACE, 0)
+		if errors.Is(err, unix.EINVAL) {
+			return
+		}
+		forcedOK = true
+	})
+	return forcedOK
+}
+
+func replaceForced(target, prog int, old []int) error { // want replaceForced:"checks BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI, BPF_PROG_ATTACH when true or nil"
+	replaceFd := 0
+	if haveReplaceForced() {
+		replaceFd = old[0]
+	}
+	return progAttach(target, prog, unix.BPF_F_ALLOW_MULTI, replaceFd) // want `BPF_PROG_ATTACH.replace_bpf_fd requires Linux 5.6`
+}
