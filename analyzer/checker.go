@@ -59,7 +59,8 @@ type checker struct {
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
 	// What functions write of their arguments into bpf(2) attrs
 	// (rawprobes.go), built on the first question.
-	attrArgs map[*types.Func][]attrArg
+	attrArgs         map[*types.Func][]attrArg
+	importedAttrArgs map[*types.Func]*attrArgsFact // decoded facts, nil for none
 	// inLibrary: 0 not known yet, 1 the package is in a module the API
 	// map describes (its own bpf(2) calls are described there), 2 not.
 	inLibrary uint8

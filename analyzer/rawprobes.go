@@ -122,6 +122,9 @@ func (c *checker) isVarRead(e ast.Expr, v *types.Var) bool {
 // so that a function passing its parameter to a wrapper that writes it
 // has it too.
 func (c *checker) attrArgsOf(fn *types.Func) []attrArg {
+	if fn.Origin().Pkg() != c.pass.Pkg {
+		return c.calleeAttrArgs(fn)
+	}
 	if c.attrArgs == nil {
 		c.attrArgs = map[*types.Func][]attrArg{}
 		c.calleesFirst(func(fn *types.Func) bool {
@@ -179,7 +182,7 @@ func (c *checker) attrArgsIn(fn *types.Func, fd *ast.FuncDecl) []attrArg {
 		if callee.Origin().Pkg() != c.pass.Pkg || callee.Origin() == fn {
 			return true
 		}
-		for _, a := range c.attrArgs[callee.Origin()] {
+		for _, a := range c.calleeAttrArgs(callee) {
 			if a.param >= len(call.Args) {
 				continue
 			}
@@ -234,9 +237,6 @@ func (c *checker) triedBPF(call *ast.CallExpr) proof {
 		}
 		return p
 	}
-	if fn.Origin().Pkg() != c.pass.Pkg {
-		return p
-	}
 	for _, a := range c.attrArgsOf(fn) {
 		if a.param >= len(call.Args) {
 			continue
@@ -264,7 +264,7 @@ func (c *checker) triesBPF(call *ast.CallExpr, fn *types.Func) bool {
 	if _, ok := c.bpfCallSite(call, fn); ok {
 		return true
 	}
-	return fn.Origin().Pkg() == c.pass.Pkg && len(c.attrArgsOf(fn)) > 0
+	return len(c.attrArgsOf(fn)) > 0
 }
 
 // namedIn returns the features the constants in a value name: the value,
@@ -524,4 +524,86 @@ func (c *checker) attrSitesOf(v *types.Var) []attrSite {
 		}
 	}
 	return c.attrVars[v]
+}
+
+// attrArgsFact is attrArgsOf for importers: a probe in another package
+// that calls the function tries what it passes there.
+type attrArgsFact struct {
+	Args []attrArgEntry
+}
+
+type attrArgEntry struct {
+	Param int
+	Path  string
+	Cmd   string // the command
+	Field string // the attr field the argument is written into
+	When  paramTest
+}
+
+func (*attrArgsFact) AFact() {}
+
+func (f *attrArgsFact) String() string {
+	parts := make([]string, len(f.Args))
+	for i, a := range f.Args {
+		arg := fmt.Sprintf("argument %d", a.Param)
+		if a.Path != "" {
+			arg += " field " + a.Path
+		}
+		if a.When.set() {
+			arg += " " + a.When.String()
+		}
+		parts[i] = arg + " into " + a.Field
+	}
+	return "writes " + strings.Join(parts, ", ")
+}
+
+// calleeAttrArgs is what a callee writes of its arguments into attrs as
+// known so far: this package's as the summary stands, another's from its
+// fact.
+func (c *checker) calleeAttrArgs(fn *types.Func) []attrArg {
+	fn = fn.Origin()
+	if fn.Pkg() == c.pass.Pkg {
+		return c.attrArgs[fn]
+	}
+	if c.importedAttrArgs == nil {
+		c.importedAttrArgs = map[*types.Func]*attrArgsFact{}
+	}
+	fact := importedFact(c.pass, c.importedAttrArgs, fn)
+	if fact == nil {
+		return nil
+	}
+	var out []attrArg
+	for _, a := range fact.Args {
+		cmd, field := c.db.Find(a.Cmd), c.db.Find(a.Field)
+		if cmd != nil && field != nil {
+			out = append(out, attrArg{param: a.Param, path: a.Path, cmd: cmd, field: field, when: a.When})
+		}
+	}
+	return out
+}
+
+// exportAttrArgs exports what the package's exported functions write of
+// their arguments into attrs, and reports whether it did.
+func (c *checker) exportAttrArgs() bool {
+	if c.isLibrary() {
+		return false
+	}
+	exported := false
+	c.funcDecl(nil) // builds c.decls
+	for fn := range c.decls {
+		if !c.mayRequire(fn) {
+			continue // importers cannot call it
+		}
+		args := c.attrArgsOf(fn)
+		if len(args) == 0 {
+			continue
+		}
+		fact := &attrArgsFact{}
+		for _, a := range args {
+			fact.Args = append(fact.Args, attrArgEntry{Param: a.param, Path: a.path, Cmd: a.cmd.Name, Field: a.field.Name, When: a.when})
+		}
+		c.pass.ExportObjectFact(fn, fact)
+		exported = true
+	}
+	return exported
 }

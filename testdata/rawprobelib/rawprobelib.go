@@ -20,7 +20,7 @@ type attachAttr struct {
 }
 
 // ProgAttach attaches prog to a cgroup, replacing replaceFd if it is > 0.
-func ProgAttach(target, prog int, flags uint32, replaceFd int) error { // want ProgAttach:"when argument 3 > 0, it needs BPF_PROG_ATTACH.replace_bpf_fd" ProgAttach:"checks BPF_CGROUP_DEVICE, BPF_PROG_ATTACH when true or nil" ProgAttach:"requires BPF_CGROUP_DEVICE, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_bpf_fd, .*"
+func ProgAttach(target, prog int, flags uint32, replaceFd int) error { // want ProgAttach:"when argument 3 > 0, it needs BPF_PROG_ATTACH.replace_bpf_fd" ProgAttach:"checks BPF_CGROUP_DEVICE, BPF_PROG_ATTACH when true or nil" ProgAttach:"writes argument 0 into BPF_PROG_ATTACH.target_fd, argument 1 into BPF_PROG_ATTACH.attach_bpf_fd, argument 2 into BPF_PROG_ATTACH.attach_flags, argument 3 > 0 into BPF_PROG_ATTACH.replace_bpf_fd" ProgAttach:"requires BPF_CGROUP_DEVICE, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_bpf_fd, .*"
 	attr := attachAttr{
 		targetFd:    uint32(target),
 		attachBpfFd: uint32(prog),

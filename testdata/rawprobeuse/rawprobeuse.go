@@ -3,6 +3,8 @@
 package rawprobeuse
 
 import (
+	"errors"
+
 	"golang.org/x/sys/unix"
 
 	"bpfcompat.test/rawprobelib"
@@ -17,10 +19,24 @@ func attach(target, prog int, old []int) error { // want attach:"checks BPF_CGRO
 	return rawprobelib.ProgAttach(target, prog, flags, replaceFd)
 }
 
-func attachNew(target, prog int) error { // want attachNew:"checks BPF_CGROUP_DEVICE, BPF_PROG_ATTACH when true or nil"
+func attachNew(target, prog int) error { // want attachNew:"checks BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI, BPF_PROG_ATTACH when true or nil"
 	return rawprobelib.ProgAttach(target, prog, unix.BPF_F_ALLOW_MULTI, -1)
 }
 
-func attachUnguarded(target, prog, old int) error { // want attachUnguarded:"checks BPF_CGROUP_DEVICE, BPF_PROG_ATTACH when true or nil"
+func attachUnguarded(target, prog, old int) error { // want attachUnguarded:"checks BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI, BPF_PROG_ATTACH when true or nil"
 	return rawprobelib.ProgAttach(target, prog, unix.BPF_F_ALLOW_MULTI, old) // want `BPF_PROG_ATTACH.replace_bpf_fd requires Linux 5.6, but the target is 5.4 \(via rawprobelib.ProgAttach argument 3 → field replaceBpfFd of the BPF_PROG_ATTACH attr\)`
+}
+
+// canReplace is this package's own probe, through the imported wrapper:
+// what it passes there is what it tries.
+func canReplace() bool { // want canReplace:"checks BPF_F_REPLACE when true or nil"
+	err := rawprobelib.ProgAttach(-1, 0, unix.BPF_F_REPLACE, -1)
+	return !errors.Is(err, unix.EINVAL)
+}
+
+func replace(target, prog int) error { // want replace:"checks BPF_CGROUP_DEVICE, BPF_F_REPLACE, BPF_PROG_ATTACH when true or nil"
+	if canReplace() {
+		return rawprobelib.ProgAttach(target, prog, unix.BPF_F_REPLACE, -1)
+	}
+	return rawprobelib.ProgAttach(target, prog, unix.BPF_F_REPLACE, -1) // want `BPF_F_REPLACE requires Linux 5.6`
 }
