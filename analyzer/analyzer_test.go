@@ -218,6 +218,15 @@ func TestMemoizedChecks(t *testing.T) {
 	runShared(t)
 }
 
+// Hand-written bpf(2) probes through x/sys/unix: a call that tries a flag,
+// a map type or an attr field and takes EINVAL as "missing" makes its
+// function a check, memoized or not, returning a bool or an error; a
+// wrapper's argument that it tests before writing it into the attr is
+// decided by what each caller passes.
+func TestRawProbes(t *testing.T) {
+	runShared(t)
+}
+
 // A closure a factory returns is checked where it is called; a factory's
 // requirement covers its closures.
 func TestClosuresOfFactories(t *testing.T) {

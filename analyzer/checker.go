@@ -57,6 +57,13 @@ type checker struct {
 	params         map[*types.Func]*paramFact
 	paramsAdded    int                        // features added to params so far: a worklist's change test
 	importedParams map[*types.Func]*paramFact // decoded facts, nil for none
+	// What functions write of their arguments into bpf(2) attrs
+	// (rawprobes.go), built on the first question.
+	attrArgs         map[*types.Func][]attrArg
+	importedAttrArgs map[*types.Func]*attrArgsFact // decoded facts, nil for none
+	// inLibrary: 0 not known yet, 1 the package is in a module the API
+	// map describes (its own bpf(2) calls are described there), 2 not.
+	inLibrary uint8
 	// Where values that name features go: probe wrappers and tables.
 	probeArgs *probeArgs
 	// carries memoizes carriesFeature: whether a type can hold a
@@ -88,7 +95,8 @@ type checker struct {
 	triedParams map[resultKey]bool
 	decls       map[*types.Func]*ast.FuncDecl
 	// attrVars lists, for each variable passed as the attr of a bpf(2)
-	// call, the commands it is passed with; from the pre-pass.
+	// call, the calls and their commands; built on the first question
+	// (attrSitesOf).
 	attrVars map[*types.Var][]attrSite
 
 	// BPF objects the package loads: parsed once, by path; the calls that
@@ -136,7 +144,6 @@ func newChecker(pass *analysis.Pass, db *kernelspec.DB, api *apimap.Map, targets
 		keptProofs:      map[keptKey]proof{},
 		keptMay:         map[*types.Var]bool{},
 		declMay:         map[ast.Node]bool{},
-		attrVars:        map[*types.Var][]attrSite{},
 		callees:         map[*ast.Ident]*ast.CallExpr{},
 		typeRules:       map[*types.TypeName]*apimap.TypeRule{},
 		objects:         map[string]*loadedObject{},

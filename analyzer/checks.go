@@ -431,7 +431,7 @@ func (c *checker) mayProve(body ast.Node) bool {
 			return true
 		}
 		key := c.key(fn)
-		if c.api.Probes[key] != nil || c.api.Funcs[key] != nil || c.isVersionSource(call, fn) || fn.Origin().Pkg() == c.pass.Pkg && c.readsVersion(fn.Origin()) {
+		if c.api.Probes[key] != nil || c.api.Funcs[key] != nil || c.triesBPF(call, fn) || c.isVersionSource(call, fn) || fn.Origin().Pkg() == c.pass.Pkg && c.readsVersion(fn.Origin()) {
 			found = true
 			return false
 		}

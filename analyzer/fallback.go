@@ -96,13 +96,20 @@ func (c *checker) failureStep(ff *funcFlow, n ast.Node, s failure, err *types.Va
 	}
 	switch n := n.(type) {
 	case *ast.ReturnStmt:
-		if s == untested {
-			return s, true, false // returned or dropped untested
-		}
+		// A boolean result made of the error is a test of it that the
+		// callers read (return !errors.Is(err, unix.EINVAL)): what a
+		// probe returns, not the error handed on.
+		tests := false
 		for _, r := range n.Results {
 			if c.mentions(r, err) {
-				return s, true, false
+				if !isBool(c.pass.TypesInfo.TypeOf(r)) {
+					return s, true, false
+				}
+				tests = true
 			}
+		}
+		if s == untested && !tests {
+			return s, true, false // returned or dropped untested
 		}
 		if s == failing && len(n.Results) > 0 && c.isNewError(n.Results[len(n.Results)-1]) {
 			return s, true, false // gave up with an error of its own

@@ -301,7 +301,7 @@ func (c *checker) writtenFieldAssumes(e ast.Expr) proof {
 	if !ok {
 		return proofOf()
 	}
-	sites := c.attrVars[v]
+	sites := c.attrSitesOf(v)
 	if len(sites) == 0 {
 		return proofOf()
 	}
@@ -317,9 +317,11 @@ func (c *checker) writtenFieldAssumes(e ast.Expr) proof {
 	return proofOf()
 }
 
-// attrSite is the command of a bpf(2) call.
+// attrSite is a bpf(2) call an attr variable is passed to, and its
+// command.
 type attrSite struct {
-	cmd *kernelspec.Feature
+	cmd  *kernelspec.Feature
+	call *ast.CallExpr
 }
 
 // proves returns the features that e being truth proves.
@@ -360,6 +362,9 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			if p := c.comparisonAssumes(e.Y, e.X, equal); !p.empty() || len(p.assumed) > 0 {
 				return p
 			}
+			if p := c.triedComparisonProof(e.X, e.Y, equal).union(c.triedComparisonProof(e.Y, e.X, equal)); !p.empty() {
+				return p // errno == 0, err != unix.EINVAL (rawprobes.go)
+			}
 			operand := e.X
 			if c.isNil(e.X) {
 				operand = e.Y
@@ -385,6 +390,11 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 				})
 			if handled {
 				return p
+			}
+			if truth && v.Parent() == c.pass.Pkg.Scope() {
+				// A package variable set from probes: its zero value
+				// is one of its values, though no assignment gives it.
+				return c.keptProof(v)
 			}
 			if def := c.singleValue(v); def != nil {
 				return c.proves(def, truth, depth+1)
@@ -422,6 +432,7 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 		if truth {
 			return c.errorsIsAssumes(e)
 		}
+		return c.triedTestProof(e) // !errors.Is(err, unix.EINVAL)
 	}
 	return proofOf()
 }
@@ -465,7 +476,7 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 		return proofOf()
 	}
 	if chk := c.checkOf(call); chk != nil && chk.result && !boolFirst(c.pass.TypesInfo.TypeOf(call)) {
-		return chk.proof // a check function, or a feature-test variable
+		return chk.proof.union(c.triedBPF(call)) // a check function, or a feature-test variable
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok {
@@ -482,6 +493,9 @@ func (c *checker) probeResult(e ast.Expr, depth int) proof {
 	}
 	if req := c.requiresOf(fn); req != nil {
 		return c.requirementProof(req)
+	}
+	if p := c.triedBPF(call); !p.empty() {
+		return p // a bpf(2) call, or a wrapper's (rawprobes.go)
 	}
 	return c.callbackResult(call)
 }

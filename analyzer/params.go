@@ -32,6 +32,9 @@ type paramEntry struct {
 	Path     string   // field path within it: "BatchSize", "Load.AttachBTFObjFD"
 	Features []string // what a non-zero value needs
 	Via      string   // how the callee uses it
+	// When is the callee's own test of a bare argument: only a value
+	// passing it needs the features (replaceFd > 0).
+	When paramTest
 }
 
 func (*paramFact) AFact() {}
@@ -56,6 +59,10 @@ func (e paramEntry) via(callee string) string {
 func (f *paramFact) String() string {
 	var parts []string
 	for _, e := range f.Entries {
+		if e.When.set() {
+			parts = append(parts, fmt.Sprintf("when argument %d %s, it needs %s", e.Param, e.When, strings.Join(e.Features, ", ")))
+			continue
+		}
 		if e.Path == "" {
 			parts = append(parts, fmt.Sprintf("when true, argument %d needs %s", e.Param, strings.Join(e.Features, ", ")))
 			continue
@@ -70,18 +77,29 @@ func (f *paramFact) String() string {
 // caller's to check.
 func (c *checker) byParameter(value ast.Expr, feats []*kernelspec.Feature, via string) bool {
 	fn, param, path, ok := c.parameterOf(value)
-	if !ok || path == "" {
-		// A bare parameter (fd int, flags uint32) is the function's own
-		// input, usually one it always needs; an options struct's field
-		// is by convention zero unless the caller wants the feature.
+	if !ok {
 		return false
 	}
-	c.addParamEntry(fn, param, path, feats, via)
+	var when paramTest
+	if path == "" {
+		// A bare parameter (fd int, flags uint32) is the function's own
+		// input, usually one it always needs, unless the function tests
+		// it first (if replaceFd > 0 { ... }): then what each caller
+		// passes decides. An options struct's field is by convention
+		// zero unless the caller wants the feature.
+		if when, ok = c.paramTestAround(value, fn, param); !ok {
+			return false
+		}
+		if calls, known := c.callSites()[fn]; known && calls == nil {
+			return false // used as a value: its callers are out of sight
+		}
+	}
+	c.addParamEntry(fn, param, path, when, feats, via)
 	return true
 }
 
 // addParamEntry adds to fn's requirement on argument param at path.
-func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []*kernelspec.Feature, via string) {
+func (c *checker) addParamEntry(fn *types.Func, param int, path string, when paramTest, feats []*kernelspec.Feature, via string) {
 	if c.reporting || strings.Count(path, ".") >= maxGuardDepth {
 		return // a recursive type forwarded into itself: no end to the paths
 	}
@@ -90,9 +108,9 @@ func (c *checker) addParamEntry(fn *types.Func, param int, path string, feats []
 		fact = &paramFact{}
 		c.params[fn] = fact
 	}
-	i := slices.IndexFunc(fact.Entries, func(e paramEntry) bool { return e.Param == param && e.Path == path })
+	i := slices.IndexFunc(fact.Entries, func(e paramEntry) bool { return e.Param == param && e.Path == path && e.When == when })
 	if i < 0 {
-		fact.Entries = append(fact.Entries, paramEntry{Param: param, Path: path, Via: via})
+		fact.Entries = append(fact.Entries, paramEntry{Param: param, Path: path, Via: via, When: when})
 		i = len(fact.Entries) - 1
 	}
 	for _, f := range feats {
@@ -213,7 +231,13 @@ func (c *checker) checkParamRequirement(call *ast.CallExpr, fn *types.Func, fact
 			continue
 		}
 		var given proof
-		if e.Path == "" { // a boolean that guards the use: what its truth proves
+		switch {
+		case e.When.set():
+			var selects bool
+			if given, selects = c.passingTest(value, e.When); !selects {
+				continue // -1 for "no fd": the callee writes nothing
+			}
+		case e.Path == "": // a boolean that guards the use: what its truth proves
 			given = c.proves(value, true, 0)
 		}
 		// The call is where the feature is used: its guards and its
@@ -388,11 +412,6 @@ func (c *checker) findAttrParams(call *ast.CallExpr, fn *types.Func) {
 	if cmd == nil {
 		return
 	}
-	if id, ok := attrOperand(c.pass.TypesInfo, site.attr).(*ast.Ident); ok {
-		if v, ok := c.pass.TypesInfo.Uses[id].(*types.Var); ok {
-			c.attrVars[v] = append(c.attrVars[v], attrSite{cmd})
-		}
-	}
 	for _, set := range c.attrFieldsSet(site) {
 		if pick, via := c.attrField(cmd, set); pick != nil {
 			c.byParameter(set.value, []*kernelspec.Feature{pick}, via)
@@ -413,10 +432,18 @@ func (c *checker) forwardParam(arg ast.Expr, e paramEntry, feats []*kernelspec.F
 	if !ok {
 		return false
 	}
+	when := e.When
+	if when.set() && path == "" {
+		// The caller's own input, passed on as it is: its callers decide
+		// only if it too tests it first; else the call does.
+		if when, ok = c.paramTestAround(arg, fn, param); !ok {
+			return false
+		}
+	}
 	if path != "" {
 		path += "."
 	}
-	c.addParamEntry(fn, param, path+e.Path, feats, e.via(callee))
+	c.addParamEntry(fn, param, path+e.Path, when, feats, e.via(callee))
 	return true
 }
 
@@ -495,7 +522,7 @@ func (c *checker) byBoolParameter(u use) bool {
 			return false
 		}
 	}
-	c.addParamEntry(fn, index, "", u.features, u.via)
+	c.addParamEntry(fn, index, "", paramTest{}, u.features, u.via)
 	return true
 }
 

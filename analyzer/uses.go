@@ -35,7 +35,7 @@ func (c *checker) visit(n ast.Node, stack []ast.Node) bool {
 	if e, ok := n.(ast.Expr); ok {
 		if feats, rule, ok := c.constantFeatures(e); ok {
 			if len(feats) > 0 && c.selects(e, stack, rule) {
-				c.report(use{node: e, features: feats})
+				c.report(use{node: e, features: feats, call: c.attrCallOf(stack)})
 			}
 			return rule == nil // a typed constant accounts for the constants it is made of
 		}

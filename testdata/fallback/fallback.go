@@ -86,7 +86,7 @@ func attachCgroup(prog, cgroup uint32) error {
 	return nil
 }
 
-func attachCgroupNoFallback(prog, cgroup uint32) error {
+func attachCgroupNoFallback(prog, cgroup uint32) error { // want attachCgroupNoFallback:"checks BPF_LINK_CREATE when true or nil"
 	attr := linkCreateAttr{ProgFd: prog, TargetFd: cgroup}
 	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)) // want `BPF_LINK_CREATE requires Linux 5.7`
 	if errno != 0 {

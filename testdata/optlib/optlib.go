@@ -42,7 +42,7 @@ type LoadOptions struct {
 }
 
 // Load sends the caller's option on: not reported here.
-func Load(insns []uint64, opts LoadOptions) (uintptr, error) { // want Load:"requires BPF_PROG_TYPE_SOCKET_FILTER" Load:"when non-zero, argument 1 field AttachBTFObjFD needs BPF_PROG_LOAD.attach_btf_obj_fd"
+func Load(insns []uint64, opts LoadOptions) (uintptr, error) { // want Load:"requires BPF_PROG_TYPE_SOCKET_FILTER" Load:"when non-zero, argument 1 field AttachBTFObjFD needs BPF_PROG_LOAD.attach_btf_obj_fd" Load:"writes argument 0 into BPF_PROG_LOAD.insn_cnt, argument 1 field AttachBTFObjFD into BPF_PROG_LOAD.attach_btf_obj_fd"
 	attr := progLoadAttr{
 		ProgType:       unix.BPF_PROG_TYPE_SOCKET_FILTER,
 		InsnCnt:        uint32(len(insns)),
@@ -64,7 +64,7 @@ type Options struct {
 
 // LoadAll forwards its caller's options whole, before Load's own
 // declaration would matter: the requirement moves up a level.
-func LoadAll(progs [][]uint64, o *Options) error { // want LoadAll:"when non-zero, argument 1 field Load.AttachBTFObjFD needs BPF_PROG_LOAD.attach_btf_obj_fd"
+func LoadAll(progs [][]uint64, o *Options) error { // want LoadAll:"when non-zero, argument 1 field Load.AttachBTFObjFD needs BPF_PROG_LOAD.attach_btf_obj_fd" LoadAll:"writes argument 1 field Load.AttachBTFObjFD into BPF_PROG_LOAD.attach_btf_obj_fd"
 	for _, p := range progs {
 		if _, err := Load(p, o.Load); err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 	"bpfcompat.test/optlib"
 )
 
-func zero(insns [][]uint64) error {
+func zero(insns [][]uint64) error { // want zero:"checks BPF_MAP_TYPE_BLOOM_FILTER when true or nil"
 	_, err := optlib.NewBloom(&optlib.Options{}) // want `BPF_MAP_TYPE_BLOOM_FILTER requires Linux 5.16, but the target is 5.4 \(via optlib.NewBloom\)`
 	if err != nil {
 		return err

@@ -67,7 +67,7 @@ type linkCreateAttr struct {
 }
 
 // A command the target lacks is reported once, not again for each field.
-func createLink(prog, target uint32) error {
+func createLink(prog, target uint32) error { // want createLink:"checks BPF_LINK_CREATE, BPF_TRACE_FENTRY when true or nil"
 	attr := linkCreateAttr{ProgFd: prog, TargetFd: target, AttachType: unix.BPF_TRACE_FENTRY}                            // want `BPF_TRACE_FENTRY requires Linux 5.5`
 	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)) // want `BPF_LINK_CREATE requires Linux 5.7, but the target is 5.4`
 	if errno != 0 {
@@ -88,7 +88,7 @@ type bigAttr struct {
 	_     [512]byte
 }
 
-func lookup(fd uint32, key, value unsafe.Pointer) error {
+func lookup(fd uint32, key, value unsafe.Pointer) error { // want lookup:"checks BPF_MAP_LOOKUP_ELEM when true or nil"
 	attr := bigAttr{MapFd: fd, Key: uint64(uintptr(key)), Value: uint64(uintptr(value))}
 	_, _, errno := unix.RawSyscall6(unix.SYS_BPF, unix.BPF_MAP_LOOKUP_ELEM, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr), 0, 0, 0)
 	if errno != 0 {
@@ -150,7 +150,7 @@ type progQueryAttr struct {
 	Revision        uint64
 }
 
-func query(target uint32, ids []uint32, links []uint32) error {
+func query(target uint32, ids []uint32, links []uint32) error { // want query:"checks BPF_PROG_QUERY, BPF_PROG_QUERY.link_ids when true or nil"
 	attr := progQueryAttr{TargetFd: target, Count: uint32(len(ids)), ProgIds: uint64(uintptr(unsafe.Pointer(&ids[0])))}
 	attr.LinkIds = uint64(uintptr(unsafe.Pointer(&links[0]))) // want `BPF_PROG_QUERY.link_ids requires Linux 6.6`
 	_, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_QUERY, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
@@ -162,7 +162,7 @@ func query(target uint32, ids []uint32, links []uint32) error {
 
 // A field the kernel wrote proves the kernel knows it: only 6.6 writes a
 // revision, and with it came link_ids (link/query.go's haveLinkIDs).
-func queryLinks(target uint32, ids, links []uint32) error {
+func queryLinks(target uint32, ids, links []uint32) error { // want queryLinks:"checks BPF_PROG_QUERY when true or nil"
 	attr := progQueryAttr{TargetFd: target, Count: uint32(len(ids)), ProgIds: uint64(uintptr(unsafe.Pointer(&ids[0])))}
 	if _, _, errno := unix.Syscall(unix.SYS_BPF, unix.BPF_PROG_QUERY, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)); errno != 0 {
 		return errno

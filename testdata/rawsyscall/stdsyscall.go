@@ -10,7 +10,7 @@ import (
 // The standard library's syscall has no SYS_BPF on amd64, but its entry
 // points run bpf(2) all the same when given its number: the number is
 // what selects bpf(2), not the package it is named in.
-func stdLinkCreate(prog, target uint32) error {
+func stdLinkCreate(prog, target uint32) error { // want stdLinkCreate:"checks BPF_LINK_CREATE when true or nil"
 	attr := linkCreateAttr{ProgFd: prog, TargetFd: target}
 	_, _, errno := syscall.Syscall(unix.SYS_BPF, unix.BPF_LINK_CREATE, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr)) // want `BPF_LINK_CREATE requires Linux 5.7, but the target is 5.4`
 	if errno != 0 {

@@ -34,7 +34,7 @@ func bind(prog, m uint32) {
 }
 
 // A wrapper of this package, over the imported one.
-func freeze(attr unsafe.Pointer) error { // want freeze:"bpf\\(2\\) wrapper: command 22, attr param 0"
+func freeze(attr unsafe.Pointer) error { // want freeze:"bpf\\(2\\) wrapper: command 22, attr param 0" freeze:"checks BPF_MAP_FREEZE when true or nil"
 	_, err := bpfwrap.BPF(unix.BPF_MAP_FREEZE, attr, 8)
 	return err
 }
