@@ -84,6 +84,9 @@ type probeArgs struct {
 	// standIns are the stand-ins for the features parameters name.
 	standIns map[*types.Var]*kernelspec.Feature
 	standFor map[*kernelspec.Feature]*types.Var
+	// tables maps the element variables of range loops to their loop
+	// over a table of constants, nil for any other (tableprobes.go).
+	tables map[*types.Var]*tableLoop
 }
 
 // valueSite is one read of a variable and the nodes around it, innermost
@@ -107,6 +110,7 @@ func (c *checker) probeArgState() *probeArgs {
 			imported:  map[*types.Func]*probeParamFact{},
 			standIns:  map[*types.Var]*kernelspec.Feature{},
 			standFor:  map[*kernelspec.Feature]*types.Var{},
+			tables:    map[*types.Var]*tableLoop{},
 		}
 		c.findProbeParams()
 	}
@@ -616,7 +620,8 @@ func (c *checker) carriesFeature(t types.Type, depth int) bool {
 
 // probeArgFeatures returns what a probe's (or a parametric check's)
 // argument names: the features of a constant, or, for a parameter of the
-// function around the call, its stand-in.
+// function around the call or the element of a loop over a table, its
+// stand-in.
 func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 	if feats, _, ok := c.constantFeatures(arg); ok {
 		return feats
@@ -636,6 +641,9 @@ func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
 	if !ok {
 		return nil
+	}
+	if c.tableLoopOf(v) != nil {
+		return []*kernelspec.Feature{c.standIn(v)} // an entry of a table the loop probes
 	}
 	fd := c.funcDeclAt(id.Pos())
 	if fd == nil {
