@@ -87,6 +87,10 @@ type probeArgs struct {
 	// tables maps the element variables of range loops to their loop
 	// over a table of constants, nil for any other (tableprobes.go).
 	tables map[*types.Var]*tableLoop
+	// entryFields are the stand-ins for the fields of table entries
+	// (ph.Helper), and fieldOf the field each stands for.
+	entryFields map[entryField]*kernelspec.Feature
+	fieldOf     map[*kernelspec.Feature]string
 }
 
 // valueSite is one read of a variable and the nodes around it, innermost
@@ -111,6 +115,9 @@ func (c *checker) probeArgState() *probeArgs {
 			standIns:  map[*types.Var]*kernelspec.Feature{},
 			standFor:  map[*kernelspec.Feature]*types.Var{},
 			tables:    map[*types.Var]*tableLoop{},
+
+			entryFields: map[entryField]*kernelspec.Feature{},
+			fieldOf:     map[*kernelspec.Feature]string{},
 		}
 		c.findProbeParams()
 	}
@@ -634,6 +641,9 @@ func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 		}
 		e = ast.Unparen(conv.Args[0])
 	}
+	if f := c.tableEntryStandIn(e); f != nil {
+		return []*kernelspec.Feature{f} // an entry of a table a loop probes
+	}
 	id, ok := e.(*ast.Ident)
 	if !ok {
 		return nil
@@ -641,9 +651,6 @@ func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
 	if !ok {
 		return nil
-	}
-	if c.tableLoopOf(v) != nil {
-		return []*kernelspec.Feature{c.standIn(v)} // an entry of a table the loop probes
 	}
 	fd := c.funcDeclAt(id.Pos())
 	if fd == nil {

@@ -1,9 +1,11 @@
 package analyzer
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
@@ -31,7 +33,9 @@ import (
 // path of the body back to the loop's head proves it, the head holds it
 // (a loop entered at least once meets no other edge there, flow.New), and
 // the edge out of the head, taken when the table is exhausted, turns it
-// into what every entry of the table names. What does not prove every
+// into what every entry of the table names. A field of the element
+// (ph.Helper, of a table of {program type, helper} entries) stands for
+// what that field of every entry names. What does not prove every
 // entry proves none by itself: a break or a return on the first success
 // leaves the loop by another edge, a continue or an ignored failure comes
 // back to the head without the stand-in, and a table that may be changed,
@@ -75,7 +79,7 @@ func (c *checker) findTableLoop(v *types.Var) *tableLoop {
 	if !ok || rs.Tok != token.DEFINE {
 		return nil
 	}
-	if c.singleValue(v); c.assigned[v] != 0 {
+	if c.singleValue(v); c.assigned[v] != 0 || c.entryWritten(v) {
 		return nil // assigned in the body, or its address taken: it may hold anything
 	}
 	lit, ok := c.constantTable(rs.X, 0)
@@ -103,6 +107,41 @@ func (c *checker) findTableLoop(v *types.Var) *tableLoop {
 		}
 	}
 	return &tableLoop{rs: rs, entries: entries}
+}
+
+// entryWritten reports whether a read of v is the start of a write to
+// it or a field of it (ph.Helper = x, ph.Helper++), or of its address.
+func (c *checker) entryWritten(v *types.Var) bool {
+	for _, s := range c.probeArgState().sites[v] {
+		var child ast.Node = s.id
+		i := len(s.stack) - 1
+		for ; i >= 0; i-- {
+			switch p := s.stack[i].(type) {
+			case *ast.SelectorExpr, *ast.IndexExpr, *ast.ParenExpr:
+				child = p
+				continue
+			}
+			break
+		}
+		if i < 0 {
+			continue
+		}
+		switch p := s.stack[i].(type) {
+		case *ast.AssignStmt:
+			if slices.Contains(p.Lhs, child.(ast.Expr)) {
+				return true
+			}
+		case *ast.IncDecStmt:
+			if p.X == child {
+				return true
+			}
+		case *ast.UnaryExpr:
+			if p.Op == token.AND {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // constantTable returns the literal a range loop's operand surely holds:
@@ -207,6 +246,87 @@ func (c *checker) grownFrom(v *types.Var) ast.Expr {
 	return nil
 }
 
+// entryField is a field of a table loop's element variable.
+type entryField struct {
+	v     *types.Var
+	field string
+}
+
+// tableEntryStandIn returns the stand-in for what e names if e is a table
+// loop's element variable (h) or a field of it (ph.Helper), or nil.
+func (c *checker) tableEntryStandIn(e ast.Expr) *kernelspec.Feature {
+	info := c.pass.TypesInfo
+	field := ""
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		s := info.Selections[sel]
+		if s == nil || s.Kind() != types.FieldVal || len(s.Index()) != 1 {
+			return nil
+		}
+		field, e = sel.Sel.Name, ast.Unparen(sel.X)
+	}
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok || c.tableLoopOf(v) == nil {
+		return nil
+	}
+	if field == "" {
+		return c.standIn(v)
+	}
+	pa := c.probeArgs
+	k := entryField{v, field}
+	f := pa.entryFields[k]
+	if f == nil {
+		f = &kernelspec.Feature{
+			Name:  fmt.Sprintf("(the feature %s.%s names)", v.Name(), field),
+			Spans: []kernelspec.Span{{Removed: kernelspec.Version{Patch: 1}}},
+		}
+		pa.entryFields[k] = f
+		pa.standFor[f] = v
+		pa.fieldOf[f] = field
+	}
+	return f
+}
+
+// entryValue is what a table's entry e gives the field (e itself for
+// none): a struct literal's value for it, by key or by position; nil
+// where it cannot be read.
+func (c *checker) entryValue(e ast.Expr, field string) ast.Expr {
+	if field == "" {
+		return e
+	}
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	lit, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	t := c.pass.TypesInfo.TypeOf(lit)
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	for i, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == field {
+				return kv.Value
+			}
+			continue
+		}
+		if i < st.NumFields() && st.Field(i).Name() == field {
+			return elt
+		}
+	}
+	return nil // left out: the zero value names nothing
+}
+
 // loopEdge is what holds along an edge out of a range loop's head: on
 // the way into the body, nothing of the entry the last iteration held;
 // on the way out, once the table is exhausted, what every iteration
@@ -234,6 +354,9 @@ func (c *checker) loopEdge(b *cfg.Block, succ int, in proof) proof {
 		}
 		if tl := c.tableLoopOf(pa.standFor[f]); tl != nil && tl.rs == rs {
 			for _, e := range tl.entries {
+				if e = c.entryValue(e, pa.fieldOf[f]); e == nil {
+					continue
+				}
 				if feats, _, ok := c.constantFeatures(e); ok {
 					for _, g := range feats {
 						out.prove(g)

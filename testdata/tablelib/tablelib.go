@@ -125,3 +125,40 @@ func SysHelpersSupported() bool { // want SysHelpersSupported:"checks BPF_PROG_T
 	}
 	return true
 }
+
+// ProgramHelper is a table entry: a helper and the program type it is
+// probed for.
+type ProgramHelper struct {
+	Program ebpf.ProgramType
+	Helper  asm.BuiltinFunc
+}
+
+// sockHelpers is a table of entries, positional and keyed.
+var sockHelpers = []ProgramHelper{
+	{ebpf.CGroupSockAddr, asm.FnGetNetnsCookie},
+	{Program: ebpf.SkLookup, Helper: asm.FnSkAssign},
+}
+
+// SockHelpersSupported probes each entry's fields: true proves them for
+// every entry.
+func SockHelpersSupported() bool { // want SockHelpersSupported:"checks BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_PROG_TYPE_SK_LOOKUP, bpf_get_netns_cookie, bpf_sk_assign when true or nil"
+	for _, ph := range sockHelpers {
+		if features.HaveProgramHelper(ph.Program, ph.Helper) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// IterHelpersSupported changes a field of the entry before probing it:
+// what it probes is not what the table names, and the table, handed on
+// changed, selects what it holds.
+func IterHelpersSupported() bool { // want IterHelpersSupported:"requires BPF_PROG_TYPE_TRACING, bpf_seq_printf, bpf_seq_write"
+	for _, ph := range []ProgramHelper{{ebpf.Tracing, asm.FnSeqPrintf}, {ebpf.Tracing, asm.FnSeqWrite}} { // want `BPF_PROG_TYPE_TRACING requires Linux 5.5` `bpf_seq_printf requires Linux 5.8` `BPF_PROG_TYPE_TRACING requires Linux 5.5` `bpf_seq_write requires Linux 5.8`
+		ph.Helper++
+		if features.HaveProgramHelper(ph.Program, ph.Helper) != nil {
+			return false
+		}
+	}
+	return true
+}

@@ -83,3 +83,17 @@ func sysHelpers() asm.Instructions {
 	}
 	return asm.Instructions{asm.FnSysBpf.Call()} // want `bpf_sys_bpf requires Linux 5.14`
 }
+
+func sockHelpers() asm.Instructions {
+	if !tablelib.SockHelpersSupported() {
+		return nil
+	}
+	return asm.Instructions{asm.FnGetNetnsCookie.Call(), asm.FnSkAssign.Call()}
+}
+
+func iterHelpers() asm.Instructions {
+	if !tablelib.IterHelpersSupported() { // want `bpf_seq_printf requires Linux 5.8`
+		return nil
+	}
+	return asm.Instructions{asm.FnSeqWrite.Call()} // want `bpf_seq_write requires Linux 5.8`
+}
