@@ -28,6 +28,8 @@ import (
 //	                                      and minor numbers (arg0.arg1.arg2
 //	                                      with the patch): AtLeast(5, 8)
 //
+// on a function returning a bool or an error, or a bool first and one
+// more result (a reason, or an error when it could not tell),
 // or inferred from their bodies (func supportRingBuf() bool { return
 // features.HaveMapType(ebpf.RingBuf) == nil }), and exported as facts so
 // that they guard in importers too.
@@ -321,8 +323,8 @@ func (c *checker) parseCheckFor(fn *types.Func, arg string) (*checkFact, error) 
 		}
 		fact.Version = v.Release().String()
 	}
-	if res := sig.Results(); res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
-		return nil, fmt.Errorf("%s must return one bool or error", fn.Name())
+	if res := sig.Results(); !boolFirst(res) && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
+		return nil, fmt.Errorf("%s must return one bool or error, or a bool and one more result", fn.Name())
 	}
 	return fact, nil
 }

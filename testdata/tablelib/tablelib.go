@@ -162,3 +162,11 @@ func IterHelpersSupported() bool { // want IterHelpersSupported:"requires BPF_PR
 	}
 	return true
 }
+
+// BTFLoadSupported is marked: a directive on a (bool, string) result
+// says what its true result proves.
+//
+//bpfcompat:checks bpf_btf_find_by_name_kind
+func BTFLoadSupported() (bool, string) { // want BTFLoadSupported:"checks bpf_btf_find_by_name_kind when true or nil"
+	return len(asm.Instructions{}) == 0, "always"
+}

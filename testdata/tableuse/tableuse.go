@@ -97,3 +97,11 @@ func iterHelpers() asm.Instructions {
 	}
 	return asm.Instructions{asm.FnSeqWrite.Call()} // want `bpf_seq_write requires Linux 5.8`
 }
+
+func btfLoad() asm.Instructions {
+	if ok, reason := tablelib.BTFLoadSupported(); !ok {
+		println(reason)
+		return asm.Instructions{asm.FnBtfFindByNameKind.Call()} // want `bpf_btf_find_by_name_kind requires Linux 5.14`
+	}
+	return asm.Instructions{asm.FnBtfFindByNameKind.Call()}
+}
