@@ -28,9 +28,9 @@ import (
 //	                                      and minor numbers (arg0.arg1.arg2
 //	                                      with the patch): AtLeast(5, 8)
 //
-// on a function returning a bool or an error, or a bool first and one
-// more result (a reason, or an error when it could not tell),
-// or inferred from their bodies (func supportRingBuf() bool { return
+// (on a function returning one bool or error, or a bool and one more
+// result: a reason, or an error when it could not tell), or inferred
+// from their bodies (func supportRingBuf() bool { return
 // features.HaveMapType(ebpf.RingBuf) == nil }), and exported as facts so
 // that they guard in importers too.
 

@@ -160,9 +160,10 @@ func (c *checker) noReturns() map[*types.Func]bool {
 // entered reports whether a range loop runs its body at least once: it
 // ranges over a non-empty slice or map literal, an array (or a pointer to
 // one) of non-zero length, a positive constant, or a variable given one
-// such literal only, or one and appends. A fallback loop over a literal of ways to try,
-// `for _, f := range []func() error{a, b} { if err = f(); err == nil {
-// break } }`, leaves err as the last try left it, never as declared.
+// such literal only (and otherwise only appended to). A fallback loop
+// over a literal of ways to try, `for _, f := range []func() error{a, b}
+// { if err = f(); err == nil { break } }`, leaves err as the last try
+// left it, never as declared.
 func (c *checker) entered(rs *ast.RangeStmt) bool { return c.nonEmpty(rs.X, 0) }
 
 func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
