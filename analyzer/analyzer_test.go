@@ -211,6 +211,15 @@ func TestProbeWrappers(t *testing.T) {
 	runShared(t)
 }
 
+// TestTableProbes: a function that probes every entry of a constant table
+// (nested loops over two, a cross product) and gives up on the first
+// failure is a check of every entry, and a (bool, T) result carries it on
+// true; a loop that stops at the first success, ignores a failure, skips
+// entries, or probes a table it changed proves no entry.
+func TestTableProbes(t *testing.T) {
+	runShared(t)
+}
+
 // Probes kept for later: in a struct a sync.Once fills, in sync.OnceValue
 // and sync.OnceValues, in package variables, in fields tested by other
 // methods; each beside a twin whose value has another source.

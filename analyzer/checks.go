@@ -28,7 +28,9 @@ import (
 //	                                      and minor numbers (arg0.arg1.arg2
 //	                                      with the patch): AtLeast(5, 8)
 //
-// or inferred from their bodies (func supportRingBuf() bool { return
+// (on a function returning one bool or error, or a bool and one more
+// result: a reason, or an error when it could not tell), or inferred
+// from their bodies (func supportRingBuf() bool { return
 // features.HaveMapType(ebpf.RingBuf) == nil }), and exported as facts so
 // that they guard in importers too.
 
@@ -321,17 +323,18 @@ func (c *checker) parseCheckFor(fn *types.Func, arg string) (*checkFact, error) 
 		}
 		fact.Version = v.Release().String()
 	}
-	if res := sig.Results(); res.Len() != 1 || !isBoolOrError(res.At(0).Type()) {
-		return nil, fmt.Errorf("%s must return one bool or error", fn.Name())
+	if res := sig.Results(); !boolFirst(res) && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
+		return nil, fmt.Errorf("%s must return one bool or error, or a bool and one more result", fn.Name())
 	}
 	return fact, nil
 }
 
-// boolFirst recognises the results (bool, error) of a check that can
-// fail to tell.
+// boolFirst recognises the results (bool, T) of a check whose bool says
+// whether the kernel has it, and whose second result says more: an
+// error when the probe could not tell, or a reason.
 func boolFirst(t types.Type) bool {
 	res, ok := t.(*types.Tuple)
-	return ok && res.Len() == 2 && isBool(res.At(0).Type()) && types.Identical(res.At(1).Type(), types.Universe.Lookup("error").Type())
+	return ok && res.Len() == 2 && isBool(res.At(0).Type())
 }
 
 func isBoolOrError(t types.Type) bool {
@@ -354,8 +357,7 @@ func (c *checker) inferCheck(fn *types.Func, fd *ast.FuncDecl) *checkFact {
 // its result: the intersection, over the returns that can yield true (or
 // nil), of what each return's value and the guards around it prove.
 func (c *checker) inferBodyCheck(fn *types.Func, res *types.Tuple, body *ast.BlockStmt) *checkFact {
-	// (bool, error): the bool says whether the kernel has it, the error
-	// whether the probe could tell.
+	// (bool, T): the bool says whether the kernel has it.
 	pair := boolFirst(res)
 	if !pair && (res.Len() != 1 || !isBoolOrError(res.At(0).Type())) {
 		return nil

@@ -160,9 +160,10 @@ func (c *checker) noReturns() map[*types.Func]bool {
 // entered reports whether a range loop runs its body at least once: it
 // ranges over a non-empty slice or map literal, an array (or a pointer to
 // one) of non-zero length, a positive constant, or a variable given one
-// such literal only. A fallback loop over a literal of ways to try,
-// `for _, f := range []func() error{a, b} { if err = f(); err == nil {
-// break } }`, leaves err as the last try left it, never as declared.
+// such literal only (and otherwise only appended to). A fallback loop
+// over a literal of ways to try, `for _, f := range []func() error{a, b}
+// { if err = f(); err == nil { break } }`, leaves err as the last try
+// left it, never as declared.
 func (c *checker) entered(rs *ast.RangeStmt) bool { return c.nonEmpty(rs.X, 0) }
 
 func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
@@ -194,6 +195,9 @@ func (c *checker) nonEmpty(x ast.Expr, depth int) bool {
 		if v, ok := info.Uses[x].(*types.Var); ok && depth < maxGuardDepth {
 			if def := c.singleValue(v); def != nil {
 				return c.nonEmpty(def, depth+1)
+			}
+			if def := c.grownFrom(v); def != nil {
+				return c.nonEmpty(def, depth+1) // appended to only
 			}
 		}
 	}
@@ -385,6 +389,9 @@ func (c *checker) local(ff *funcFlow) (in []proof, reached []bool) {
 // adds what the condition proves on that branch.
 func (c *checker) edgeFunc(ff *funcFlow) func(b *cfg.Block, succ int, in proof) proof {
 	return func(b *cfg.Block, succ int, in proof) proof {
+		if b.Kind == cfg.KindRangeLoop && len(b.Succs) == 2 {
+			return c.loopEdge(b, succ, in) // a table's entries, once exhausted (tableprobes.go)
+		}
 		if len(b.Succs) != 2 || len(b.Nodes) == 0 {
 			return in
 		}

@@ -30,7 +30,7 @@ var orderedPackages = []string{
 	"./rawsyscall", "./reqlib", "./requse", "./unixconst", "./kernelcheck", "./kernelcheckuse",
 	"./featureerr", "./testskip", "./exitlib", "./exituse", "./retry",
 	"./calleefallback", "./pinlib", "./pinuse", "./envdevice", "./calleelib", "./calleeuse",
-	"./probewrap", "./probewrapuse",
+	"./probewrap", "./probewrapuse", "./tablelib", "./tableuse",
 	"./objlib", "./objuse",
 	"./verlib", "./veruse",
 	"./memolib", "./memouse", "./closurelib", "./closureuse",

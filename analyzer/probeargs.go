@@ -84,6 +84,13 @@ type probeArgs struct {
 	// standIns are the stand-ins for the features parameters name.
 	standIns map[*types.Var]*kernelspec.Feature
 	standFor map[*kernelspec.Feature]*types.Var
+	// tables maps the element variables of range loops to their loop
+	// over a table of constants, nil for any other (tableprobes.go).
+	tables map[*types.Var]*tableLoop
+	// entryFields are the stand-ins for the fields of table entries
+	// (ph.Helper), and fieldOf the field each stands for.
+	entryFields map[entryField]*kernelspec.Feature
+	fieldOf     map[*kernelspec.Feature]string
 }
 
 // valueSite is one read of a variable and the nodes around it, innermost
@@ -107,6 +114,10 @@ func (c *checker) probeArgState() *probeArgs {
 			imported:  map[*types.Func]*probeParamFact{},
 			standIns:  map[*types.Var]*kernelspec.Feature{},
 			standFor:  map[*kernelspec.Feature]*types.Var{},
+			tables:    map[*types.Var]*tableLoop{},
+
+			entryFields: map[entryField]*kernelspec.Feature{},
+			fieldOf:     map[*kernelspec.Feature]string{},
 		}
 		c.findProbeParams()
 	}
@@ -616,7 +627,8 @@ func (c *checker) carriesFeature(t types.Type, depth int) bool {
 
 // probeArgFeatures returns what a probe's (or a parametric check's)
 // argument names: the features of a constant, or, for a parameter of the
-// function around the call, its stand-in.
+// function around the call or the element of a loop over a table, its
+// stand-in.
 func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 	if feats, _, ok := c.constantFeatures(arg); ok {
 		return feats
@@ -628,6 +640,9 @@ func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 			break
 		}
 		e = ast.Unparen(conv.Args[0])
+	}
+	if f := c.tableEntryStandIn(e); f != nil {
+		return []*kernelspec.Feature{f} // an entry of a table a loop probes
 	}
 	id, ok := e.(*ast.Ident)
 	if !ok {

@@ -38,6 +38,7 @@ var sharedPackages = map[string][]string{
 	"TestImpliedByData":              {"./implied"},
 	"TestCallersContext":             {"./callers"},
 	"TestProbeWrappers":              {"./probewrap", "./probewrapuse"},
+	"TestTableProbes":                {"./tablelib", "./tableuse"},
 	"TestVersionHelpers":             {"./verlib", "./veruse"},
 	"TestMemoizedChecks":             {"./memolib", "./memouse"},
 	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},

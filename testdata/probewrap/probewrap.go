@@ -73,8 +73,8 @@ func ProbeHeaders() map[ProgramHelper]bool {
 }
 
 // ProbeByType probes a local map table, keyed by program type, through
-// the library's probe.
-func ProbeByType() bool {
+// the library's probe: true proves every key and every value.
+func ProbeByType() bool { // want ProbeByType:"checks BPF_PROG_TYPE_LSM, BPF_PROG_TYPE_SCHED_CLS, bpf_get_current_task_btf, bpf_skb_set_tstamp when true or nil"
 	byType := map[ebpf.ProgramType]asm.BuiltinFunc{
 		ebpf.LSM:      asm.FnGetCurrentTaskBtf,
 		ebpf.SchedCLS: asm.FnSkbSetTstamp,

@@ -81,8 +81,9 @@ func notAProbe() {
 	probewrap.LoadWithHelper(ebpf.LSM, asm.FnFindVma) // want `BPF_PROG_TYPE_LSM requires Linux 5.7` `bpf_find_vma requires Linux 5.17`
 }
 
-// The profiler's table: a slice that nested loops hand to the probe.
-func probeVMALookup() error {
+// The profiler's table: a slice that nested loops hand to the probe. A
+// nil result proves every entry of both tables.
+func probeVMALookup() error { // want probeVMALookup:"checks BPF_PROG_TYPE_KPROBE, BPF_PROG_TYPE_PERF_EVENT, bpf_find_vma, bpf_get_current_task_btf when true or nil"
 	helpers := []asm.BuiltinFunc{asm.FnGetCurrentTaskBtf, asm.FnFindVma}
 	for _, pt := range []ebpf.ProgramType{ebpf.PerfEvent, ebpf.Kprobe} {
 		for _, helper := range helpers {
@@ -94,8 +95,10 @@ func probeVMALookup() error {
 	return nil
 }
 
-// The profiler's program types: a table that grows by appends.
-func probeOffCPU(offCPU bool) error {
+// The profiler's program types: a table that grows by appends. A nil
+// result proves what it surely holds, not what is appended on a
+// condition.
+func probeOffCPU(offCPU bool) error { // want probeOffCPU:"checks BPF_PROG_TYPE_PERF_EVENT when true or nil"
 	progTypes := []ebpf.ProgramType{ebpf.PerfEvent}
 	if offCPU {
 		progTypes = append(progTypes, ebpf.Tracing)
