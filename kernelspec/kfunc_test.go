@@ -158,7 +158,7 @@ func (r kfuncReport) report(t *testing.T, s kfuncSample) {
 	if len(s.tagged) == 0 {
 		t.Logf("%s: no bpf_kfunc tags (pahole before 1.26): only the data's kfuncs were looked for, as functions", s.what)
 	}
-	t.Logf("%s: %d tagged kfuncs in the data; %d kfuncs the data gives %s, %d of them configured out, %d unjudged (no config)",
+	t.Logf("%s: %d bpf_kfunc-tagged functions held against the data; of the %d kfuncs the data gives %s, %d are configured out, %d unjudged (no config), the rest in the BTF",
 		s.what, r.tagged, r.expected, s.release, len(r.explained), len(r.unknown))
 	if len(r.explained) > 0 {
 		t.Logf("%s: configured out: %s", s.what, strings.Join(r.explained, ", "))
