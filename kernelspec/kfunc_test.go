@@ -1,7 +1,6 @@
 package kernelspec_test
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"github.com/cilium/ebpf/btf"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
+	"github.com/bpfcompat/bpfcompat/probe"
 )
 
 // kfuncSample is what one kernel's vmlinux BTF says about kfuncs.
@@ -25,10 +25,10 @@ type kfuncSample struct {
 	// funcs holds every function the BTF has.
 	funcs map[string]bool
 	// config is the kernel's build configuration, nil when unknown.
-	config kernelConfig
+	config probe.Config
 }
 
-func sampleBTF(spec *btf.Spec, what string, release kernelspec.Version, config kernelConfig) kfuncSample {
+func sampleBTF(spec *btf.Spec, what string, release kernelspec.Version, config probe.Config) kfuncSample {
 	s := kfuncSample{what: what, release: release.Release(), tagged: map[string]bool{}, funcs: map[string]bool{}, config: config}
 	for typ := range spec.All() {
 		if fn, ok := typ.(*btf.Func); ok {
@@ -172,7 +172,7 @@ func (r kfuncReport) report(t *testing.T, s kfuncSample) {
 // the kernel the test runs on.
 func TestKfuncsRunningKernel(t *testing.T) {
 	spec, v, release := runningKernel(t)
-	var config kernelConfig
+	var config probe.Config
 	for _, path := range []string{"/proc/config.gz", "/boot/config-" + release} {
 		if c, err := readKernelConfig(path); err == nil {
 			config = c
@@ -239,7 +239,7 @@ func TestKfuncsReleaseBTF(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var config kernelConfig
+			var config probe.Config
 			if src.config != "" {
 				if config, err = readKernelConfig(src.config); err != nil {
 					t.Fatal(err)
@@ -251,35 +251,25 @@ func TestKfuncsReleaseBTF(t *testing.T) {
 	}
 }
 
-// manifestSources reads a manifest scripts/kernel-matrix.sh wrote: per
-// line target, package, version, vmlinuz and config, tab-separated.
+// manifestSources lists the kernels of a manifest scripts/kernel-matrix.sh
+// wrote; a manifest that is not there lists none.
 func manifestSources(t *testing.T, path string) []btfSource {
 	t.Helper()
-	f, err := os.Open(path)
+	kernels, err := probe.ReadManifest(path)
 	if os.IsNotExist(err) {
 		return nil
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	var out []btfSource
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		fields := strings.Split(sc.Text(), "\t")
-		if len(fields) != 5 {
-			t.Fatalf("%s:%d: want target, package, version, vmlinuz, config", path, n)
-		}
-		vmlinuz := fields[3]
+	for _, k := range kernels {
 		out = append(out, btfSource{
-			name:    fmt.Sprintf("%s (%s %s)", vmlinuz, fields[1], fields[2]),
-			release: fields[2],
-			load:    func() (*btf.Spec, error) { return vmlinuzBTF(vmlinuz) },
-			config:  fields[4],
+			name:    fmt.Sprintf("%s (%s %s)", k.Vmlinuz, k.Package, k.Version),
+			release: k.Version,
+			load:    func() (*btf.Spec, error) { return vmlinuzBTF(k.Vmlinuz) },
+			config:  k.Config,
 		})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

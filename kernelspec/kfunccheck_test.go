@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/bpfcompat/bpfcompat/kernelspec"
+	"github.com/bpfcompat/bpfcompat/probe"
 )
 
 // kfuncData is a small DB whose dates the synthetic samples below get
@@ -54,28 +55,28 @@ func TestCheckKfuncs(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		tagged, funcs []string
-		config        kernelConfig
+		config        probe.Config
 		want          []string // substrings of the errors, in order
 		explained     int
 		unknown       int
 	}{
-		{name: "agrees", tagged: []string{"bpf_old", "bpf_opt"}, config: kernelConfig{"CONFIG_OPT": "y"}},
-		{name: "dated too late", tagged: []string{"bpf_old", "bpf_opt", "bpf_new"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "agrees", tagged: []string{"bpf_old", "bpf_opt"}, config: probe.Config{"CONFIG_OPT": "y"}},
+		{name: "dated too late", tagged: []string{"bpf_old", "bpf_opt", "bpf_new"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"has kfunc bpf_new; the data dates it 6.2 (6.2.yaml:"}},
-		{name: "not in the data", tagged: []string{"bpf_old", "bpf_opt", "bpf_nope"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "not in the data", tagged: []string{"bpf_old", "bpf_opt", "bpf_nope"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"has kfunc bpf_nope; the data does not"}},
-		{name: "present after its removal", tagged: []string{"bpf_old", "bpf_opt", "bpf_gone"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "present after its removal", tagged: []string{"bpf_old", "bpf_opt", "bpf_gone"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"has kfunc bpf_gone; the data removes it by 6.1 (6.1.yaml:"}},
-		{name: "dated too early", tagged: []string{"bpf_opt"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "dated too early", tagged: []string{"bpf_opt"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"lacks kfunc bpf_old, which the data gives 6.1 from 6.0 (6.0.yaml:"}},
-		{name: "a function but no kfunc", tagged: []string{"bpf_opt"}, funcs: []string{"bpf_old"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "a function but no kfunc", tagged: []string{"bpf_opt"}, funcs: []string{"bpf_old"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"lacks bpf_kfunc tag bpf_old"}},
-		{name: "required option unset", tagged: []string{"bpf_old"}, config: kernelConfig{"CONFIG_OTHER": "y"}, explained: 1},
-		{name: "required option a module", tagged: []string{"bpf_old"}, config: kernelConfig{"CONFIG_OPT": "m"}, explained: 1},
-		{name: "required option set, kfunc absent", tagged: []string{"bpf_old"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "required option unset", tagged: []string{"bpf_old"}, config: probe.Config{"CONFIG_OTHER": "y"}, explained: 1},
+		{name: "required option a module", tagged: []string{"bpf_old"}, config: probe.Config{"CONFIG_OPT": "m"}, explained: 1},
+		{name: "required option set, kfunc absent", tagged: []string{"bpf_old"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"lacks kfunc bpf_opt"}},
 		{name: "no config to judge by", tagged: []string{"bpf_old"}, unknown: 1},
-		{name: "untagged BTF: functions", funcs: []string{"bpf_old", "bpf_new"}, config: kernelConfig{"CONFIG_OPT": "y"},
+		{name: "untagged BTF: functions", funcs: []string{"bpf_old", "bpf_new"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"lacks kfunc bpf_opt"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,8 +132,7 @@ func TestVmlinuzBTFErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := readKernelConfig(filepath.Join(dir, "not-a-bzImage")); err == nil || !strings.Contains(err.Error(), "not a kernel config") {
+	if _, err := readKernelConfig(filepath.Join(dir, "not-a-bzImage")); err == nil || !strings.Contains(err.Error(), "not a kernel configuration") {
 		t.Errorf("readKernelConfig of a text file = %v, want an error saying it is not a config", err)
 	}
 }
-

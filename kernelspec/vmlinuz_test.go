@@ -1,7 +1,6 @@
 package kernelspec_test
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"debug/elf"
@@ -14,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/cilium/ebpf/btf"
+
+	"github.com/bpfcompat/bpfcompat/probe"
 )
 
 // This file reads what a distribution's kernel package carries: the BTF in
@@ -121,38 +122,24 @@ func vmlinuzBTF(path string) (*btf.Spec, error) {
 	return spec, nil
 }
 
-// kernelConfig maps each option a kernel's build configuration sets to its
-// value ("y", "m", a number or string); options left unset are absent.
-type kernelConfig map[string]string
-
-// readKernelConfig reads a config file, gzip-compressed (/proc/config.gz)
-// or not (/boot/config-*).
-func readKernelConfig(path string) (kernelConfig, error) {
+// readKernelConfig reads a kernel's build configuration, gzip-compressed
+// (/proc/config.gz) or not (/boot/config-*).
+func readKernelConfig(path string) (probe.Config, error) {
+	if !strings.HasSuffix(path, ".gz") {
+		return probe.ReadConfig(path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		r = zr
-	}
-	cfg := kernelConfig{}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok && strings.HasPrefix(k, "CONFIG_") {
-			cfg[k] = v
-		}
-	}
-	if err := sc.Err(); err != nil {
+	zr, err := gzip.NewReader(f)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	if len(cfg) == 0 {
-		return nil, fmt.Errorf("%s: sets no CONFIG_ option; not a kernel config", path)
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return cfg, nil
+	return probe.ParseConfig(path, data)
 }
