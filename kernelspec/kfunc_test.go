@@ -24,15 +24,23 @@ type kfuncSample struct {
 	tagged map[string]bool
 	// funcs holds every function the BTF has.
 	funcs map[string]bool
+	// listed holds the functions whose type ids the vmlinux's .BTF_ids
+	// section lists, where the kernel keeps its kfunc sets (and other
+	// sets of BTF ids): without tags, the kfuncs among them are those
+	// the data knows as kfuncs.
+	listed map[string]bool
 	// config is the kernel's build configuration, nil when unknown.
 	config probe.Config
 }
 
-func sampleBTF(spec *btf.Spec, what string, release kernelspec.Version, config probe.Config) kfuncSample {
-	s := kfuncSample{what: what, release: release.Release(), tagged: map[string]bool{}, funcs: map[string]bool{}, config: config}
+func sampleBTF(spec *btf.Spec, ids map[btf.TypeID]bool, what string, release kernelspec.Version, config probe.Config) kfuncSample {
+	s := kfuncSample{what: what, release: release.Release(), tagged: map[string]bool{}, funcs: map[string]bool{}, listed: map[string]bool{}, config: config}
 	for typ := range spec.All() {
 		if fn, ok := typ.(*btf.Func); ok {
 			s.funcs[fn.Name] = true
+			if id, err := spec.TypeID(fn); err == nil && ids[id] {
+				s.listed[fn.Name] = true
+			}
 			if slices.Contains(fn.Tags, "bpf_kfunc") {
 				s.tagged[fn.Name] = true
 			}
@@ -44,9 +52,10 @@ func sampleBTF(spec *btf.Spec, what string, release kernelspec.Version, config p
 // kfuncReport is the outcome of holding one sample against the data.
 type kfuncReport struct {
 	errors []string
-	// tagged counts the BTF's kfuncs checked against the data; expected
-	// those the data gives the release, found in the BTF or explained.
-	tagged, expected int
+	// forward counts the BTF's kfuncs checked against the data (tagged,
+	// or without tags, listed in .BTF_ids and known to the data);
+	// expected, those the data gives the release.
+	forward, expected int
 	// explained lists kfuncs of the release the BTF lacks because the
 	// kernel was built without an option they require (or built it as a
 	// module, whose kfuncs are in the module's BTF, not vmlinux's).
@@ -58,16 +67,24 @@ type kfuncReport struct {
 
 // checkKfuncs holds a sample both ways against the data. Every kfunc the
 // BTF tags must be in the data and live in the release (neither later nor
-// already removed). Every kfunc the data gives the release must be in the
+// already removed); without tags, every function .BTF_ids lists that the
+// data knows as a kfunc must be live. Every kfunc the data gives the release must be in the
 // BTF (tagged, or where pahole emitted no tags, a function), unless the
 // data says the kernel may lack it: a requirement naming a config option
 // the kernel leaves unset, or sets to m, which puts the kfunc in a
 // module's BTF instead of vmlinux's.
 func checkKfuncs(db *kernelspec.DB, s kfuncSample) kfuncReport {
 	var r kfuncReport
-	for _, name := range slices.Sorted(mapKeys(s.tagged)) {
-		r.tagged++
+	forward, complete := s.tagged, true
+	if len(s.tagged) == 0 {
+		forward, complete = s.listed, false
+	}
+	for _, name := range slices.Sorted(mapKeys(forward)) {
 		f := db.Lookup(kernelspec.Kfunc, name)
+		if f == nil && !complete {
+			continue // one of the other sets' functions
+		}
+		r.forward++
 		switch {
 		case f == nil:
 			r.errors = append(r.errors, fmt.Sprintf("%s has kfunc %s; the data does not", s.what, name))
@@ -155,11 +172,13 @@ func (r kfuncReport) report(t *testing.T, s kfuncSample) {
 	for _, e := range r.errors {
 		t.Error(e)
 	}
+	forward := "bpf_kfunc-tagged functions"
 	if len(s.tagged) == 0 {
-		t.Logf("%s: no bpf_kfunc tags (pahole before 1.26): only the data's kfuncs were looked for, as functions", s.what)
+		t.Logf("%s: no bpf_kfunc tags (pahole before 1.26): the data's kfuncs were looked for as functions", s.what)
+		forward = "functions .BTF_ids lists that the data knows as kfuncs"
 	}
-	t.Logf("%s: %d bpf_kfunc-tagged functions held against the data; of the %d kfuncs the data gives %s, %d are configured out, %d unjudged (no config), the rest in the BTF",
-		s.what, r.tagged, r.expected, s.release, len(r.explained), len(r.unknown))
+	t.Logf("%s: %d %s held against the data; of the %d kfuncs the data gives %s, %d are configured out, %d unjudged (no config), the rest in the BTF",
+		s.what, r.forward, forward, r.expected, s.release, len(r.explained), len(r.unknown))
 	if len(r.explained) > 0 {
 		t.Logf("%s: configured out: %s", s.what, strings.Join(r.explained, ", "))
 	}
@@ -181,15 +200,15 @@ func TestKfuncsRunningKernel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	s := sampleBTF(spec, "the running kernel's BTF ("+release+")", v, config)
+	s := sampleBTF(spec, nil, "the running kernel's BTF ("+release+")", v, config)
 	checkKfuncs(mustDB(t), s).report(t, s)
 }
 
 // btfSource is one kernel's BTF to check the data against.
 type btfSource struct {
 	name, release string
-	load          func() (*btf.Spec, error)
-	config        string // its config file, or ""
+	load          func() (*btf.Spec, map[btf.TypeID]bool, error) // its BTF and .BTF_ids
+	config        string                                         // its config file, or ""
 }
 
 // TestKfuncsReleaseBTF checks the kfuncs against the BTF of other
@@ -219,7 +238,7 @@ func TestKfuncsReleaseBTF(t *testing.T) {
 			if _, err := os.Stat(config); err != nil {
 				config = ""
 			}
-			sources = append(sources, btfSource{file, release, func() (*btf.Spec, error) { return loadRawBTF(file) }, config})
+			sources = append(sources, btfSource{file, release, func() (*btf.Spec, map[btf.TypeID]bool, error) { return loadRawBTF(file) }, config})
 		}
 	}
 	if len(sources) == 0 {
@@ -238,7 +257,7 @@ func TestKfuncsReleaseBTF(t *testing.T) {
 			if err := db.CheckRelease(v); err != nil {
 				t.Fatalf("%s: %v", src.name, err)
 			}
-			spec, err := src.load()
+			spec, ids, err := src.load()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -248,7 +267,7 @@ func TestKfuncsReleaseBTF(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s := sampleBTF(spec, src.name, v, config)
+			s := sampleBTF(spec, ids, src.name, v, config)
 			checkKfuncs(db, s).report(t, s)
 		})
 	}
@@ -270,22 +289,23 @@ func manifestSources(t *testing.T, path string) []btfSource {
 		out = append(out, btfSource{
 			name:    fmt.Sprintf("%s (%s %s)", k.Vmlinuz, k.Package, k.Version),
 			release: k.Version,
-			load:    func() (*btf.Spec, error) { return vmlinuzBTF(k.Vmlinuz) },
+			load:    func() (*btf.Spec, map[btf.TypeID]bool, error) { return vmlinuzBTF(k.Vmlinuz) },
 			config:  k.Config,
 		})
 	}
 	return out
 }
 
-func loadRawBTF(path string) (*btf.Spec, error) {
+// loadRawBTF reads a raw .BTF section; it has no .BTF_ids to go with it.
+func loadRawBTF(path string) (*btf.Spec, map[btf.TypeID]bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	spec, err := btf.LoadSpecFromReader(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
-	return spec, nil
+	return spec, nil, nil
 }

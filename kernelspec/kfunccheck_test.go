@@ -55,6 +55,7 @@ func TestCheckKfuncs(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		tagged, funcs []string
+		listed        []string // in .BTF_ids
 		config        probe.Config
 		want          []string // substrings of the errors, in order
 		explained     int
@@ -78,9 +79,11 @@ func TestCheckKfuncs(t *testing.T) {
 		{name: "no config to judge by", tagged: []string{"bpf_old"}, unknown: 1},
 		{name: "untagged BTF: functions", funcs: []string{"bpf_old", "bpf_new"}, config: probe.Config{"CONFIG_OPT": "y"},
 			want: []string{"lacks kfunc bpf_opt"}},
+		{name: "untagged BTF: .BTF_ids lists a later kfunc", funcs: []string{"bpf_old", "bpf_opt", "bpf_new", "bpf_other"}, listed: []string{"bpf_old", "bpf_new", "bpf_other"},
+			config: probe.Config{"CONFIG_OPT": "y"}, want: []string{"has kfunc bpf_new; the data dates it 6.2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := kfuncSample{what: "k", release: v61, tagged: set(tc.tagged...), funcs: set(append(tc.funcs, tc.tagged...)...), config: tc.config}
+			s := kfuncSample{what: "k", release: v61, tagged: set(tc.tagged...), funcs: set(append(tc.funcs, tc.tagged...)...), listed: set(tc.listed...), config: tc.config}
 			r := checkKfuncs(db, s)
 			if len(r.errors) != len(tc.want) {
 				t.Fatalf("errors %q, want %d matching %q", r.errors, len(tc.want), tc.want)
@@ -126,7 +129,7 @@ func TestVmlinuzBTFErrors(t *testing.T) {
 			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := vmlinuzBTF(path)
+			_, _, err := vmlinuzBTF(path)
 			if err == nil || !strings.Contains(err.Error(), path+": ") || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("vmlinuzBTF = %v, want an error naming %s and saying %q", err, path, tc.want)
 			}

@@ -86,40 +86,56 @@ func decompress(payload []byte) ([]byte, error) {
 }
 
 // vmlinuzBTF reads the BTF of a kernel image: the .BTF section of the
-// vmlinux ELF that its bzImage payload decompresses to.
-func vmlinuzBTF(path string) (*btf.Spec, error) {
+// vmlinux ELF that its bzImage payload decompresses to, and the type ids
+// its .BTF_ids section lists (the kernel's sets of BTF ids, the kfunc sets
+// among them; nil without the section).
+func vmlinuzBTF(path string) (*btf.Spec, map[btf.TypeID]bool, error) {
 	image, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	payload, size, err := bzImagePayload(image)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	vmlinux, err := decompress(payload)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if len(vmlinux) != size {
-		return nil, fmt.Errorf("%s: the payload decompressed to %d bytes; the image says %d", path, len(vmlinux), size)
+		return nil, nil, fmt.Errorf("%s: the payload decompressed to %d bytes; the image says %d", path, len(vmlinux), size)
 	}
 	exe, err := elf.NewFile(bytes.NewReader(vmlinux))
 	if err != nil {
-		return nil, fmt.Errorf("%s: the payload is not a vmlinux ELF: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: the payload is not a vmlinux ELF: %v", path, err)
 	}
 	sec := exe.Section(".BTF")
 	if sec == nil {
-		return nil, fmt.Errorf("%s: its vmlinux has no .BTF section (built without CONFIG_DEBUG_INFO_BTF)", path)
+		return nil, nil, fmt.Errorf("%s: its vmlinux has no .BTF section (built without CONFIG_DEBUG_INFO_BTF)", path)
 	}
 	raw, err := sec.Data()
 	if err != nil {
-		return nil, fmt.Errorf("%s: .BTF: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: .BTF: %v", path, err)
 	}
 	spec, err := btf.LoadSpecFromReader(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%s: .BTF: %v", path, err)
+		return nil, nil, fmt.Errorf("%s: .BTF: %v", path, err)
 	}
-	return spec, nil
+	var ids map[btf.TypeID]bool
+	if sec := exe.Section(".BTF_ids"); sec != nil {
+		raw, err := sec.Data()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: .BTF_ids: %v", path, err)
+		}
+		// The sets interleave counts and flags with the ids; taking
+		// every word as an id is harmless, since only functions the
+		// data calls kfuncs are looked up.
+		ids = map[btf.TypeID]bool{}
+		for i := 0; i+4 <= len(raw); i += 4 {
+			ids[btf.TypeID(exe.ByteOrder.Uint32(raw[i:]))] = true
+		}
+	}
+	return spec, ids, nil
 }
 
 // readKernelConfig reads a kernel's build configuration, gzip-compressed
