@@ -31,6 +31,7 @@ var entryFields = map[string]func(e *entry) any{
 	"gpl_only":       func(e *entry) any { return &e.GPLOnly },
 	"program_types":  func(e *entry) any { return &e.ProgramTypes },
 	"map_types":      func(e *entry) any { return &e.MapTypes },
+	"names":          func(e *entry) any { return &e.Names },
 	"kind":           func(e *entry) any { return &e.Of },
 	"config":         func(e *entry) any { return &e.Config },
 	"runtime":        func(e *entry) any { return &e.Runtime },

@@ -23,6 +23,7 @@ added:
     - {name: token_fd, commands: [BPF_MAP_CREATE], offset: 24, size: 4, source: "test"}
   kfuncs:
     - {name: bpf_obj_new_impl, commit: 958cf2e273f0, subject: "bpf: Introduce bpf_obj_new"}
+    - {name: bpf_obj_drop_impl, source: "test"}
   requirements:
     - {kind: helper, name: bpf_probe_write_user, runtime: "lockdown=integrity denies it", source: "test"}
 `,
@@ -36,7 +37,7 @@ added:
   map_operations:
     - {name: BPF_MAP_LOOKUP_AND_DELETE_ELEM, map_types: [BPF_MAP_TYPE_HASH], source: "test"}
   requirements:
-    - {kind: kfunc, name: bpf_obj_new_impl, config: [CONFIG_DEBUG_INFO_BTF], source: "test"}
+    - {kind: kfunc, names: [bpf_obj_new_impl, bpf_obj_drop_impl], config: [CONFIG_DEBUG_INFO_BTF], source: "test"}
 `,
 }
 
@@ -57,6 +58,10 @@ func TestNewKinds(t *testing.T) {
 	}
 	if r := kf.RequiresIn(MustParseVersion("6.10.2")); len(r) != 1 || r[0].Config[0] != "CONFIG_DEBUG_INFO_BTF" {
 		t.Errorf("kfunc requirements in 6.10.2 = %+v", r)
+	}
+
+	if r := db.Lookup(Kfunc, "bpf_obj_drop_impl").RequiresIn(MustParseVersion("6.10")); len(r) != 1 || r[0].Source != "test" {
+		t.Errorf("the second of a requirement's names: requirements in 6.10 = %+v", r)
 	}
 
 	call := db.HelperCall("BPF_PROG_TYPE_XDP", "bpf_map_lookup_elem")
@@ -116,6 +121,10 @@ func TestInvariantErrors(t *testing.T) {
 			`kind "kfuncs" is not a kind of feature`},
 		{"requirement not a config", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  requirements:\n    - {kind: kfunc, name: x, config: [FPROBE], source: s}\n"},
 			`"FPROBE" is not a kernel config option`},
+		{"requirement with name and names", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  requirements:\n    - {kind: kfunc, name: x, names: [y], config: [CONFIG_X], source: s}\n"},
+			"5.8.yaml:4: requirement of kfunc: give name or names, not both"},
+		{"requirement of one of names unknown", map[string]string{"7.0.yaml": "release: \"7.0\"\nadded:\n  requirements:\n    - {kind: kfunc, names: [bpf_obj_new_impl, bpf_nope], config: [CONFIG_X], source: s}\n"},
+			"7.0.yaml:4: requirement of kfunc bpf_nope, which no release has"},
 		{"requirement of nothing needed", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  requirements:\n    - {kind: kfunc, name: x, source: s}\n"},
 			"give config, runtime or both"},
 		{"requirement without provenance", map[string]string{"5.8.yaml": "release: \"5.8\"\nadded:\n  requirements:\n    - {kind: kfunc, name: x, config: [CONFIG_X]}\n"},
@@ -156,6 +165,10 @@ func TestWriteKernelSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if r := db.Lookup(Kfunc, "bpf_obj_drop_impl").RequiresIn(MustParseVersion("6.10")); len(r) != 1 || r[0].Source != "test" {
+		t.Errorf("the second of a requirement's names: requirements in 6.10 = %+v", r)
+	}
+
 	call := db.HelperCall("BPF_PROG_TYPE_XDP", "bpf_map_lookup_elem")
 	tok := db.Lookup(AttrField, "BPF_MAP_CREATE.token_fd")
 	kf := db.Lookup(Kfunc, "bpf_obj_new_impl")

@@ -136,7 +136,9 @@ type entry struct {
 	// helper call, map_types of a map operation.
 	ProgramTypes []string `yaml:"program_types"`
 	MapTypes     []string `yaml:"map_types"`
-	// Requirements only.
+	// Requirements only. Names, instead of Name, lists the features of
+	// one kind that one build option brings, stated once.
+	Names   []string `yaml:"names"`
 	Of      string   `yaml:"kind"`
 	Config  []string `yaml:"config"`
 	Runtime string   `yaml:"runtime"`
@@ -330,7 +332,15 @@ func parseSection(path string, n *yaml.Node, removed, requirements bool) (out, r
 				if err != nil {
 					return nil, nil, err
 				}
-				reqs = append(reqs, e)
+				if len(e.Names) == 0 {
+					reqs = append(reqs, e)
+					continue
+				}
+				for _, name := range e.Names {
+					one := e
+					one.Name, one.Names = name, nil
+					reqs = append(reqs, one)
+				}
 				continue
 			}
 			e, err := parseEntry(path, kind, item, removed)
@@ -347,9 +357,9 @@ func parseSection(path string, n *yaml.Node, removed, requirements bool) (out, r
 func parseRequirement(path string, n *yaml.Node) (entry, error) {
 	e := entry{Line: n.Line}
 	if n.Kind != yaml.MappingNode {
-		return e, errAt(path, n, "requirement: want a mapping with kind, name and config or runtime")
+		return e, errAt(path, n, "requirement: want a mapping with kind, name (or names) and config or runtime")
 	}
-	allowed := append([]string{"kind", "name", "config", "runtime"}, provenanceKeys...)
+	allowed := append([]string{"kind", "name", "names", "config", "runtime"}, provenanceKeys...)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; !slices.Contains(allowed, k.Value) {
 			return e, errAt(path, k, "unknown key %q in a requirement; allowed: %s", k.Value, strings.Join(allowed, ", "))
@@ -364,6 +374,12 @@ func parseRequirement(path string, n *yaml.Node) (entry, error) {
 		return e, errAt(path, n, "requirement of %s: kind %q is not a kind of feature", e.Name, e.Of)
 	}
 	e.Kind = kind
+	if (e.Name == "") == (len(e.Names) == 0) {
+		return e, errAt(path, n, "requirement of %s: give name or names, not both", kind)
+	}
+	if slices.Contains(e.Names, "") {
+		return e, errAt(path, n, "requirement of %s: an empty name in names", kind)
+	}
 	if len(e.Config) == 0 && e.Runtime == "" {
 		return e, errAt(path, n, "requirement of %s %s: give config, runtime or both", kind, e.Name)
 	}

@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,7 +31,10 @@ func TestKernelMatrix(t *testing.T) {
 	if dir == "" {
 		t.Skip("BPFCOMPAT_KERNELS is not set: scripts/kernel-matrix.sh fetches the kernels and runs this test")
 	}
-	kernels := readManifest(t, filepath.Join(dir, "manifest"))
+	kernels, err := ReadManifest(filepath.Join(dir, "manifest"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	db, err := kernelspec.Embedded()
 	if err != nil {
 		t.Fatal(err)
@@ -62,13 +64,13 @@ func TestKernelMatrix(t *testing.T) {
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-22s %-20s %-40s %s\n", "program", "kernel", "analyzer", "kernel")
 	for _, k := range kernels {
-		t.Run(k.target, func(t *testing.T) {
-			cfg, err := os.ReadFile(k.config)
+		t.Run(k.Target, func(t *testing.T) {
+			cfg, err := os.ReadFile(k.Config)
 			if err != nil {
 				t.Fatal(err)
 			}
 			files := []vm.File{{Path: "config", Data: cfg, Mode: 0o644}}
-			jobs := []vm.Job{{Name: "probe", Args: []string{"/init", "probe", "-name", k.target, "-config", "/config", "-base", k.version}, Timeout: 15 * time.Minute}}
+			jobs := []vm.Job{{Name: "probe", Args: []string{"/init", "probe", "-name", k.Target, "-config", "/config", "-base", k.Version}, Timeout: 15 * time.Minute}}
 			for _, p := range progs {
 				data, err := os.ReadFile(filepath.Join(bin, p))
 				if err != nil {
@@ -77,22 +79,22 @@ func TestKernelMatrix(t *testing.T) {
 				files = append(files, vm.File{Path: "bin/" + p, Data: data})
 				jobs = append(jobs, vm.Job{Name: p, Args: []string{"/bin/" + p}, Timeout: time.Minute})
 			}
-			r, err := vm.Run(context.Background(), vm.Options{Kernel: k.vmlinuz, Init: init, Files: files, Jobs: jobs})
+			r, err := vm.Run(context.Background(), vm.Options{Kernel: k.Vmlinuz, Init: init, Files: files, Jobs: jobs})
 			if err != nil {
 				t.Fatal(err)
 			}
 			o, _ := r.Output("probe")
-			t.Logf("%s %s: booted in %v (%s), probed in %v", k.pkg, k.version, r.Boot.Round(100*time.Millisecond), r.Accel, o.Duration.Round(100*time.Millisecond))
+			t.Logf("%s %s: booted in %v (%s), probed in %v", k.Package, k.Version, r.Boot.Round(100*time.Millisecond), r.Accel, o.Duration.Round(100*time.Millisecond))
 			if o.Exit != 0 {
 				t.Fatalf("probe failed (exit %d): %s", o.Exit, o.Stderr)
 			}
 			spec := fmt.Appendf(nil, "# %s: Debian's kernel package %s, version %s, probed under qemu\n"+
 				"# with its configuration (%s of the package) by scripts/kernel-matrix.sh specs.\n",
-				k.target, k.pkg, k.version, strings.TrimPrefix(k.config, filepath.Join(dir, k.target)))
+				k.Target, k.Package, k.Version, strings.TrimPrefix(k.Config, filepath.Join(dir, k.Target)))
 			spec = append(spec, o.Data...)
-			file := filepath.Join(t.TempDir(), k.target+".yaml")
+			file := filepath.Join(t.TempDir(), k.Target+".yaml")
 			if os.Getenv("BPFCOMPAT_WRITE_TARGETS") != "" {
-				file = filepath.Join(root, "specs", "targets", k.target+".yaml")
+				file = filepath.Join(root, "specs", "targets", k.Target+".yaml")
 			}
 			if err := os.WriteFile(file, spec, 0o644); err != nil {
 				t.Fatal(err)
@@ -114,7 +116,7 @@ func TestKernelMatrix(t *testing.T) {
 				if out.Exit != 0 {
 					kernel = "fails: " + strings.TrimSpace(string(out.Data)+string(out.Stderr))
 				}
-				fmt.Fprintf(&table, "%-22s %-20s %-40s %s\n", p, k.target, analyzer, kernel)
+				fmt.Fprintf(&table, "%-22s %-20s %-40s %s\n", p, k.Target, analyzer, kernel)
 				if (analyzer == "clean") != (out.Exit == 0) {
 					t.Errorf("%s: the analyzer says %q, the kernel %q", p, analyzer, kernel)
 				}
@@ -122,26 +124,6 @@ func TestKernelMatrix(t *testing.T) {
 		})
 	}
 	t.Logf("verdicts:\n%s", table.String())
-}
-
-type matrixKernel struct{ target, pkg, version, vmlinuz, config string }
-
-func readManifest(t *testing.T, path string) []matrixKernel {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []matrixKernel
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		f := strings.Split(sc.Text(), "\t")
-		if len(f) != 5 {
-			t.Fatalf("%s:%d: want target, package, version, vmlinuz, config", path, n)
-		}
-		out = append(out, matrixKernel{f[0], f[1], f[2], f[3], f[4]})
-	}
-	return out
 }
 
 func build(t *testing.T, dir, out, pkg string) {
@@ -156,7 +138,7 @@ func build(t *testing.T, dir, out, pkg string) {
 // checkAgainstData reads the probe's spec: what it removes from the
 // release must be configured out; it adds nothing, since its base is the
 // kernel's stable version, which brings the backports specs/stable knows.
-func checkAgainstData(t *testing.T, k matrixKernel, spec []byte) {
+func checkAgainstData(t *testing.T, k FetchedKernel, spec []byte) {
 	var s struct {
 		Base  string `yaml:"base"`
 		Added map[string][]struct {
@@ -174,13 +156,13 @@ func checkAgainstData(t *testing.T, k matrixKernel, spec []byte) {
 	for section, entries := range s.Removed {
 		for _, e := range entries {
 			if !strings.Contains(e.Source, "configured out") && !strings.Contains(e.Source, "is not set") {
-				t.Errorf("%s %s: dated at or before %s in specs/, missing from %s %s, and not configured out: %s", section, e.Name, s.Base, k.pkg, k.version, e.Source)
+				t.Errorf("%s %s: dated at or before %s in specs/, missing from %s %s, and not configured out: %s", section, e.Name, s.Base, k.Package, k.Version, e.Source)
 			}
 		}
 	}
 	for section, entries := range s.Added {
 		for _, e := range entries {
-			t.Errorf("%s %s %v: dated after %s in specs/ and not a backport specs/stable records by %s, but %s %s has it: %s", section, e.Name, e.Commands, s.Base, s.Base, k.pkg, k.version, e.Source)
+			t.Errorf("%s %s %v: dated after %s in specs/ and not a backport specs/stable records by %s, but %s %s has it: %s", section, e.Name, e.Commands, s.Base, s.Base, k.Package, k.Version, e.Source)
 		}
 	}
 }
@@ -188,8 +170,8 @@ func checkAgainstData(t *testing.T, k matrixKernel, spec []byte) {
 // checkAgainstConfig holds the probe against the kernel's configuration:
 // a feature whose build options are all set, and whose release has it, is
 // there (an option is a module, =m, only where the feature may be one).
-func checkAgainstConfig(t *testing.T, db *kernelspec.DB, k matrixKernel, kernel *kernelspec.Kernel) {
-	cfg, err := ReadConfig(k.config)
+func checkAgainstConfig(t *testing.T, db *kernelspec.DB, k FetchedKernel, kernel *kernelspec.Kernel) {
+	cfg, err := ReadConfig(k.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,10 +188,10 @@ func checkAgainstConfig(t *testing.T, db *kernelspec.DB, k matrixKernel, kernel 
 			set = set && ok
 		}
 		if set && f.InRelease(kernel.Base) && !kernel.Has(f) {
-			t.Errorf("%s: %s %s sets %v, but the probe found it missing", f.Name, k.pkg, k.version, options)
+			t.Errorf("%s: %s %s sets %v, but the probe found it missing", f.Name, k.Package, k.Version, options)
 		}
 		if !set && kernel.Has(f) {
-			t.Errorf("%s: %s %s does not set all of %v, but the probe found it", f.Name, k.pkg, k.version, options)
+			t.Errorf("%s: %s %s does not set all of %v, but the probe found it", f.Name, k.Package, k.Version, options)
 		}
 	}
 }

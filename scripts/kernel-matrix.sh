@@ -8,12 +8,20 @@
 #        /var/cache/bpfcompat/debs) and unpacks its /boot into
 #        $BPFCOMPAT_KERNELS (default /var/cache/bpfcompat/kernels), with a
 #        manifest naming the exact package and version.
-# test   (the default) fetches, then runs the matrix test: boot each kernel,
-#        probe it, compare it with specs/, run the verdict programs.
+# test   (the default) fetches, then checks the kfuncs of specs/ against
+#        each fetched kernel's BTF and config (kernelspec TestKfuncs), and
+#        runs the matrix test: boot each kernel, probe it, compare it with
+#        specs/, run the verdict programs.
 # specs  fetches, then rewrites specs/targets/<target>.yaml from the probes.
 #
 # Targets: debian-11 (bullseye), debian-12 (bookworm), debian-13 (trixie),
 # debian-13-backports (trixie-backports: the newest kernel Debian builds).
+# BTF sources, fetched alike but not booted (listed in btf-manifest rather
+# than manifest): debian-unstable (sid), whose kernel adds a release to the
+# kfunc check. It is no matrix target: sid replaces its kernel every few
+# weeks, often by a new release, and a target's probed spec
+# (specs/targets/<target>.yaml) is pinned to one package; the kfunc check
+# takes whatever release sid has, and skips one newer than specs/.
 # apt reads its own sources list and state from a temporary directory; the
 # system's apt configuration is left alone.
 set -euo pipefail
@@ -22,7 +30,8 @@ cd "$(dirname "$0")/.."
 mode=test
 case "${1:-}" in fetch|test|specs) mode=$1; shift ;; esac
 targets=("$@")
-((${#targets[@]})) || targets=(debian-11 debian-12 debian-13 debian-13-backports)
+btf_only=(debian-unstable)
+((${#targets[@]})) || targets=(debian-11 debian-12 debian-13 debian-13-backports "${btf_only[@]}")
 
 kernels=${BPFCOMPAT_KERNELS:-/var/cache/bpfcompat/kernels}
 debs=/var/cache/bpfcompat/debs
@@ -35,19 +44,26 @@ suites() {
     debian-12) echo bookworm bookworm-security ;;
     debian-13) echo trixie trixie-security ;;
     debian-13-backports) echo trixie-backports ;;
+    debian-unstable) echo sid ;;
     *) echo "kernel-matrix: unknown target $1" >&2; return 1 ;;
   esac
 }
 
 root() { [ "$(id -u)" = 0 ]; }
+booted() { local b; for b in "${btf_only[@]}"; do [ "$1" != "$b" ] || return 1; done; }
 first() { for f in "$@"; do if [ -e "$f" ]; then echo "$f"; return; fi; done; }
 
-# What the VM needs on the host.
-if ! command -v qemu-system-x86_64 >/dev/null; then
+# What the host needs: qemu for the VM; zstd and xz to decompress each
+# vmlinuz for the kfunc check, which reads the BTF of the vmlinux inside.
+need=()
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v zstd >/dev/null || need+=(zstd)
+command -v xz >/dev/null || need+=(xz-utils)
+if ((${#need[@]})); then
   if root && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-system-x86 >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
-    echo "kernel-matrix: qemu-system-x86_64 is missing: apt-get install qemu-system-x86" >&2
+    echo "kernel-matrix: missing ${need[*]}: apt-get install ${need[*]}" >&2
     exit 1
   fi
 fi
@@ -71,8 +87,12 @@ apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourcePar
 apt-get "${apt_opts[@]}" update -qq
 
 manifest=$kernels/manifest
+btf_manifest=$kernels/btf-manifest
 : >"$manifest.new"
+: >"$btf_manifest.new"
 for t in "${targets[@]}"; do
+  list=$manifest.new
+  booted "$t" || list=$btf_manifest.new
   # The newest linux-image-amd64 in the target's suites, and the image
   # package it depends on.
   best=
@@ -88,7 +108,7 @@ for t in "${targets[@]}"; do
   # and linux-base-* (its config): fetch those of the same version too.
   dir="$kernels/$t"
   if [ "$(cat "$dir/package" 2>/dev/null)" = "$name $version" ]; then
-    cat "$dir/manifest" >>"$manifest.new"
+    cat "$dir/manifest" >>"$list"
     echo "kernel-matrix: $t: $name $version (unpacked before)"
     continue
   fi
@@ -114,13 +134,19 @@ for t in "${targets[@]}"; do
     { echo "kernel-matrix: no /boot/vmlinuz-* and config-* in ${pkgs[*]}" >&2; exit 1; }
   printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$name" "$version" "$vmlinuz" "$config" >"$dir/manifest"
   echo "$name $version" >"$dir/package"
-  cat "$dir/manifest" >>"$manifest.new"
+  cat "$dir/manifest" >>"$list"
   echo "kernel-matrix: $t: $name $version"
 done
 mv "$manifest.new" "$manifest"
+mv "$btf_manifest.new" "$btf_manifest"
 
 case $mode in
   fetch) ;;
-  test) BPFCOMPAT_KERNELS=$kernels go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v ;;
+  test)
+    # Both run; either failing fails the script.
+    rc=0
+    BPFCOMPAT_KERNELS=$kernels go test ./kernelspec/ -run 'TestKfuncs' -count=1 -v || rc=$?
+    BPFCOMPAT_KERNELS=$kernels go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v || rc=$?
+    exit $rc ;;
   specs) BPFCOMPAT_KERNELS=$kernels BPFCOMPAT_WRITE_TARGETS=1 go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v ;;
 esac
