@@ -107,26 +107,34 @@ func parseStableChangelog(file string, r io.Reader) (*stableChangelog, error) {
 }
 
 // TestStableBackportsAgainstChangelogs checks specs/stable against Debian's
-// kernel changelogs, files in $BPFCOMPAT_CHANGELOG_DIR (changelog.gz from a
-// linux-image package, or changelog.Debian.gz from linux-libc-dev, named
-// anything): every mainline feature whose commit subject a series'
+// kernel changelogs: those of the kernels scripts/kernel-matrix.sh fetched
+// ($BPFCOMPAT_KERNELS/<target>/usr/share/doc/*/changelog*.gz), or the files
+// in $BPFCOMPAT_CHANGELOG_DIR (changelog.gz from a linux-image package, or
+// changelog.Debian.gz from linux-libc-dev, named anything): every mainline feature whose commit subject a series'
 // changelog lists is a backport of that series from exactly that version,
 // and every backport of the series is listed where its since says.
 func TestStableBackportsAgainstChangelogs(t *testing.T) {
-	dir := os.Getenv("BPFCOMPAT_CHANGELOG_DIR")
-	if dir == "" {
-		t.Skip("BPFCOMPAT_CHANGELOG_DIR is not set: no Debian kernel changelogs to compare with (scripts/kernel-matrix.sh fetches them)")
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no changelogs in %s (%v)", dir, err)
+	var files []string
+	switch kernels, dir := os.Getenv("BPFCOMPAT_KERNELS"), os.Getenv("BPFCOMPAT_CHANGELOG_DIR"); {
+	case kernels != "":
+		files, _ = filepath.Glob(filepath.Join(kernels, "*", "usr", "share", "doc", "*", "changelog*.gz"))
+		if len(files) == 0 {
+			t.Fatalf("no usr/share/doc/*/changelog*.gz under the kernels of %s: scripts/kernel-matrix.sh fetch unpacks them", kernels)
+		}
+	case dir != "":
+		files, _ = filepath.Glob(filepath.Join(dir, "*"))
+		if len(files) == 0 {
+			t.Fatalf("no changelogs in %s", dir)
+		}
+	default:
+		t.Skip("neither BPFCOMPAT_KERNELS nor BPFCOMPAT_CHANGELOG_DIR is set: no Debian kernel changelogs to compare with (scripts/kernel-matrix.sh sets the first)")
 	}
 	db, err := Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			c, err := readStableChangelog(file)
 			if err != nil {
 				t.Fatal(err)

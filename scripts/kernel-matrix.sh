@@ -10,7 +10,8 @@
 #        manifest naming the exact package and version.
 # test   (the default) fetches, then checks the kfuncs of specs/ against
 #        each fetched kernel's BTF and config (kernelspec TestKfuncs), and
-#        runs the matrix test: boot each kernel, probe it, compare it with
+#        specs/stable against each kernel's Debian changelog (kernelspec
+#        TestStableBackportsAgainstChangelogs), and runs the matrix test: boot each kernel, probe it, compare it with
 #        specs/, run the verdict programs.
 # specs  fetches, then rewrites specs/targets/<target>.yaml from the probes.
 #
@@ -107,12 +108,6 @@ for t in "${targets[@]}"; do
   # Since 7.x the image package is a shell over linux-binary-* (the kernel)
   # and linux-base-* (its config): fetch those of the same version too.
   dir="$kernels/$t"
-  if [ "$(cat "$dir/package" 2>/dev/null)" = "$name $version" ]; then
-    cat "$dir/manifest" >>"$list"
-    echo "kernel-matrix: $t: $name $version (unpacked before)"
-    continue
-  fi
-  rm -rf "$dir" && mkdir -p "$dir"
   pkgs=("$name")
   fetch_deb() {
     local deb="$debs/${1}_${version//:/%3a}_amd64.deb"
@@ -123,10 +118,26 @@ for t in "${targets[@]}"; do
   for dep in $(dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed -n "s/^ *\(linux-\(binary\|base\)-[^ ]*\) (= $version)/\1/p"); do
     pkgs+=("$dep")
   done
+  # Debian's changelog of the kernel (in the image package, or in
+  # linux-base-* since 7.x) lists every upstream stable update's patches:
+  # the stable backport check reads it. Taken also for a kernel unpacked
+  # before this was.
+  if [ "$(cat "$dir/package" 2>/dev/null)" = "$name $version" ] &&
+    ! ls "$dir"/usr/share/doc/*/changelog*.gz >/dev/null 2>&1; then
+    for p in "${pkgs[@]}"; do
+      dpkg-deb --fsys-tarfile "$(fetch_deb "$p")" | tar -x -C "$dir" --wildcards './usr/share/doc/*/changelog*.gz' 2>/dev/null || true
+    done
+  fi
+  if [ "$(cat "$dir/package" 2>/dev/null)" = "$name $version" ]; then
+    cat "$dir/manifest" >>"$list"
+    echo "kernel-matrix: $t: $name $version (unpacked before)"
+    continue
+  fi
+  rm -rf "$dir" && mkdir -p "$dir"
   for p in "${pkgs[@]}"; do
     deb=$(fetch_deb "$p")
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards './boot/vmlinuz-*' './boot/config-*' \
-      './usr/lib/modules/*/vmlinuz' './usr/lib/modules/*/config' 2>/dev/null || true
+      './usr/lib/modules/*/vmlinuz' './usr/lib/modules/*/config' './usr/share/doc/*/changelog*.gz' 2>/dev/null || true
   done
   vmlinuz=$(first "$dir"/boot/vmlinuz-* "$dir"/usr/lib/modules/*/vmlinuz)
   config=$(first "$dir"/boot/config-* "$dir"/usr/lib/modules/*/config)
@@ -145,7 +156,7 @@ case $mode in
   test)
     # Both run; either failing fails the script.
     rc=0
-    BPFCOMPAT_KERNELS=$kernels go test ./kernelspec/ -run 'TestKfuncs' -count=1 -v || rc=$?
+    BPFCOMPAT_KERNELS=$kernels go test ./kernelspec/ -run 'TestKfuncs|TestStableBackports' -count=1 -v || rc=$?
     BPFCOMPAT_KERNELS=$kernels go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v || rc=$?
     exit $rc ;;
   specs) BPFCOMPAT_KERNELS=$kernels BPFCOMPAT_WRITE_TARGETS=1 go test ./probe/ -run 'TestKernelMatrix' -count=1 -timeout 60m -v ;;
