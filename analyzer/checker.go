@@ -80,6 +80,9 @@ type checker struct {
 	// The package's call graph, in strongly connected components: the
 	// order the summaries are computed in.
 	graphOfCalls *callGraph
+	// What each configuration field this package sets proves when true
+	// (configfields.go), built on the first question.
+	configProofs map[string]proof
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof
