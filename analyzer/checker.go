@@ -83,6 +83,7 @@ type checker struct {
 	// What each configuration field this package sets proves when true
 	// (configfields.go), built on the first question.
 	configProofs map[string]proof
+	configTypes  *configTypes
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof

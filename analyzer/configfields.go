@@ -75,20 +75,48 @@ func (f *configWritesFact) find(key string) (int, bool) {
 	return slices.BinarySearchFunc(f.Fields, key, func(w configFieldWrites, k string) int { return strings.Compare(w.Field, k) })
 }
 
-// configFieldKey names the field sel selects if it is a boolean, exported
-// field of a configuration type: a named struct type outside the BPF
-// libraries whose package declares a package variable of it, or of a
-// pointer to it. "" otherwise.
-func configFieldKey(info *types.Info, sel *ast.SelectorExpr, libraries map[string]bool) string {
-	s := info.Selections[sel]
+// configTypes answers which types are configuration types, a question
+// asked of every boolean field a package selects: a named struct type
+// outside the BPF libraries whose package declares a package variable of
+// it, or of a pointer to it.
+type configTypes struct {
+	info      *types.Info
+	libraries map[string]bool
+	known     map[*types.Named]bool
+}
+
+func newConfigTypes(info *types.Info, libraries map[string]bool) *configTypes {
+	return &configTypes{info: info, libraries: libraries, known: map[*types.Named]bool{}}
+}
+
+// isConfig reports whether t is a configuration type.
+func (ct *configTypes) isConfig(t *types.Named) bool {
+	is, done := ct.known[t]
+	if done {
+		return is
+	}
+	if _, isStruct := t.Underlying().(*types.Struct); isStruct && t.Obj().Pkg() != nil && !ct.libraries[t.Obj().Pkg().Path()] {
+		scope := t.Obj().Pkg().Scope()
+		for _, name := range scope.Names() {
+			if v, ok := scope.Lookup(name).(*types.Var); ok && types.Identical(deref(v.Type()), t) {
+				is = true
+				break
+			}
+		}
+	}
+	ct.known[t] = is
+	return is
+}
+
+// fieldKey names the field sel selects if it is a boolean, exported
+// field of a configuration type; "" otherwise.
+func (ct *configTypes) fieldKey(sel *ast.SelectorExpr) string {
+	s := ct.info.Selections[sel]
 	if s == nil || s.Kind() != types.FieldVal || !s.Obj().Exported() || !isBool(s.Obj().Type()) {
 		return ""
 	}
 	named, ok := types.Unalias(deref(s.Recv())).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || libraries[named.Obj().Pkg().Path()] {
-		return ""
-	}
-	if _, isStruct := named.Underlying().(*types.Struct); !isStruct || !hasPackageVarOf(named) {
+	if !ok || !ct.isConfig(named) {
 		return ""
 	}
 	return configKey(named.Obj(), s.Obj().Name())
@@ -96,18 +124,6 @@ func configFieldKey(info *types.Info, sel *ast.SelectorExpr, libraries map[strin
 
 func configKey(t *types.TypeName, field string) string {
 	return t.Pkg().Path() + "." + t.Name() + "." + field
-}
-
-// hasPackageVarOf reports whether t's package declares a variable of t or
-// of *t: the global a configuration is kept in.
-func hasPackageVarOf(t *types.Named) bool {
-	scope := t.Obj().Pkg().Scope()
-	for _, name := range scope.Names() {
-		if v, ok := scope.Lookup(name).(*types.Var); ok && types.Identical(deref(v.Type()), t) {
-			return true
-		}
-	}
-	return false
 }
 
 // configWrite is one write of a configuration field: value nil when the
@@ -121,7 +137,8 @@ type configWrite struct {
 // configWrites lists the writes of configuration fields in files that
 // may leave them true: a write of constant false clears, and is left out
 // (clears reports those, for the flow below).
-func configWrites(info *types.Info, files []*ast.File, libraries map[string]bool) (sets, clears []configWrite) {
+func (ct *configTypes) writes(files []*ast.File) (sets, clears []configWrite) {
+	info := ct.info
 	add := func(key string, at ast.Node, value ast.Expr) {
 		if key == "" {
 			return
@@ -135,7 +152,7 @@ func configWrites(info *types.Info, files []*ast.File, libraries map[string]bool
 	}
 	key := func(e ast.Expr) string {
 		if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok {
-			return configFieldKey(info, sel, libraries)
+			return ct.fieldKey(sel)
 		}
 		return ""
 	}
@@ -162,13 +179,10 @@ func configWrites(info *types.Info, files []*ast.File, libraries map[string]bool
 				}
 			case *ast.CompositeLit:
 				named, ok := types.Unalias(info.TypeOf(n)).(*types.Named)
-				if !ok {
+				if !ok || !ct.isConfig(named) {
 					return true
 				}
-				st, ok := named.Underlying().(*types.Struct)
-				if !ok || named.Obj().Pkg() == nil || libraries[named.Obj().Pkg().Path()] || !hasPackageVarOf(named) {
-					return true
-				}
+				st := named.Underlying().(*types.Struct)
 				for i, elt := range n.Elts {
 					field, value := (*types.Var)(nil), elt
 					if kv, ok := elt.(*ast.KeyValueExpr); ok {
@@ -196,7 +210,7 @@ func configWrites(info *types.Info, files []*ast.File, libraries map[string]bool
 // not otherwise look at, the configuration fields it may set: none of its
 // writes follows a probe it could know of.
 func (s *state) exportConfigWritesUnanalyzed(pass *analysis.Pass) {
-	sets, _ := configWrites(pass.TypesInfo, pass.Files, s.index.Libraries)
+	sets, _ := newConfigTypes(pass.TypesInfo, s.index.Libraries).writes(pass.Files)
 	fact := &configWritesFact{}
 	for _, w := range sets {
 		if i, found := fact.find(w.key); !found {
@@ -216,7 +230,7 @@ func (c *checker) configSummary() map[string]proof {
 		return c.configProofs
 	}
 	c.configProofs = map[string]proof{}
-	sets, clears := configWrites(c.pass.TypesInfo, c.pass.Files, c.api.Packages)
+	sets, clears := c.configTypesOf().writes(c.pass.Files)
 	byFlow := map[*funcFlow][]configWrite{}
 	var flows []*funcFlow // in the order met: the meet does not depend on it
 	out := map[string]*alternatives{}
@@ -392,6 +406,13 @@ func (c *checker) unlessConfigGuarded(req *requiresFact) *requiresFact {
 	return &out
 }
 
+func (c *checker) configTypesOf() *configTypes {
+	if c.configTypes == nil {
+		c.configTypes = newConfigTypes(c.pass.TypesInfo, c.api.Packages)
+	}
+	return c.configTypes
+}
+
 // configCondition is the configuration field whose being true the use at
 // the end of path is under: a conjunct of the condition of an if whose
 // body holds it, the innermost such if. "" when there is none.
@@ -406,7 +427,7 @@ func (c *checker) configCondition(path []ast.Node) string {
 			}
 			for _, e := range conjuncts(p.Cond) {
 				if sel, ok := ast.Unparen(e).(*ast.SelectorExpr); ok {
-					if key := configFieldKey(c.pass.TypesInfo, sel, c.api.Packages); key != "" {
+					if key := c.configTypesOf().fieldKey(sel); key != "" {
 						return key
 					}
 				}
