@@ -162,6 +162,9 @@ type use struct {
 	// viaFor overrides via for particular features (a requirement
 	// inherited from a callee names how the callee selects each).
 	viaFor map[*kernelspec.Feature]string
+	// whenFor names, for features a callee needs only when a
+	// configuration field is set, the field (configfields.go).
+	whenFor map[*kernelspec.Feature]string
 	// call is the bpf(2) call an attr field is set for: the guards and
 	// fallbacks around that call cover the field too.
 	call ast.Node

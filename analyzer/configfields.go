@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 	"strings"
 
@@ -437,17 +438,21 @@ func (c *checker) configCondition(path []ast.Node) string {
 	return ""
 }
 
-// whenText lists the fields a requirement's features are needed under.
+// whenText lists the features a requirement needs only under a field,
+// by field.
 func (f *requiresFact) whenText() string {
-	var keys []string
-	for _, name := range f.Features {
-		if key := f.When[name]; key != "" && !slices.Contains(keys, key) {
-			keys = append(keys, key)
+	byKey := map[string][]string{}
+	for _, name := range f.Features { // sorted when exported
+		if key := f.When[name]; key != "" {
+			byKey[key] = append(byKey[key], name)
 		}
 	}
-	if len(keys) == 0 {
+	if len(byKey) == 0 {
 		return ""
 	}
-	slices.Sort(keys)
-	return " (only when " + strings.Join(keys, ", ") + " is set)"
+	var parts []string
+	for _, key := range slices.Sorted(maps.Keys(byKey)) {
+		parts = append(parts, strings.Join(byKey[key], ", ")+" only when "+key+" is set")
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }

@@ -34,7 +34,7 @@ var orderedPackages = []string{
 	"./objlib", "./objuse",
 	"./verlib", "./veruse",
 	"./memolib", "./memouse", "./closurelib", "./closureuse",
-	"./cfgopt", "./cfglib", "./cfgdaemon", "./cfgelsewhere",
+	"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

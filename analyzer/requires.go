@@ -185,14 +185,17 @@ func (c *checker) checkRequirementAs(call *ast.CallExpr, via string, req *requir
 	slices.SortFunc(feats, func(a, b *kernelspec.Feature) int {
 		return cmp.Or(a.Since().Compare(b.Since()), strings.Compare(a.Name, b.Name))
 	})
-	viaFor := map[*kernelspec.Feature]string{}
+	viaFor, whenFor := map[*kernelspec.Feature]string{}, map[*kernelspec.Feature]string{}
 	for _, f := range feats {
 		if v := req.Vias[f.Name]; v != "" {
 			viaFor[f] = via + " → " + v
 		}
+		if key := req.When[f.Name]; key != "" {
+			whenFor[f] = key
+		}
 	}
 	if p.version.IsZero() {
-		c.report(use{node: callName(call), features: feats, via: via, viaFor: viaFor})
+		c.report(use{node: callName(call), features: feats, via: via, viaFor: viaFor, whenFor: whenFor})
 		return
 	}
 	// A version requirement: the call's floor must reach it.
@@ -243,12 +246,13 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 		inferred[fn] = req
 	}
 	first, contributes := len(req.Features) == 0, false
-	when := c.configCondition(path)
+	here := c.configCondition(path)
 	for _, f := range u.features {
 		if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
 			continue
 		}
 		contributes = true
+		when := cmp.Or(here, u.whenFor[f]) // under a field here, or in the callee
 		if slices.Contains(req.Features, f.Name) {
 			if req.When[f.Name] != when {
 				delete(req.When, f.Name) // needed under another field, or none

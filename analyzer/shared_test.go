@@ -41,7 +41,7 @@ var sharedPackages = map[string][]string{
 	"TestVersionHelpers":             {"./verlib", "./veruse"},
 	"TestMemoizedChecks":             {"./memolib", "./memouse"},
 	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
-	"TestConfigSetFromProbes":        {"./cfgopt", "./cfglib", "./cfgdaemon", "./cfgelsewhere"},
+	"TestConfigSetFromProbes":        {"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere"},
 }
 
 var shared struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf"
 
 	"bpfcompat.test/cfglib"
+	"bpfcompat.test/cfgmid"
 	"bpfcompat.test/cfgopt"
 )
 
@@ -42,5 +43,7 @@ func start(prog *ebpf.Program) {
 	cfglib.AttachPeer6(prog, 3) // want `BPF_CGROUP_INET6_GETPEERNAME requires Linux 5.8, but the target is 5.4`
 	cfglib.AttachHooks(prog, 3) // want `BPF_CGROUP_INET4_GETPEERNAME requires Linux 5.8, but the target is 5.4`
 	cfglib.AttachUnset(prog, 3) // want `BPF_CGROUP_INET4_GETPEERNAME requires Linux 5.8, but the target is 5.4`
+	cfgmid.Reinit(prog)         // through a function that hands it on
+	cfgmid.ReinitHooks(prog)    // want `BPF_CGROUP_INET4_GETPEERNAME requires Linux 5.8, but the target is 5.4`
 	cfglib.AttachAlso(prog, 3)  // want `BPF_CGROUP_INET4_GETPEERNAME requires Linux 5.8, but the target is 5.4`
 }

@@ -15,7 +15,7 @@ func attach(prog *ebpf.Program, cgroup int, at ebpf.AttachType) error { // want 
 }
 
 // AttachPeer attaches the getpeername hook when the configuration says so.
-func AttachPeer(prog *ebpf.Program, cgroup int) error { // want AttachPeer:"checks BPF_PROG_ATTACH when true or nil" AttachPeer:"requires BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET4_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(only when bpfcompat.test/cfgopt.DaemonConfig.EnablePeer is set\\)"
+func AttachPeer(prog *ebpf.Program, cgroup int) error { // want AttachPeer:"checks BPF_PROG_ATTACH when true or nil" AttachPeer:"requires BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET4_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(.*GETPEERNAME.* only when bpfcompat.test/cfgopt.DaemonConfig.EnablePeer is set\\)"
 	if cfgopt.Config.EnablePeer {
 		return link.RawAttachProgram(link.RawAttachProgramOptions{Target: cgroup, Program: prog, Attach: ebpf.AttachCgroupInet4GetPeername})
 	}
@@ -23,7 +23,7 @@ func AttachPeer(prog *ebpf.Program, cgroup int) error { // want AttachPeer:"chec
 }
 
 // AttachPeer6 is AttachPeer for IPv6, under a field also set by hand.
-func AttachPeer6(prog *ebpf.Program, cgroup int) error { // want AttachPeer6:"requires BPF_CGROUP_INET6_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(only when bpfcompat.test/cfgopt.DaemonConfig.EnablePeer6 is set\\)"
+func AttachPeer6(prog *ebpf.Program, cgroup int) error { // want AttachPeer6:"requires BPF_CGROUP_INET6_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(.*GETPEERNAME.* only when bpfcompat.test/cfgopt.DaemonConfig.EnablePeer6 is set\\)"
 	if cfgopt.Config.EnablePeer6 {
 		return link.RawAttachProgram(link.RawAttachProgramOptions{Target: cgroup, Program: prog, Attach: ebpf.AttachCgroupInet6GetPeername})
 	}
@@ -31,7 +31,7 @@ func AttachPeer6(prog *ebpf.Program, cgroup int) error { // want AttachPeer6:"re
 }
 
 // AttachHooks attaches under a field the command line sets.
-func AttachHooks(prog *ebpf.Program, cgroup int) error { // want AttachHooks:"requires BPF_CGROUP_INET4_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(only when bpfcompat.test/cfgopt.DaemonConfig.EnableHooks is set\\)"
+func AttachHooks(prog *ebpf.Program, cgroup int) error { // want AttachHooks:"requires BPF_CGROUP_INET4_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(.*GETPEERNAME.* only when bpfcompat.test/cfgopt.DaemonConfig.EnableHooks is set\\)"
 	if cfgopt.Config.EnableHooks {
 		return link.RawAttachProgram(link.RawAttachProgramOptions{Target: cgroup, Program: prog, Attach: ebpf.AttachCgroupInet4GetPeername})
 	}
@@ -39,7 +39,7 @@ func AttachHooks(prog *ebpf.Program, cgroup int) error { // want AttachHooks:"re
 }
 
 // AttachUnset attaches under a field no package in sight writes.
-func AttachUnset(prog *ebpf.Program, cgroup int) error { // want AttachUnset:"requires BPF_CGROUP_INET4_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(only when bpfcompat.test/cfgopt.DaemonConfig.EnableUnset is set\\)"
+func AttachUnset(prog *ebpf.Program, cgroup int) error { // want AttachUnset:"requires BPF_CGROUP_INET4_GETPEERNAME, BPF_PROG_ATTACH, BPF_PROG_ATTACH.attach_type, BPF_PROG_ATTACH.target_fd \\(via link.RawAttachProgram, link.RawAttachProgram argument field Attach → field AttachType of the BPF_PROG_ATTACH attr, link.RawAttachProgram argument field Target → field TargetFdOrIfindex of the BPF_PROG_ATTACH attr\\) \\(.*GETPEERNAME.* only when bpfcompat.test/cfgopt.DaemonConfig.EnableUnset is set\\)"
 	if cfgopt.Config.EnableUnset {
 		return link.RawAttachProgram(link.RawAttachProgramOptions{Target: cgroup, Program: prog, Attach: ebpf.AttachCgroupInet4GetPeername})
 	}
