@@ -84,6 +84,7 @@ type checker struct {
 	// (configfields.go), built on the first question.
 	configProofs map[string]proof
 	configTypes  *configTypes
+	configGuards map[string]proof // the meet with the imports' writes
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof

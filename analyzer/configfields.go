@@ -71,11 +71,6 @@ func (f *configWritesFact) String() string {
 	return "sets config " + strings.Join(parts, "; ")
 }
 
-// find is where key's summary is, or would be, in the sorted Fields.
-func (f *configWritesFact) find(key string) (int, bool) {
-	return slices.BinarySearchFunc(f.Fields, key, func(w configFieldWrites, k string) int { return strings.Compare(w.Field, k) })
-}
-
 // configTypes answers which types are configuration types, a question
 // asked of every boolean field a package selects: a named struct type
 // outside the BPF libraries whose package declares a package variable of
@@ -212,15 +207,18 @@ func (ct *configTypes) writes(files []*ast.File) (sets, clears []configWrite) {
 // writes follows a probe it could know of.
 func (s *state) exportConfigWritesUnanalyzed(pass *analysis.Pass) {
 	sets, _ := newConfigTypes(pass.TypesInfo, s.index.Libraries).writes(pass.Files)
-	fact := &configWritesFact{}
+	keys := map[string]bool{}
 	for _, w := range sets {
-		if i, found := fact.find(w.key); !found {
-			fact.Fields = slices.Insert(fact.Fields, i, configFieldWrites{Field: w.key})
-		}
+		keys[w.key] = true
 	}
-	if len(fact.Fields) > 0 {
-		pass.ExportPackageFact(fact)
+	if len(keys) == 0 {
+		return
 	}
+	fact := &configWritesFact{}
+	for _, key := range slices.Sorted(maps.Keys(keys)) {
+		fact.Fields = append(fact.Fields, configFieldWrites{Field: key})
+	}
+	pass.ExportPackageFact(fact)
 }
 
 // configSummary is, for each configuration field this package may leave
@@ -357,31 +355,38 @@ func (c *checker) exportConfigWrites() {
 // leaves it meaning. Nothing when no write of it is in sight, since a
 // write must then be elsewhere.
 func (c *checker) configGuard(key string) proof {
-	var out alternatives
-	if p, ok := c.configSummary()[key]; ok {
-		out.add(p)
-	}
-	for _, pf := range c.pass.AllPackageFacts() {
-		fact, ok := pf.Fact.(*configWritesFact)
-		if !ok {
-			continue
+	if c.configGuards == nil {
+		c.configGuards = map[string]proof{}
+		guards := map[string]*alternatives{}
+		meet := func(key string, p proof) {
+			if guards[key] == nil {
+				guards[key] = &alternatives{}
+			}
+			guards[key].add(p)
 		}
-		i, found := fact.find(key)
-		if !found {
-			continue
+		for key, p := range c.configSummary() {
+			meet(key, p)
 		}
-		p := proofOf()
-		for _, name := range fact.Fields[i].Proves {
-			if f := c.db.Find(name); f != nil {
-				p.prove(f)
+		for _, pf := range c.pass.AllPackageFacts() {
+			fact, ok := pf.Fact.(*configWritesFact)
+			if !ok {
+				continue
+			}
+			for _, w := range fact.Fields {
+				p := proofOf()
+				for _, name := range w.Proves {
+					if f := c.db.Find(name); f != nil {
+						p.prove(f)
+					}
+				}
+				meet(w.Field, p)
 			}
 		}
-		out.add(p)
+		for key, a := range guards {
+			c.configGuards[key] = a.p
+		}
 	}
-	if !out.any {
-		return proofOf()
-	}
-	return out.p
+	return c.configGuards[key] // none in sight: the zero proof
 }
 
 // unlessConfigGuarded is req without the features it needs only when a
