@@ -46,7 +46,7 @@ func New() *analysis.Analyzer {
 		URL:              "https://github.com/bpfcompat/bpfcompat",
 		Run:              s.run,
 		RunDespiteErrors: true,
-		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(probeParamFact), new(objectLoaderFact), new(specLoaderFact), new(libraryVersionFact), new(versionNotedFact), new(noReturnFact), new(exitsFact), new(triedParamsFact), new(kernelVersionFact), new(attrArgsFact)},
+		FactTypes:        []analysis.Fact{new(wrapperFact), new(packageFact), new(checkFact), new(requiresFact), new(paramFact), new(probeParamFact), new(objectLoaderFact), new(specLoaderFact), new(libraryVersionFact), new(versionNotedFact), new(noReturnFact), new(exitsFact), new(triedParamsFact), new(kernelVersionFact), new(attrArgsFact), new(configWritesFact)},
 	}
 	a.Flags.Var(&s.specFiles, "spec-files", "comma-separated kernel spec files (distribution kernels) whose names -kernel may use")
 	a.Flags.Var(&s.disable, "disable", "comma-separated diagnostic categories not to report (obsolete_guard, map_type, ...), or disable in "+ConfigFile)
@@ -117,6 +117,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	s.exportLibraryVersion(pass)
 	if !s.relevant(pass) {
 		s.exportNoReturns(pass)
+		s.exportConfigWritesUnanalyzed(pass)
 		return nil, nil
 	}
 	if err := s.load(); err != nil {
@@ -155,6 +156,7 @@ func (s *state) run(pass *analysis.Pass) (any, error) {
 	c.findLoadSites()
 	c.inferRequirements(walked)
 	exported := c.exportRequires()
+	c.exportConfigWrites()
 	exported = c.exportParamRequirements() || exported
 	exported = c.exportTriedParams() || exported
 	exported = c.exportProbeParams() || exported

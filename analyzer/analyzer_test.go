@@ -236,6 +236,16 @@ func TestRawProbes(t *testing.T) {
 	runShared(t)
 }
 
+// A library that uses a feature only when a global configuration field
+// is set hands the requirement up, conditioned on the field; the call is
+// guarded where every write of the field in sight leaves it true only
+// after a probe passed (a daemon that sets it and clears it when the
+// probe fails), and not where a write sets it by hand, the command line
+// sets it, or no write is in sight.
+func TestConfigSetFromProbes(t *testing.T) {
+	runShared(t)
+}
+
 // A closure a factory returns is checked where it is called; a factory's
 // requirement covers its closures.
 func TestClosuresOfFactories(t *testing.T) {

@@ -87,6 +87,11 @@ type checker struct {
 	// The package's call graph, in strongly connected components: the
 	// order the summaries are computed in.
 	graphOfCalls *callGraph
+	// What each configuration field this package sets proves when true
+	// (configfields.go), built on the first question.
+	configProofs map[string]proof
+	configTypes  *configTypes
+	configGuards map[string]proof // the meet with the imports' writes
 	// What a non-zero result of a function implies, and the package's
 	// function declarations, built on demand.
 	results map[resultKey]proof
@@ -165,6 +170,9 @@ type use struct {
 	// viaFor overrides via for particular features (a requirement
 	// inherited from a callee names how the callee selects each).
 	viaFor map[*kernelspec.Feature]string
+	// whenFor names, for features a callee needs only when a
+	// configuration field is set, the field (configfields.go).
+	whenFor map[*kernelspec.Feature]string
 	// call is the bpf(2) call an attr field is set for: the guards and
 	// fallbacks around that call cover the field too.
 	call ast.Node

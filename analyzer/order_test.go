@@ -35,6 +35,7 @@ var orderedPackages = []string{
 	"./verlib", "./veruse",
 	"./memolib", "./memouse", "./closurelib", "./closureuse",
 	"./rawprobe", "./rawprobelib", "./rawprobeuse",
+	"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -35,6 +35,10 @@ type requiresFact struct {
 	// Closures is what calling a closure the function returns requires:
 	// checked where the closure is called.
 	Closures *requiresFact
+	// When names, for a feature used only under a configuration field
+	// being true, the field (configfields.go): the call is checked for it
+	// where the field's writes are in sight.
+	When map[string]string
 }
 
 func (*requiresFact) AFact() {}
@@ -46,7 +50,7 @@ func (f *requiresFact) String() string {
 	}
 	var parts []string
 	if len(what) > 0 {
-		parts = append(parts, "requires "+strings.Join(what, ", ")+f.viaText())
+		parts = append(parts, "requires "+strings.Join(what, ", ")+f.viaText()+f.whenText())
 	}
 	if f.Closures != nil {
 		parts = append(parts, "its closures require "+strings.Join(f.Closures.Features, ", ")+f.Closures.viaText())
@@ -166,6 +170,7 @@ func (c *checker) checkRequirement(call *ast.CallExpr, fn *types.Func, req *requ
 // checkRequirementAs is checkRequirement for a callee named via: a
 // function, or a closure a function returned.
 func (c *checker) checkRequirementAs(call *ast.CallExpr, via string, req *requiresFact) {
+	req = c.unlessConfigGuarded(req)
 	if len(req.Features) == 0 && req.Version == "" {
 		return // only its closures require something
 	}
@@ -180,14 +185,17 @@ func (c *checker) checkRequirementAs(call *ast.CallExpr, via string, req *requir
 	slices.SortFunc(feats, func(a, b *kernelspec.Feature) int {
 		return cmp.Or(a.Since().Compare(b.Since()), strings.Compare(a.Name, b.Name))
 	})
-	viaFor := map[*kernelspec.Feature]string{}
+	viaFor, whenFor := map[*kernelspec.Feature]string{}, map[*kernelspec.Feature]string{}
 	for _, f := range feats {
 		if v := req.Vias[f.Name]; v != "" {
 			viaFor[f] = via + " → " + v
 		}
+		if key := req.When[f.Name]; key != "" {
+			whenFor[f] = key
+		}
 	}
 	if p.version.IsZero() {
-		c.report(use{node: callName(call), features: feats, via: via, viaFor: viaFor})
+		c.report(use{node: callName(call), features: feats, via: via, viaFor: viaFor, whenFor: whenFor})
 		return
 	}
 	// A version requirement: the call's floor must reach it.
@@ -238,16 +246,28 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 		inferred[fn] = req
 	}
 	first, contributes := len(req.Features) == 0, false
+	here := c.configCondition(path)
 	for _, f := range u.features {
 		if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
 			continue
 		}
 		contributes = true
-		if !slices.Contains(req.Features, f.Name) {
-			req.Features = append(req.Features, f.Name)
-			if u.via != "" {
-				req.Vias[f.Name] = u.via
+		when := cmp.Or(here, u.whenFor[f]) // under a field here, or in the callee
+		if slices.Contains(req.Features, f.Name) {
+			if req.When[f.Name] != when {
+				delete(req.When, f.Name) // needed under another field, or none
 			}
+			continue
+		}
+		req.Features = append(req.Features, f.Name)
+		if u.via != "" {
+			req.Vias[f.Name] = u.via
+		}
+		if when != "" {
+			if req.When == nil {
+				req.When = map[string]string{}
+			}
+			req.When[f.Name] = when
 		}
 	}
 	if contributes {

@@ -18,6 +18,7 @@ type requiresWire struct {
 	Vias     []viaWire
 	Errors   []string
 	Closures *requiresFact // encoded by this same method
+	When     []viaWire     // feature and field, in feature order
 }
 
 type viaWire struct{ Feature, Via string }
@@ -26,6 +27,9 @@ func (f *requiresFact) GobEncode() ([]byte, error) {
 	w := requiresWire{Version: f.Version, Features: f.Features, Errors: f.Errors, Closures: f.Closures}
 	for _, name := range slices.Sorted(maps.Keys(f.Vias)) {
 		w.Vias = append(w.Vias, viaWire{name, f.Vias[name]})
+	}
+	for _, name := range slices.Sorted(maps.Keys(f.When)) {
+		w.When = append(w.When, viaWire{name, f.When[name]})
 	}
 	var buf bytes.Buffer
 	err := gob.NewEncoder(&buf).Encode(w)
@@ -42,6 +46,12 @@ func (f *requiresFact) GobDecode(data []byte) error {
 		f.Vias = make(map[string]string, len(w.Vias))
 		for _, v := range w.Vias {
 			f.Vias[v.Feature] = v.Via
+		}
+	}
+	if len(w.When) > 0 {
+		f.When = make(map[string]string, len(w.When))
+		for _, v := range w.When {
+			f.When[v.Feature] = v.Via
 		}
 	}
 	return nil

@@ -43,6 +43,7 @@ var sharedPackages = map[string][]string{
 	"TestMemoizedChecks":             {"./memolib", "./memouse"},
 	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
 	"TestRawProbes":                  {"./rawprobe", "./rawprobelib", "./rawprobeuse"},
+	"TestConfigSetFromProbes":        {"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere"},
 }
 
 var shared struct {
