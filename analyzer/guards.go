@@ -420,7 +420,7 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			return chk.proof
 		}
 		if truth {
-			return c.errorsIsAssumes(e)
+			return c.errorsIsProof(e)
 		}
 	}
 	return proofOf()

@@ -34,6 +34,7 @@ var orderedPackages = []string{
 	"./objlib", "./objuse",
 	"./verlib", "./veruse",
 	"./memolib", "./memouse", "./closurelib", "./closureuse",
+	"./featurechecklib", "./featurecheckuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -41,6 +41,7 @@ var sharedPackages = map[string][]string{
 	"TestVersionHelpers":             {"./verlib", "./veruse"},
 	"TestMemoizedChecks":             {"./memolib", "./memouse"},
 	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
+	"TestFeatureErrorChecks":         {"./featurechecklib", "./featurecheckuse"},
 }
 
 var shared struct {
