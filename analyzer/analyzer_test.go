@@ -246,6 +246,14 @@ func TestConfigSetFromProbes(t *testing.T) {
 	runShared(t)
 }
 
+// A function whose nil (or true) result follows an error only a kernel
+// with the feature returns (ENODEV from link.AttachNetkit) is a check of
+// it, memoized or not; nil after any error, or after an errno any kernel
+// returns, is none.
+func TestFeatureErrorChecks(t *testing.T) {
+	runShared(t)
+}
+
 // A closure a factory returns is checked where it is called; a factory's
 // requirement covers its closures.
 func TestClosuresOfFactories(t *testing.T) {

@@ -408,7 +408,8 @@ func (c *checker) inferBodyCheck(fn *types.Func, res *types.Tuple, body *ast.Blo
 }
 
 // mayProve reports whether body calls anything whose result can prove a
-// feature: a probe, a version code, a check, or a feature-selecting call.
+// feature: a probe, a version code, a check, a feature-selecting call, or
+// errors.Is of an error only a kernel with a feature returns.
 func (c *checker) mayProve(body ast.Node) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
@@ -433,7 +434,8 @@ func (c *checker) mayProve(body ast.Node) bool {
 			return true
 		}
 		key := c.key(fn)
-		if c.api.Probes[key] != nil || c.api.Funcs[key] != nil || c.triesBPF(call, fn) || c.isVersionSource(call, fn) || fn.Origin().Pkg() == c.pass.Pkg && c.readsVersion(fn.Origin()) {
+		if c.api.Probes[key] != nil || c.api.Funcs[key] != nil || c.triesBPF(call, fn) || c.isVersionSource(call, fn) || fn.Origin().Pkg() == c.pass.Pkg && c.readsVersion(fn.Origin()) ||
+			c.mayTestFeatureError(call, fn) {
 			found = true
 			return false
 		}

@@ -174,8 +174,10 @@ func (c *checker) handsFailureOn(u use) bool {
 		notHanded := flow.Search(g, at, untested,
 			func(n ast.Node, s failure) (failure, bool, bool) { return c.handOnStep(ff, n, s, err) },
 			func(b *cfg.Block, succ int, s failure) (failure, bool) {
-				if s != untested && c.takenOnlyWith(ff, b, succ, missing) {
-					return s, false // only a kernel with the feature goes there
+				if c.takenOnlyWith(ff, b, succ, missing) {
+					// Only a kernel with the feature goes there, first
+					// test of the error or not (HaveNetkit's nil on ENODEV).
+					return s, false
 				}
 				return c.failureBranch(ff, b, succ, s, failedError{v: err, absent: c.absentErrorsOf(stmt)})
 			})

@@ -7,15 +7,19 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// featureErrorAssumes is what a path taken when the error errExpr is
-// value (errors.Is(err, unix.EEXIST); cilium/ebpf wraps errnos, so ==
-// is not the test) assumes: the
-// features of the call that gave err its value, where the API map's
-// feature_errors say only a kernel with them returns that error
-// (link.AttachTCX returns ErrNotSupported on a kernel without tcx, and
-// EEXIST only on one with it). Each assignment reaching the test must
-// be such a call.
-func (c *checker) featureErrorAssumes(errExpr, value ast.Expr) proof {
+// featureErrorProof is what a path taken when the error errExpr is value
+// (errors.Is(err, unix.EEXIST); cilium/ebpf wraps errnos, so == is not
+// the test) proves: the features of the call that gave err its value,
+// where the API map's feature_errors say only a kernel with them returns
+// that error (link.AttachTCX returns ErrNotSupported on a kernel without
+// tcx, and EEXIST only on one with it). Each assignment reaching the test
+// must be such a call. The kernel answered, as it does when the call
+// succeeds: the path proves the features, so a function whose nil result
+// follows that error is a check of them (cilium's HaveNetkit takes ENODEV
+// as "netkit is there"). It assumes them too, as a path the data leads
+// to does: on mainline, the path runs on the release they came in (a
+// replace by id, BPF_F_ID, after tcx's EEXIST).
+func (c *checker) featureErrorProof(errExpr, value ast.Expr) proof {
 	if len(c.api.FeatureErrors) == 0 {
 		return proofOf()
 	}
@@ -38,20 +42,42 @@ func (c *checker) featureErrorAssumes(errExpr, value ast.Expr) proof {
 			if !ok {
 				return proofOf()
 			}
-			return assuming(c.api.FeatureErrors[c.key(fn)][key]...)
+			feats := c.api.FeatureErrors[c.key(fn)][key]
+			p := assuming(feats...) // on mainline, the release they came in
+			for _, f := range feats {
+				p.prove(f)
+			}
+			return p
 		},
 		func(val ast.Expr) bool { return val == zeroValue || c.isNil(val) }, // no error: never equal
 		func() proof { return proofOf() })
 	return p
 }
 
-// errorsIsAssumes is featureErrorAssumes for errors.Is(err, value).
-func (c *checker) errorsIsAssumes(call *ast.CallExpr) proof {
+// errorsIsProof is featureErrorProof for errors.Is(err, value).
+func (c *checker) errorsIsProof(call *ast.CallExpr) proof {
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 	if !ok || fn.FullName() != "errors.Is" || len(call.Args) != 2 {
 		return proofOf()
 	}
-	return c.featureErrorAssumes(call.Args[0], call.Args[1])
+	return c.featureErrorProof(call.Args[0], call.Args[1])
+}
+
+// mayTestFeatureError is mayProve's cheap test of a call fn: it is
+// errors.Is(err, value) for a value some function's feature_errors name,
+// so that a value kept from it (ok = errors.Is(err, unix.ENODEV)) may
+// prove what that function's error does.
+func (c *checker) mayTestFeatureError(call *ast.CallExpr, fn *types.Func) bool {
+	if fn.FullName() != "errors.Is" || len(call.Args) != 2 {
+		return false
+	}
+	key := symbolKey(c.pass.TypesInfo, call.Args[1])
+	for _, errs := range c.api.FeatureErrors {
+		if _, ok := errs[key]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // symbolKey is "pkgpath.Name" of the package-level variable or constant

@@ -430,7 +430,7 @@ func (c *checker) proves(e ast.Expr, truth bool, depth int) proof {
 			return chk.proof
 		}
 		if truth {
-			return c.errorsIsAssumes(e)
+			return c.errorsIsProof(e)
 		}
 		return c.triedTestProof(e) // !errors.Is(err, unix.EINVAL)
 	}

@@ -36,6 +36,7 @@ var orderedPackages = []string{
 	"./memolib", "./memouse", "./closurelib", "./closureuse",
 	"./rawprobe", "./rawprobelib", "./rawprobeuse",
 	"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere",
+	"./featurechecklib", "./featurecheckuse",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -44,6 +44,7 @@ var sharedPackages = map[string][]string{
 	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
 	"TestRawProbes":                  {"./rawprobe", "./rawprobelib", "./rawprobeuse"},
 	"TestConfigSetFromProbes":        {"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere"},
+	"TestFeatureErrorChecks":         {"./featurechecklib", "./featurecheckuse"},
 }
 
 var shared struct {
