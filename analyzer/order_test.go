@@ -33,7 +33,7 @@ var orderedPackages = []string{
 	"./probewrap", "./probewrapuse",
 	"./objlib", "./objuse",
 	"./verlib", "./veruse",
-	"./memolib", "./memouse", "./closurelib", "./closureuse",
+	"./memolib", "./memouse", "./closurelib", "./closureuse", "./errreturns",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

@@ -41,6 +41,7 @@ var sharedPackages = map[string][]string{
 	"TestVersionHelpers":             {"./verlib", "./veruse"},
 	"TestMemoizedChecks":             {"./memolib", "./memouse"},
 	"TestClosuresOfFactories":        {"./closurelib", "./closureuse"},
+	"TestCheckFailureReturns":        {"./errreturns"},
 }
 
 var shared struct {

@@ -44,7 +44,7 @@ type file struct {
 	Exits      []string          `yaml:"exits"`
 	// ErrorMakers lists functions that make a new error (fmt.Errorf):
 	// returning one from a failure branch gives up, it does not fall back.
-	ErrorMakers []string `yaml:"error_makers"`
+	ErrorMakers []apiErrorMaker `yaml:"error_makers"`
 	// Memoizers lists functions that wrap a function in one returning
 	// what it returned the first time (sync.OnceValue): a variable made by
 	// one is a check when the function it wraps is.
@@ -90,6 +90,14 @@ type file struct {
 	// TextFunctions say what standard functions do to text, as the
 	// version evaluator follows the release through them.
 	TextFunctions []apiTextFunction `yaml:"text_functions"`
+}
+
+type apiErrorMaker struct {
+	Func string `yaml:"func"`
+	// NeverNil: the error made is never nil, whatever the arguments
+	// (errors.New, but not errors.Join, which is nil when all it joins are).
+	NeverNil bool   `yaml:"never_nil"`
+	Note     string `yaml:"note"`
 }
 
 type apiCollectionLoad struct {
@@ -240,6 +248,7 @@ type Map struct {
 	BPFNumbers   map[string]uint64 // GOARCH: bpf(2)'s number there
 	Exits        map[string]bool   // functions that never return: early exits
 	ErrorMakers  map[string]bool   // functions that make a new error
+	NonNilErrors map[string]bool   // error makers whose error is never nil: a return of one never yields nil
 	Memoizers    map[string]bool   // functions returning their argument, memoized
 	Unsupported  map[string]bool   // errors that mean the kernel lacks a feature
 	VersionCodes map[string]bool   // functions returning LINUX_VERSION_CODE
@@ -320,6 +329,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		BPFNumbers:   map[string]uint64{},
 		Exits:        map[string]bool{},
 		ErrorMakers:  map[string]bool{},
+		NonNilErrors: map[string]bool{},
 		Memoizers:    map[string]bool{},
 		Unsupported:  map[string]bool{},
 		VersionCodes: map[string]bool{},
@@ -495,11 +505,17 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		}
 		m.Exits[fn] = true
 	}
-	for _, fn := range f.ErrorMakers {
-		if _, ok := SymbolPackage(fn); !ok {
-			return errf("error_makers: %q is not a qualified Go function", fn)
+	for _, em := range f.ErrorMakers {
+		if _, ok := SymbolPackage(em.Func); !ok {
+			return errf("error_makers: %q is not a qualified Go function", em.Func)
 		}
-		m.ErrorMakers[fn] = true
+		if m.ErrorMakers[em.Func] {
+			return errf("error_makers: %s is listed twice", em.Func)
+		}
+		m.ErrorMakers[em.Func] = true
+		if em.NeverNil {
+			m.NonNilErrors[em.Func] = true
+		}
 	}
 	for _, fn := range f.Memoizers {
 		if _, ok := SymbolPackage(fn); !ok {
