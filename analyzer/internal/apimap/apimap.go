@@ -69,6 +69,9 @@ type file struct {
 	// object's spec passed to one is loaded there, and the guards and
 	// fallbacks around that call count for the object.
 	CollectionLoads []apiCollectionLoad `yaml:"collection_loads"`
+	// CollectionSpecs names the library's types for an object's
+	// contents, as the rules over specs read them (specs.go).
+	CollectionSpecs []apiCollectionSpec `yaml:"collection_specs"`
 	// UnmappedFields says why fields of the library's option structs
 	// select no feature, so that the completeness test can tell a field
 	// considered from one never looked at.
@@ -258,6 +261,13 @@ type Map struct {
 	// CollectionLoads: by function, the argument that is the spec loaded
 	// (-1: the receiver).
 	CollectionLoads map[string]int
+	// CollectionSpecs: by type ("pkgpath.Name"), what a collection spec
+	// holds; Instructions: by type, what an instruction of its programs
+	// tells; SpecReaders: the functions making a spec of an object file,
+	// and from what.
+	CollectionSpecs map[string]*CollectionSpec
+	Instructions    map[string]*Instruction
+	SpecReaders     map[string]SpecSource
 	Unmapped        map[string]string // "pkgpath.Type.Field": why it selects nothing
 	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
 	// features a kernel that returned that error has.
@@ -339,6 +349,9 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Unmapped:     map[string]string{},
 
 		CollectionLoads: map[string]int{},
+		CollectionSpecs: map[string]*CollectionSpec{},
+		Instructions:    map[string]*Instruction{},
+		SpecReaders:     map[string]SpecSource{},
 		Packages:        map[string]bool{},
 
 		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
@@ -372,7 +385,7 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// itself means (functions that never return, errors made, system
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
-		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.UnmappedFields) > 0
+		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.CollectionSpecs)+len(f.UnmappedFields) > 0
 	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Memoizers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues)+
 		len(f.UnameFunctions)+len(f.FileReaders)+len(f.ReleaseFiles)+len(f.TextFunctions) > 0
 	switch {
@@ -547,6 +560,9 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 			return errf("collection_loads: %q is not a qualified Go function with the spec's argument (-1: the receiver)", cl.Func)
 		}
 		m.CollectionLoads[cl.Func] = cl.SpecArg
+	}
+	if err := m.addCollectionSpecs(file, f.CollectionSpecs); err != nil {
+		return err
 	}
 	for _, fn := range f.VersionCodes {
 		if err := m.claim(fn, m.VersionCodes[fn], file); err != nil {
