@@ -268,6 +268,7 @@ type Map struct {
 	CollectionSpecs map[string]*CollectionSpec
 	Instructions    map[string]*Instruction
 	SpecReaders     map[string]SpecSource
+	StructTags      map[string]bool   // keys of the struct tags naming what a field is assigned from an object
 	Unmapped        map[string]string // "pkgpath.Type.Field": why it selects nothing
 	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
 	// features a kernel that returned that error has.
@@ -352,6 +353,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		CollectionSpecs: map[string]*CollectionSpec{},
 		Instructions:    map[string]*Instruction{},
 		SpecReaders:     map[string]SpecSource{},
+		StructTags:      map[string]bool{},
 		Packages:        map[string]bool{},
 
 		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},

@@ -232,6 +232,7 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"spec twice":          {lib + "collection_specs:\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins, callback_load: C}\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins2, callback_load: C}\n", "line 5: collection_specs example.com/lib.Spec: the spec or instruction type is listed twice"},
 		"spec reader twice":   {lib + "collection_specs:\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins, callback_load: C, from_file: example.com/lib.Load, from_reader: example.com/lib.Load}\n", "example.com/lib.Load is mapped twice"},
 		"spec without module": {"collection_specs:\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins, callback_load: C}\n", "needs the module and version"},
+		"spec bad tag":        {lib + "collection_specs:\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins, callback_load: C, struct_tag: \"a b\"}\n", `line 4: collection_specs example.com/lib.Spec: struct_tag "a b"`},
 		"maker unqualified":   {"error_makers:\n  - {func: Errorf, never_nil: true}\n", `error_makers: "Errorf" is not a qualified Go function`},
 		"maker twice":         {"error_makers:\n  - {func: errors.New}\n  - {func: errors.New, never_nil: true}\n", "error_makers: errors.New is listed twice"},
 		"maker bad key":       {"error_makers:\n  - {func: errors.New, nevernil: true}\n", "line 2: field nevernil not found"},

@@ -17,7 +17,8 @@ import (
 // field of it holding the program specs, the instruction type of those
 // programs and the method of it that says an instruction loads a
 // function pointer, and the functions that read a spec from an object
-// file. Helper ids are the constants of the types of kind helper.
+// file, and the struct tag naming what a struct's field is assigned from
+// the object (bpf2go's `ebpf:"name"`). Helper ids are the constants of the types of kind helper.
 
 type apiCollectionSpec struct {
 	Type         string `yaml:"type"`          // the spec: *Type is what loaders pass around
@@ -26,6 +27,7 @@ type apiCollectionSpec struct {
 	CallbackLoad string `yaml:"callback_load"` // the instruction's method: it loads a function pointer
 	FromFile     string `yaml:"from_file"`     // reads a spec from the file at the path in argument 0
 	FromReader   string `yaml:"from_reader"`   // reads a spec from the io.ReaderAt in argument 0
+	StructTag    string `yaml:"struct_tag"`    // names the object's map or program a struct field is assigned
 	Note         string `yaml:"note"`
 
 	line int // of the entry, for the messages about it
@@ -78,6 +80,12 @@ func (m *Map) addCollectionSpecs(file string, specs []apiCollectionSpec) error {
 			if err := m.claim(sym, false, file); err != nil {
 				return errf("%s", strings.TrimPrefix(err.Error(), file+": "))
 			}
+		}
+		if s.StructTag != "" {
+			if !token.IsIdentifier(s.StructTag) {
+				return errf("struct_tag %q: want a struct tag's key", s.StructTag)
+			}
+			m.StructTags[s.StructTag] = true
 		}
 		m.CollectionSpecs[s.Type] = &CollectionSpec{Programs: s.Programs}
 		m.Instructions[s.Instruction] = &Instruction{CallbackLoad: s.CallbackLoad}
