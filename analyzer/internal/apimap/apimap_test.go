@@ -226,7 +226,7 @@ func TestLoadAPIMapErrors(t *testing.T) {
 		"other module":        {lib + "functions:\n  - {func: example.com/other.New, features: [bpf_links]}\n", "example.com/other.New is not in module example.com/lib"},
 		"semantics in lib":    {lib + "exits:\n  - os.Exit\n", "keep them in a file without module"},
 		"spec no programs":    {lib + "collection_specs:\n  - {type: example.com/lib.Spec, instruction: example.com/lib.Ins, callback_load: IsCallback}\n", "bad.yaml: line 4: collection_specs example.com/lib.Spec: want the spec type, its programs field"},
-		"spec no type":        {lib + "collection_specs:\n  - {programs: Programs, instruction: example.com/lib.Ins, callback_load: IsCallback}\n", "line 4: collection_specs : want the spec type"},
+		"spec no type":        {lib + "collection_specs:\n  - {programs: Programs, instruction: example.com/lib.Ins, callback_load: IsCallback}\n", "line 4: collection_specs entry: want the spec type"},
 		"spec bad key":        {lib + "collection_specs:\n  - {type: example.com/lib.Spec, program: Programs}\n", "line 4: field program not found"},
 		"spec other module":   {lib + "collection_specs:\n  - {type: example.com/lib.Spec, programs: Programs, instruction: example.com/other.Ins, callback_load: IsCallback}\n", "line 4: collection_specs example.com/lib.Spec: example.com/other.Ins is not in module example.com/lib"},
 		"spec twice":          {lib + "collection_specs:\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins, callback_load: C}\n  - {type: example.com/lib.Spec, programs: P, instruction: example.com/lib.Ins2, callback_load: C}\n", "line 5: collection_specs example.com/lib.Spec: the spec or instruction type is listed twice"},

@@ -1,6 +1,7 @@
 package apimap
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"reflect"
@@ -67,8 +68,9 @@ const (
 
 func (m *Map) addCollectionSpecs(file string, specs []apiCollectionSpec) error {
 	for _, s := range specs {
+		entry := cmp.Or(s.Type, "entry")
 		errf := func(format string, args ...any) error {
-			return fmt.Errorf("%s: line %d: collection_specs %s: "+format, append([]any{file, s.line, s.Type}, args...)...)
+			return fmt.Errorf("%s: line %d: collection_specs %s: "+format, append([]any{file, s.line, entry}, args...)...)
 		}
 		if s.Type == "" || s.Instruction == "" || !token.IsIdentifier(s.Programs) || !token.IsIdentifier(s.CallbackLoad) {
 			return errf("want the spec type, its programs field, the instruction type and its callback_load method")
