@@ -260,6 +260,14 @@ func TestClosuresOfFactories(t *testing.T) {
 	runShared(t)
 }
 
+// TestCheckFailureReturns: a check's return of an error that cannot be nil
+// there (a never_nil error maker's, or a variable the flow proves is not
+// nil, however the test is spelt) proves nothing and needs not; one that
+// may be nil makes the function no check.
+func TestCheckFailureReturns(t *testing.T) {
+	runShared(t)
+}
+
 // TestIdioms is the matrix of guards: each guarded form beside its
 // unguarded twin.
 func TestIdioms(t *testing.T) {

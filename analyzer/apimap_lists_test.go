@@ -54,6 +54,25 @@ func TestAPIMapListsResolve(t *testing.T) {
 	add("feature_tests types", apimap.SortedKeys(m.ProbeTypes), isStruct)
 	add("syscalls", apimap.SortedKeys(m.Syscalls), isFunc)
 	add("collection_loads", apimap.SortedKeys(m.CollectionLoads), isFunc)
+	add("collection_specs readers", apimap.SortedKeys(m.SpecReaders), isFunc)
+	// A spec type has the field named for its programs, an instruction
+	// type the method named for its callback loads.
+	hasMember := func(name string) func(types.Object) bool {
+		return func(o types.Object) bool {
+			tn, ok := o.(*types.TypeName)
+			if !ok {
+				return false
+			}
+			member, _, _ := types.LookupFieldOrMethod(types.NewPointer(tn.Type()), false, tn.Pkg(), name)
+			return member != nil
+		}
+	}
+	for _, name := range apimap.SortedKeys(m.CollectionSpecs) {
+		entries = append(entries, listEntry{"collection_specs programs " + m.CollectionSpecs[name].Programs, name, hasMember(m.CollectionSpecs[name].Programs)})
+	}
+	for _, name := range apimap.SortedKeys(m.Instructions) {
+		entries = append(entries, listEntry{"collection_specs callback_load " + m.Instructions[name].CallbackLoad, name, hasMember(m.Instructions[name].CallbackLoad)})
+	}
 
 	var paths []string
 	for _, e := range entries {

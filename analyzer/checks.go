@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -454,45 +453,14 @@ func (c *checker) isConstBool(e ast.Expr, want bool) bool {
 	return tv.Value != nil && tv.Value.Kind() == constant.Bool && constant.BoolVal(tv.Value) == want
 }
 
-// isAlwaysError recognises errors.New(...) and fmt.Errorf(...): returns
-// that never yield nil.
+// isAlwaysError recognises a call of an error maker whose error is never
+// nil (the API map's error_makers with never_nil: errors.New, fmt.Errorf;
+// not errors.Join): a return of it never yields nil.
 func (c *checker) isAlwaysError(e ast.Expr) bool {
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
 	if !ok {
 		return false
 	}
 	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	return ok && (c.key(fn) == "errors.New" || c.key(fn) == "fmt.Errorf")
-}
-
-// testedNonNil reports whether the error variable r is not nil at ret:
-// ret is in the body of an if whose condition is r != nil (alone or
-// and-ed), which assigns r nowhere (if err != nil { return err }).
-func (c *checker) testedNonNil(body *ast.BlockStmt, ret *ast.ReturnStmt, r ast.Expr) bool {
-	id, ok := ast.Unparen(r).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
-		return false
-	}
-	path := c.pathTo(ret)
-	for i := 1; i < len(path) && path[i-1] != body; i++ {
-		switch n := path[i].(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.IfStmt:
-			if path[i-1] != n.Body || c.assignsVar(n.Body, v) {
-				continue
-			}
-			for _, x := range conjuncts(n.Cond) {
-				if b, ok := ast.Unparen(x).(*ast.BinaryExpr); ok && b.Op == token.NEQ &&
-					(c.isErr(b.X, v) && c.isNil(b.Y) || c.isErr(b.Y, v) && c.isNil(b.X)) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return ok && c.api.NonNilErrors[c.key(fn)]
 }

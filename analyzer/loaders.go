@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 )
 
 // Where an object is loaded. A loader — bpf2go's loadX, LoadX and
@@ -447,17 +449,21 @@ func (c *checker) handsOnLoads(fn *types.Func) bool {
 	return false
 }
 
-// isCollectionSpec reports whether t is *ebpf.CollectionSpec.
+// isCollectionSpec reports whether t is a pointer to a collection spec
+// type of the API map (*ebpf.CollectionSpec).
 func (c *checker) isCollectionSpec(t types.Type) bool {
-	ptr, ok := types.Unalias(t).(*types.Pointer)
-	if !ok {
-		return false
-	}
-	named, ok := types.Unalias(ptr.Elem()).(*types.Named)
-	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path()+"."+named.Obj().Name() == collectionSpecType
+	return c.collectionSpecOf(t) != nil
 }
 
-const collectionSpecType = "github.com/cilium/ebpf.CollectionSpec"
+// collectionSpecOf is the API map's collection spec rule of t, a pointer
+// to a collection spec type, or nil.
+func (c *checker) collectionSpecOf(t types.Type) *apimap.CollectionSpec {
+	ptr, ok := types.Unalias(t).(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	return c.api.CollectionSpecs[namedKey(ptr.Elem())]
+}
 
 // neededByCallers is the object a function's load sites hand on: what
 // each still needs where it is, past the guards and drops around it. It

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cilium/ebpf"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -78,12 +79,12 @@ func (c *checker) mapTypeOf(e ast.Expr) *kernelspec.Feature {
 		if !ok {
 			return nil
 		}
+		// The spec's field whose value is a map type constant, by the
+		// API map's types (MapSpec.Type).
 		for _, elt := range lit.Elts {
 			if kv, ok := elt.(*ast.KeyValueExpr); ok {
-				if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Type" {
-					if feats, _, ok := c.constantFeatures(kv.Value); ok && len(feats) > 0 {
-						return feats[0]
-					}
+				if feats, _, ok := c.constantFeatures(kv.Value); ok && len(feats) > 0 && feats[0].Kind == kernelspec.MapType {
+					return feats[0]
 				}
 			}
 		}
@@ -110,8 +111,9 @@ func (c *checker) mapTypeOf(e ast.Expr) *kernelspec.Feature {
 	return nil
 }
 
-// mapFieldName is the map name a bpf2go struct field stands for: its
-// `ebpf:"name"` tag, found on the innermost struct that declares it.
+// mapFieldName is the map name a bpf2go struct field stands for: its tag
+// of a key the API map names (`ebpf:"name"`), found on the innermost
+// struct that declares it.
 func (c *checker) mapFieldName(sel *types.Selection) (string, bool) {
 	t := sel.Recv()
 	for _, i := range sel.Index()[:len(sel.Index())-1] {
@@ -126,7 +128,12 @@ func (c *checker) mapFieldName(sel *types.Selection) (string, bool) {
 		return "", false
 	}
 	last := sel.Index()[len(sel.Index())-1]
-	return reflect.StructTag(st.Tag(last)).Lookup("ebpf")
+	for _, key := range apimap.SortedKeys(c.api.StructTags) {
+		if name, ok := reflect.StructTag(st.Tag(last)).Lookup(key); ok {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 func derefStruct(t types.Type) (*types.Struct, bool) {

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -71,10 +72,10 @@ func (c *checker) findObjectLoaders() {
 				return true
 			}
 			path := ""
-			switch c.key(fn) {
-			case "github.com/cilium/ebpf.LoadCollectionSpecFromReader":
+			switch c.api.SpecReaders[c.key(fn)] {
+			case apimap.FromReader:
 				path = c.readerFile(call, embeds)
-			case "github.com/cilium/ebpf.LoadCollectionSpec":
+			case apimap.FromFile:
 				if len(call.Args) == 1 {
 					if tv := c.pass.TypesInfo.Types[call.Args[0]]; tv.Value != nil && tv.Value.Kind() == constant.String {
 						path = constant.StringVal(tv.Value)

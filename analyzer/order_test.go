@@ -37,6 +37,7 @@ var orderedPackages = []string{
 	"./rawprobe", "./rawprobelib", "./rawprobeuse",
 	"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere",
 	"./featurechecklib", "./featurecheckuse",
+	"./memolib", "./memouse", "./closurelib", "./closureuse", "./errreturns",
 }
 
 // TestOrderIndependence runs the testdata packages with their top-level

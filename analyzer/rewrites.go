@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/go/types/typeutil"
 
+	"github.com/bpfcompat/bpfcompat/analyzer/internal/apimap"
 	"github.com/bpfcompat/bpfcompat/kernelspec"
 )
 
@@ -25,9 +26,6 @@ import (
 // function that returns early where the probe succeeded — followed through
 // the functions of this package the spec is passed to. A function of
 // another package that patches is not followed.
-
-const instructionType = "github.com/cilium/ebpf/asm.Instruction"
-const builtinFuncType = "github.com/cilium/ebpf/asm.BuiltinFunc"
 
 // rewriteDepth bounds how deep calls are followed for a patch.
 const rewriteDepth = 4
@@ -150,8 +148,22 @@ func (c *checker) skippedBy(fd *ast.FuncDecl, from, at token.Pos, errorsStop boo
 // isProgramsLoop reports whether r ranges over the programs of the spec
 // in v.
 func (c *checker) isProgramsLoop(r *ast.RangeStmt, v types.Object) bool {
-	sel, ok := ast.Unparen(r.X).(*ast.SelectorExpr)
-	return ok && sel.Sel.Name == "Programs" && c.isVar(sel.X, v)
+	return c.isProgramsOf(r.X, v)
+}
+
+// isProgramsOf reports whether e is the field of the spec in v that holds
+// its program specs (spec.Programs).
+func (c *checker) isProgramsOf(e ast.Expr, v types.Object) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || !c.isVar(sel.X, v) {
+		return false
+	}
+	t := v.Type()
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	spec := c.api.CollectionSpecs[namedKey(t)]
+	return spec != nil && sel.Sel.Name == spec.Programs
 }
 
 // returnsError reports whether ret's last result is a non-nil error.
@@ -220,7 +232,7 @@ func (c *checker) instructionPatches(body *ast.BlockStmt) []*kernelspec.Feature 
 		case *ast.IfStmt:
 			branch(c.testedInstructions(n.Cond), n.Body.List)
 		case *ast.SwitchStmt:
-			if n.Tag == nil || !c.isNamed(c.pass.TypesInfo.TypeOf(n.Tag), builtinFuncType) {
+			if n.Tag == nil || !c.isHelperID(c.pass.TypesInfo.TypeOf(n.Tag)) {
 				return true
 			}
 			for _, cl := range n.Body.List {
@@ -238,11 +250,12 @@ func (c *checker) instructionPatches(body *ast.BlockStmt) []*kernelspec.Feature 
 }
 
 // testedInstructions is what a condition requires an instruction to be,
-// by conjunction: a call of a helper (a comparison with an asm.BuiltinFunc
-// constant, or the constant itself as a case), or a load of a callback.
+// by conjunction: a call of a helper (a comparison with a helper id
+// constant, asm.BuiltinFunc's, or the constant itself as a case), or a
+// load of a callback (the API map's callback_load method of instructions).
 func (c *checker) testedInstructions(e ast.Expr) []*kernelspec.Feature {
 	e = ast.Unparen(e)
-	if tv := c.pass.TypesInfo.Types[e]; tv.Value != nil && tv.Value.Kind() == constant.Int && c.isNamed(tv.Type, builtinFuncType) {
+	if tv := c.pass.TypesInfo.Types[e]; tv.Value != nil && tv.Value.Kind() == constant.Int && c.isHelperID(tv.Type) {
 		if v, ok := constant.Uint64Val(tv.Value); ok {
 			if feats := linuxFeatures(c.db.ByValue(kernelspec.Helper, v)); len(feats) > 0 {
 				return feats[:1]
@@ -259,7 +272,7 @@ func (c *checker) testedInstructions(e ast.Expr) []*kernelspec.Feature {
 			return append(c.testedInstructions(e.X), c.testedInstructions(e.Y)...)
 		}
 	case *ast.CallExpr:
-		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "IsLoadOfFunctionPointer" && c.isInstruction(c.pass.TypesInfo.TypeOf(sel.X)) {
+		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok && c.callsCallbackLoad(sel) {
 			if f := c.db.Lookup(kernelspec.Capability, "callbacks"); f != nil {
 				return []*kernelspec.Feature{f}
 			}
@@ -294,18 +307,41 @@ func (c *checker) assignsInstruction(s ast.Stmt) bool {
 	return found
 }
 
-// isInstruction reports whether t is asm.Instruction or a pointer to one.
-func (c *checker) isInstruction(t types.Type) bool {
+// isInstruction reports whether t is an instruction type of the API map
+// (asm.Instruction) or a pointer to one.
+func (c *checker) isInstruction(t types.Type) bool { return c.instructionOf(t) != nil }
+
+// instructionOf is the API map's rule of t, an instruction type or a
+// pointer to one, or nil.
+func (c *checker) instructionOf(t types.Type) *apimap.Instruction {
 	if p, ok := types.Unalias(t).(*types.Pointer); ok {
 		t = p.Elem()
 	}
-	return c.isNamed(t, instructionType)
+	return c.api.Instructions[namedKey(t)]
 }
 
-// isNamed reports whether t is the named type path.Name.
-func (c *checker) isNamed(t types.Type, name string) bool {
+// callsCallbackLoad reports whether sel is the method of an instruction
+// that says it loads a function pointer (ins.IsLoadOfFunctionPointer).
+func (c *checker) callsCallbackLoad(sel *ast.SelectorExpr) bool {
+	ins := c.instructionOf(c.pass.TypesInfo.TypeOf(sel.X))
+	return ins != nil && sel.Sel.Name == ins.CallbackLoad
+}
+
+// isHelperID reports whether t is a type whose constants are helper ids
+// (asm.BuiltinFunc: the API map's type of kind helper).
+func (c *checker) isHelperID(t types.Type) bool {
+	rule := c.api.Types[namedKey(t)]
+	return rule != nil && rule.Kind == kernelspec.Helper
+}
+
+// namedKey is "pkgpath.Name" of the named type t, the API map's key for
+// it, or "" for any other type.
+func namedKey(t types.Type) string {
 	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path()+"."+n.Obj().Name() == name
+	if !ok || n.Obj().Pkg() == nil {
+		return ""
+	}
+	return n.Obj().Pkg().Path() + "." + n.Obj().Name()
 }
 
 // addFeatures appends to out those of fs it lacks.

@@ -45,6 +45,7 @@ var sharedPackages = map[string][]string{
 	"TestRawProbes":                  {"./rawprobe", "./rawprobelib", "./rawprobeuse"},
 	"TestConfigSetFromProbes":        {"./cfgopt", "./cfglib", "./cfgmid", "./cfgdaemon", "./cfgelsewhere"},
 	"TestFeatureErrorChecks":         {"./featurechecklib", "./featurecheckuse"},
+	"TestCheckFailureReturns":        {"./errreturns"},
 }
 
 var shared struct {

@@ -135,10 +135,7 @@ func (c *checker) filterOf(fn *types.Func) (programFilter, bool) {
 	filter := programFilter{param: -1}
 	defined := false
 	// isPrograms reports whether e is spec.Programs.
-	isPrograms := func(e ast.Expr) bool {
-		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
-		return ok && sel.Sel.Name == "Programs" && c.isVar(sel.X, spec)
-	}
+	isPrograms := func(e ast.Expr) bool { return c.isProgramsOf(e, spec) }
 	// key adds what an index of spec.Programs names.
 	key := func(k ast.Expr, stack []ast.Node) bool {
 		if names, ok := c.constantStrings([]ast.Expr{k}); ok {

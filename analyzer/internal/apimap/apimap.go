@@ -44,7 +44,7 @@ type file struct {
 	Exits      []string          `yaml:"exits"`
 	// ErrorMakers lists functions that make a new error (fmt.Errorf):
 	// returning one from a failure branch gives up, it does not fall back.
-	ErrorMakers []string `yaml:"error_makers"`
+	ErrorMakers []apiErrorMaker `yaml:"error_makers"`
 	// Memoizers lists functions that wrap a function in one returning
 	// what it returned the first time (sync.OnceValue): a variable made by
 	// one is a check when the function it wraps is.
@@ -69,6 +69,9 @@ type file struct {
 	// object's spec passed to one is loaded there, and the guards and
 	// fallbacks around that call count for the object.
 	CollectionLoads []apiCollectionLoad `yaml:"collection_loads"`
+	// CollectionSpecs names the library's types for an object's
+	// contents, as the rules over specs read them (specs.go).
+	CollectionSpecs []apiCollectionSpec `yaml:"collection_specs"`
 	// UnmappedFields says why fields of the library's option structs
 	// select no feature, so that the completeness test can tell a field
 	// considered from one never looked at.
@@ -90,6 +93,14 @@ type file struct {
 	// TextFunctions say what standard functions do to text, as the
 	// version evaluator follows the release through them.
 	TextFunctions []apiTextFunction `yaml:"text_functions"`
+}
+
+type apiErrorMaker struct {
+	Func string `yaml:"func"`
+	// NeverNil: the error made is never nil, whatever the arguments
+	// (errors.New, but not errors.Join, which is nil when all it joins are).
+	NeverNil bool   `yaml:"never_nil"`
+	Note     string `yaml:"note"`
 }
 
 type apiCollectionLoad struct {
@@ -240,6 +251,7 @@ type Map struct {
 	BPFNumbers   map[string]uint64 // GOARCH: bpf(2)'s number there
 	Exits        map[string]bool   // functions that never return: early exits
 	ErrorMakers  map[string]bool   // functions that make a new error
+	NonNilErrors map[string]bool   // error makers whose error is never nil: a return of one never yields nil
 	Memoizers    map[string]bool   // functions returning their argument, memoized
 	Unsupported  map[string]bool   // errors that mean the kernel lacks a feature
 	VersionCodes map[string]bool   // functions returning LINUX_VERSION_CODE
@@ -249,6 +261,14 @@ type Map struct {
 	// CollectionLoads: by function, the argument that is the spec loaded
 	// (-1: the receiver).
 	CollectionLoads map[string]int
+	// CollectionSpecs: by type ("pkgpath.Name"), what a collection spec
+	// holds; Instructions: by type, what an instruction of its programs
+	// tells; SpecReaders: the functions making a spec of an object file,
+	// and from what.
+	CollectionSpecs map[string]*CollectionSpec
+	Instructions    map[string]*Instruction
+	SpecReaders     map[string]SpecSource
+	StructTags      map[string]bool   // keys of the struct tags naming what a field is assigned from an object
 	Unmapped        map[string]string // "pkgpath.Type.Field": why it selects nothing
 	// FeatureErrors: by function, then by error ("pkgpath.Name"), the
 	// features a kernel that returned that error has.
@@ -320,6 +340,7 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		BPFNumbers:   map[string]uint64{},
 		Exits:        map[string]bool{},
 		ErrorMakers:  map[string]bool{},
+		NonNilErrors: map[string]bool{},
 		Memoizers:    map[string]bool{},
 		Unsupported:  map[string]bool{},
 		VersionCodes: map[string]bool{},
@@ -329,6 +350,10 @@ func (files *Files) Resolve(db *kernelspec.DB) (*Map, error) {
 		Unmapped:     map[string]string{},
 
 		CollectionLoads: map[string]int{},
+		CollectionSpecs: map[string]*CollectionSpec{},
+		Instructions:    map[string]*Instruction{},
+		SpecReaders:     map[string]SpecSource{},
+		StructTags:      map[string]bool{},
 		Packages:        map[string]bool{},
 
 		FeatureErrors: map[string]map[string][]*kernelspec.Feature{},
@@ -362,7 +387,7 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 	// itself means (functions that never return, errors made, system
 	// calls) belongs to no library and is kept apart from it.
 	library := len(f.Types)+len(f.Fields)+len(f.Functions)+len(f.Values)+len(f.Carriers)+len(f.Implies)+
-		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.UnmappedFields) > 0
+		len(f.Probes)+len(f.FeatureTests)+len(f.VersionCodes)+len(f.LoadFixups)+len(f.CollectionLoads)+len(f.CollectionSpecs)+len(f.UnmappedFields) > 0
 	semantics := len(f.Exits)+len(f.ErrorMakers)+len(f.Memoizers)+len(f.Syscalls)+len(f.BPFNumbers)+len(f.ReportedValues)+
 		len(f.UnameFunctions)+len(f.FileReaders)+len(f.ReleaseFiles)+len(f.TextFunctions) > 0
 	switch {
@@ -495,11 +520,17 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 		}
 		m.Exits[fn] = true
 	}
-	for _, fn := range f.ErrorMakers {
-		if _, ok := SymbolPackage(fn); !ok {
-			return errf("error_makers: %q is not a qualified Go function", fn)
+	for _, em := range f.ErrorMakers {
+		if _, ok := SymbolPackage(em.Func); !ok {
+			return errf("error_makers: %q is not a qualified Go function", em.Func)
 		}
-		m.ErrorMakers[fn] = true
+		if m.ErrorMakers[em.Func] {
+			return errf("error_makers: %s is listed twice", em.Func)
+		}
+		m.ErrorMakers[em.Func] = true
+		if em.NeverNil {
+			m.NonNilErrors[em.Func] = true
+		}
 	}
 	for _, fn := range f.Memoizers {
 		if _, ok := SymbolPackage(fn); !ok {
@@ -531,6 +562,9 @@ func (m *Map) add(file string, f *file, db *kernelspec.DB) error {
 			return errf("collection_loads: %q is not a qualified Go function with the spec's argument (-1: the receiver)", cl.Func)
 		}
 		m.CollectionLoads[cl.Func] = cl.SpecArg
+	}
+	if err := m.addCollectionSpecs(file, f.CollectionSpecs); err != nil {
+		return err
 	}
 	for _, fn := range f.VersionCodes {
 		if err := m.claim(fn, m.VersionCodes[fn], file); err != nil {
