@@ -142,6 +142,11 @@ func (c *checker) report(u use) bool {
 		// every assignment of the value.
 		proven = proven.union(c.nonZeroProof(u.value, 0))
 	}
+	if inferring || c.stillMissing(u, proven) {
+		// A probe's feature call is guarded by what its function checks
+		// (ownprobes.go).
+		proven = proven.union(c.ownProbeProof(u))
+	}
 	if inferring && !c.hasFallback(u.node) && (u.call == nil || !c.hasFallback(u.call)) {
 		c.noteUnguarded(u, proven)
 	}

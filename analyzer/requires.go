@@ -248,7 +248,7 @@ func (c *checker) noteUnguarded(u use, proven proof) {
 	first, contributes := len(req.Features) == 0, false
 	here := c.configCondition(path)
 	for _, f := range u.features {
-		if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
+		if f.Since() == c.db.Oldest() || c.provenHas(proven, f) || abiImplied(proven, f) || !maxVersion(proven.version, proven.assumedVersion()).Less(f.Since()) {
 			continue
 		}
 		contributes = true

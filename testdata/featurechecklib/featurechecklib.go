@@ -65,10 +65,11 @@ var HaveNetkitAnswer = sync.OnceValues(func() (bool, error) { // want HaveNetkit
 })
 
 // ProbeNetkit is the same probe, not memoized: a function is a check by
-// what its result follows, however it is kept. Not memoized, it may as
-// well be a worker that hands its attach's failure on (decided.go): it
-// passes its requirement to its callers too.
-func ProbeNetkit() error { // want ProbeNetkit:"checks BPF_LINK_TYPE_NETKIT, BPF_NETKIT_PEER, BPF_NETKIT_PRIMARY when true or nil" ProbeNetkit:"requires BPF_LINK_TYPE_NETKIT, BPF_NETKIT_PRIMARY \\(via link.AttachNetkit\\)"
+// what its result follows, however it is kept. Its nil comes only from
+// ENODEV, and a working attach gives an error made on the spot: the
+// attach did no work its callers could rely on, so it is the probe
+// (ownprobes.go), neither reported here nor passed on.
+func ProbeNetkit() error { // want ProbeNetkit:"checks BPF_LINK_TYPE_NETKIT, BPF_NETKIT_PEER, BPF_NETKIT_PRIMARY when true or nil"
 	_, err := link.AttachNetkit(link.NetkitOptions{Attach: ebpf.AttachNetkitPrimary, Interface: math.MaxInt})
 	if errors.Is(err, unix.ENODEV) {
 		return nil
@@ -132,6 +133,33 @@ var HaveNetkitForced = sync.OnceValues(func() (bool, error) {
 	}
 	return false, err
 })
+
+// NetkitAnswer is ProbeNetkit with HaveNetkitAnswer's results: true only
+// on ENODEV, false after a working attach.
+func NetkitAnswer() (bool, error) { // want NetkitAnswer:"checks BPF_LINK_TYPE_NETKIT, BPF_NETKIT_PEER, BPF_NETKIT_PRIMARY when true or nil"
+	_, err := link.AttachNetkit(link.NetkitOptions{Attach: ebpf.AttachNetkitPrimary, Interface: math.MaxInt})
+	switch {
+	case errors.Is(err, unix.ENODEV):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("netkit: %w", err)
+	}
+	return false, errors.New("unexpected success")
+}
+
+// AttachNetkitPrimary is ProbeNetkit's twin that works: nil after the
+// attach succeeded is the job done, not an answer, so it passes its
+// requirement to its callers, whatever it makes of ENODEV.
+func AttachNetkitPrimary() error { // want AttachNetkitPrimary:"checks BPF_LINK_TYPE_NETKIT when true or nil" AttachNetkitPrimary:"requires BPF_LINK_TYPE_NETKIT, BPF_NETKIT_PRIMARY \\(via link.AttachNetkit\\)"
+	_, err := link.AttachNetkit(link.NetkitOptions{Attach: ebpf.AttachNetkitPrimary, Interface: math.MaxInt})
+	if errors.Is(err, unix.ENODEV) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("netkit: %w", err)
+	}
+	return nil
+}
 
 // ProbeNetkitOtherCall takes ENODEV from a call that says nothing of
 // netkit as yes.

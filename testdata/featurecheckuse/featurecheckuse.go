@@ -17,9 +17,12 @@ func attach(prog *ebpf.Program, ifindex int) {
 	if ok, err := featurechecklib.HaveNetkitAnswer(); err == nil && ok {
 		link.AttachNetkit(link.NetkitOptions{Program: prog, Interface: ifindex})
 	}
-	// A function that is not memoized and returns the error passes its
-	// attach on as well; one whose bool is the test of the error does not.
-	if featurechecklib.ProbeNetkit() == nil { // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7`
+	// Not memoized, a function whose nil is only its probe's answer, or
+	// whose bool is the test of the error, passes its attach on neither.
+	if featurechecklib.ProbeNetkit() == nil {
+		link.AttachNetkit(link.NetkitOptions{Program: prog, Interface: ifindex})
+	}
+	if ok, err := featurechecklib.NetkitAnswer(); err == nil && ok {
 		link.AttachNetkit(link.NetkitOptions{Program: prog, Interface: ifindex})
 	}
 	if featurechecklib.NetkitAttachable() {
@@ -39,6 +42,11 @@ func unguarded(prog *ebpf.Program, ifindex int) {
 	}
 	if ok, err := featurechecklib.HaveNetkitForced(); err == nil && ok {
 		link.AttachNetkit(link.NetkitOptions{Program: prog, Interface: ifindex}) // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7`
+	}
+	// A worker's nil after its attach checks netkit, but the call is a
+	// use of its own.
+	if featurechecklib.AttachNetkitPrimary() == nil { // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7`
+		link.AttachNetkit(link.NetkitOptions{Program: prog, Interface: ifindex})
 	}
 	if featurechecklib.ProbeNetkitOtherCall() == nil {
 		link.AttachNetkit(link.NetkitOptions{Program: prog, Interface: ifindex}) // want `BPF_LINK_TYPE_NETKIT requires Linux 6.7`
