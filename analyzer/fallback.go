@@ -246,18 +246,39 @@ type failedError struct {
 // whenFailed evaluates a condition where the use failed for want of the
 // feature: true of a test for one of its errors, other errors, either.
 func (c *checker) whenFailed(e ast.Expr, failed failedError) tri {
-	err := failed.v
+	return c.errorCondition(e, failed.v,
+		func(other ast.Expr) tri {
+			switch {
+			case c.isNil(other) || c.isZero(other):
+				return no
+			case c.isUnsupportedValue(other, failed.absent):
+				return yes
+			}
+			return either
+		},
+		func(call *ast.CallExpr) tri {
+			if c.isUnsupportedTest(call, failed) {
+				return yes
+			}
+			return either
+		})
+}
+
+// errorCondition evaluates a condition on the error err, in Kleene's
+// logic, where equal says whether err == other holds and test what a
+// call of err's is: each either when it cannot tell.
+func (c *checker) errorCondition(e ast.Expr, err *types.Var, equal func(other ast.Expr) tri, test func(*ast.CallExpr) tri) tri {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.UnaryExpr:
 		if e.Op == token.NOT {
-			return c.whenFailed(e.X, failed).not()
+			return c.errorCondition(e.X, err, equal, test).not()
 		}
 	case *ast.BinaryExpr:
 		switch e.Op {
 		case token.LAND:
-			return c.whenFailed(e.X, failed).and(c.whenFailed(e.Y, failed))
+			return c.errorCondition(e.X, err, equal, test).and(c.errorCondition(e.Y, err, equal, test))
 		case token.LOR:
-			return c.whenFailed(e.X, failed).or(c.whenFailed(e.Y, failed))
+			return c.errorCondition(e.X, err, equal, test).or(c.errorCondition(e.Y, err, equal, test))
 		case token.EQL, token.NEQ:
 			other := e.Y
 			if c.isErr(e.Y, err) {
@@ -265,24 +286,13 @@ func (c *checker) whenFailed(e ast.Expr, failed failedError) tri {
 			} else if !c.isErr(e.X, err) {
 				return either
 			}
-			var equal tri
-			switch {
-			case c.isNil(other) || c.isZero(other):
-				equal = no
-			case c.isUnsupportedValue(other, failed.absent):
-				equal = yes
-			default:
-				return either
-			}
 			if e.Op == token.NEQ {
-				return equal.not()
+				return equal(other).not()
 			}
-			return equal
+			return equal(other)
 		}
 	case *ast.CallExpr:
-		if c.isUnsupportedTest(e, failed) {
-			return yes
-		}
+		return test(e)
 	}
 	return either
 }

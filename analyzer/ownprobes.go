@@ -156,44 +156,22 @@ func (c *checker) successBranch(ff *funcFlow, b *cfg.Block, succ int, s success,
 // false (a package-level error variable or constant names a non-nil
 // error); anything else is either.
 func (c *checker) whenNil(e ast.Expr, err *types.Var) tri {
-	switch e := ast.Unparen(e).(type) {
-	case *ast.UnaryExpr:
-		if e.Op == token.NOT {
-			return c.whenNil(e.X, err).not()
-		}
-	case *ast.BinaryExpr:
-		switch e.Op {
-		case token.LAND:
-			return c.whenNil(e.X, err).and(c.whenNil(e.Y, err))
-		case token.LOR:
-			return c.whenNil(e.X, err).or(c.whenNil(e.Y, err))
-		case token.EQL, token.NEQ:
-			other := e.Y
-			if c.isErr(e.Y, err) {
-				other = e.X
-			} else if !c.isErr(e.X, err) {
-				return either
-			}
-			var equal tri
+	return c.errorCondition(e, err,
+		func(other ast.Expr) tri {
 			switch {
 			case c.isNil(other) || c.isZero(other):
-				equal = yes
+				return yes
 			case c.isNamedError(other):
-				equal = no
-			default:
-				return either
+				return no
 			}
-			if e.Op == token.NEQ {
-				return equal.not()
+			return either
+		},
+		func(call *ast.CallExpr) tri {
+			if c.isErrorsIs(call, err) && c.isNamedError(call.Args[1]) {
+				return no // errors.Is(nil, target) is target == nil
 			}
-			return equal
-		}
-	case *ast.CallExpr:
-		if c.isErrorsIs(e, err) && c.isNamedError(e.Args[1]) {
-			return no // errors.Is(nil, target) is target == nil
-		}
-	}
-	return either
+			return either
+		})
 }
 
 // isNamedError recognises a package-level error value: unix.ENODEV,
