@@ -24,20 +24,11 @@ func (c *checker) featureErrorProof(errExpr, value ast.Expr) proof {
 		return proofOf()
 	}
 	key := symbolKey(c.pass.TypesInfo, value)
-	id, ok := ast.Unparen(errExpr).(*ast.Ident)
-	if key == "" || !ok {
+	if key == "" {
 		return proofOf()
 	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
-		return proofOf()
-	}
-	p, _ := c.throughValues(id, v, "",
-		func(val ast.Expr) proof {
-			call, ok := ast.Unparen(val).(*ast.CallExpr)
-			if !ok {
-				return proofOf()
-			}
+	return c.errorCallsProof(errExpr,
+		func(call *ast.CallExpr) proof {
 			fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
 			if !ok {
 				return proofOf()
@@ -49,8 +40,31 @@ func (c *checker) featureErrorProof(errExpr, value ast.Expr) proof {
 			}
 			return p
 		},
-		func(val ast.Expr) bool { return val == zeroValue || c.isNil(val) }, // no error: never equal
-		func() proof { return proofOf() })
+		func(val ast.Expr) bool { return val == zeroValue || c.isNil(val) }) // no error: never equal
+}
+
+// errorCallsProof is what a test of the error variable errExpr proves
+// through the calls that gave it its value: on each path to the test,
+// what fromCall says of the call assigned there, with what held where it
+// was assigned. A value that is no call proves nothing; one that cannot
+// be the error tested (never) takes no path to the test.
+func (c *checker) errorCallsProof(errExpr ast.Expr, fromCall func(*ast.CallExpr) proof, never func(ast.Expr) bool) proof {
+	id, ok := ast.Unparen(errExpr).(*ast.Ident)
+	if !ok {
+		return proofOf()
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return proofOf()
+	}
+	p, _ := c.throughValues(id, v, "",
+		func(val ast.Expr) proof {
+			if call, ok := ast.Unparen(val).(*ast.CallExpr); ok {
+				return fromCall(call)
+			}
+			return proofOf()
+		},
+		never, func() proof { return proofOf() })
 	return p
 }
 

@@ -120,24 +120,7 @@ func (c *checker) namedIn(e ast.Expr) []*kernelspec.Feature {
 // unix.EINVAL): on each path, what the bpf(2) call that gave it its
 // value tried. A nil error is not one either, and proves the same.
 func (c *checker) notUnsupportedProof(errExpr ast.Expr) proof {
-	id, ok := ast.Unparen(errExpr).(*ast.Ident)
-	if !ok {
-		return proofOf()
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
-		return proofOf()
-	}
-	p, _ := c.throughValues(id, v, "",
-		func(val ast.Expr) proof {
-			if call, ok := ast.Unparen(val).(*ast.CallExpr); ok {
-				return c.triedBPF(call)
-			}
-			return proofOf()
-		},
-		func(ast.Expr) bool { return false },
-		func() proof { return proofOf() })
-	return p
+	return c.errorCallsProof(errExpr, c.triedBPF, func(ast.Expr) bool { return false })
 }
 
 // triedTestProof is what errors.Is(err, e) being false proves, e being an
