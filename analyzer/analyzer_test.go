@@ -126,6 +126,12 @@ func TestFallbacks(t *testing.T) {
 	runShared(t)
 }
 
+// TestLastResortRetries checks that a flag a retry sets only after the
+// tries without it failed with a not-supported error is not reported.
+func TestLastResortRetries(t *testing.T) {
+	runShared(t)
+}
+
 func TestChecksAcrossPackages(t *testing.T) {
 	runShared(t)
 }

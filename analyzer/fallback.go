@@ -23,10 +23,10 @@ import (
 // or is itself a probe: the body of a function literal handed to a
 // feature-test constructor (cilium/ebpf's internal.NewFeatureTest) or set as
 // the test of a feature-test struct, which uses the feature to find out
-// whether the kernel has it.
+// whether the kernel has it, or a retry's last resort (lastresort.go).
 func (c *checker) hasFallback(node ast.Node) bool {
 	path := c.pathTo(node)
-	if c.inProbeBody(path) || c.fallsBackHere(node) || c.triedByCallee(path) {
+	if c.inProbeBody(path) || c.fallsBackHere(node) || c.triedByCallee(path) || c.lastResort(path) {
 		return true
 	}
 	// A failure handed on from an unexported function reaches its callers:
@@ -246,19 +246,26 @@ type failedError struct {
 // whenFailed evaluates a condition where the use failed for want of the
 // feature: true of a test for one of its errors, other errors, either.
 func (c *checker) whenFailed(e ast.Expr, failed failedError) tri {
+	return c.whenError(e, failed, no, yes)
+}
+
+// whenError evaluates a condition on failed.v where a comparison with nil
+// (or errno 0) is isNil and a test for one of its not-supported errors
+// is unsupported.
+func (c *checker) whenError(e ast.Expr, failed failedError, isNil, unsupported tri) tri {
 	return c.errorCondition(e, failed.v,
 		func(other ast.Expr) tri {
 			switch {
 			case c.isNil(other) || c.isZero(other):
-				return no
+				return isNil
 			case c.isUnsupportedValue(other, failed.absent):
-				return yes
+				return unsupported
 			}
 			return either
 		},
 		func(call *ast.CallExpr) tri {
 			if c.isUnsupportedTest(call, failed) {
-				return yes
+				return unsupported
 			}
 			return either
 		})

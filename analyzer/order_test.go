@@ -28,7 +28,7 @@ var orderedPackages = []string{
 	"./cilium", "./config", "./directive", "./fallback", "./generated", "./guards",
 	"./idioms", "./ignore", "./implied", "./optlib", "./optuse", "./order",
 	"./rawsyscall", "./reqlib", "./requse", "./unixconst", "./kernelcheck", "./kernelcheckuse",
-	"./featureerr", "./testskip", "./exitlib", "./exituse", "./retry",
+	"./featureerr", "./testskip", "./exitlib", "./exituse", "./retry", "./lastresort",
 	"./calleefallback", "./pinlib", "./pinuse", "./envdevice", "./calleelib", "./calleeuse",
 	"./probewrap", "./probewrapuse", "./tablelib", "./tableuse",
 	"./objlib", "./objuse",

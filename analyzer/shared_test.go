@@ -31,6 +31,7 @@ var sharedPackages = map[string][]string{
 	"TestGuards":                     {"./guards"},
 	"TestIgnoreAndObsoleteGuards":    {"./ignore"},
 	"TestFallbacks":                  {"./fallback"},
+	"TestLastResortRetries":          {"./lastresort"},
 	"TestChecksAcrossPackages":       {"./checklib", "./checkuse", "./kernelcheck", "./kernelcheckuse"},
 	"TestRequirementsAcrossPackages": {"./reqlib", "./requse"},
 	"TestObjects":                    {"./bpf"},
