@@ -70,7 +70,7 @@ func (c *checker) fallsBackHere(node ast.Node) bool {
 	if err == nil {
 		return false
 	}
-	failed := failedError{v: err, absent: c.absentErrorsOf(stmt)}
+	failed := failedError{v: err, absent: c.absentErrorsOf(stmt), result: c.nilOnFailure(ff, stmt)}
 	handsOn := flow.Search(g, at, untested,
 		func(n ast.Node, s failure) (failure, bool, bool) { return c.failureStep(ff, n, s, err) },
 		func(b *cfg.Block, succ int, s failure) (failure, bool) {
@@ -173,6 +173,16 @@ func (c *checker) failureBranch(ff *funcFlow, b *cfg.Block, succ int, s failure,
 		return s, true // a range or select: either way
 	}
 	e, ok := b.Nodes[len(b.Nodes)-1].(ast.Expr)
+	if ok && ff.conds[e] && failed.result != nil && !c.mentions(e, err) {
+		// A test of the result the failure left nil is one of the
+		// failure: `if l == nil { return fmt.Errorf(...) }` gives up.
+		if t := c.whenNil(e, failed.result); t != either {
+			if s == untested {
+				s = failing
+			}
+			return s, (t == yes) == (succ == 0)
+		}
+	}
 	if !ok || !c.mentions(e, err) {
 		if s == failing {
 			// A decision on something else: the path may be the
@@ -241,6 +251,7 @@ func (t tri) or(u tri) tri { return t.not().and(u.not()).not() }
 type failedError struct {
 	v      *types.Var
 	absent map[string]bool
+	result *types.Var // the use's other result, nil where it failed (nilOnFailure)
 }
 
 // whenFailed evaluates a condition where the use failed for want of the
