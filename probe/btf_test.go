@@ -86,16 +86,25 @@ func TestRequirements(t *testing.T) {
 	}
 	r := &Result{Base: db.Newest()}
 	reqs := Requirements(db, r.Base)
+	added := map[*kernelspec.Feature]bool{}
 	for _, req := range reqs {
 		for _, f := range req.Features {
-			r.add(f, false, "probe: missing")
+			if !added[f] { // a feature may need several options (crash_kexec)
+				added[f] = true
+				r.add(f, false, "probe: missing")
+			}
 		}
 	}
 	r.applyRequirements(db, Config{"CONFIG_BPF_LSM": "y"})
+	// With only CONFIG_BPF_LSM set, a feature stays when every option it
+	// needs is that one, and is configured out when any other is needed.
 	lsm := map[*kernelspec.Feature]bool{}
+	for f := range added {
+		lsm[f] = true
+	}
 	for _, req := range reqs {
 		for _, f := range req.Features {
-			lsm[f] = slices.Equal(req.Config, []string{"CONFIG_BPF_LSM"})
+			lsm[f] = lsm[f] && slices.Equal(req.Config, []string{"CONFIG_BPF_LSM"})
 		}
 	}
 	if !lsm[db.Lookup(kernelspec.MapType, "BPF_MAP_TYPE_INODE_STORAGE")] || len(reqs) < 5 {
