@@ -78,30 +78,36 @@ func (f *configWritesFact) String() string {
 type configTypes struct {
 	info      *types.Info
 	libraries map[string]bool
-	known     map[*types.Named]bool
+	// varTypes holds, per package asked about, the named types its
+	// package-level variables have (or point to): one pass over each
+	// package's scope, rather than one per field write.
+	varTypes map[*types.Package]map[*types.Named]bool
 }
 
 func newConfigTypes(info *types.Info, libraries map[string]bool) *configTypes {
-	return &configTypes{info: info, libraries: libraries, known: map[*types.Named]bool{}}
+	return &configTypes{info: info, libraries: libraries, varTypes: map[*types.Package]map[*types.Named]bool{}}
 }
 
 // isConfig reports whether t is a configuration type.
 func (ct *configTypes) isConfig(t *types.Named) bool {
-	is, done := ct.known[t]
-	if done {
-		return is
+	pkg := t.Obj().Pkg()
+	if _, isStruct := t.Underlying().(*types.Struct); !isStruct || pkg == nil || ct.libraries[pkg.Path()] {
+		return false
 	}
-	if _, isStruct := t.Underlying().(*types.Struct); isStruct && t.Obj().Pkg() != nil && !ct.libraries[t.Obj().Pkg().Path()] {
-		scope := t.Obj().Pkg().Scope()
+	declared, ok := ct.varTypes[pkg]
+	if !ok {
+		declared = map[*types.Named]bool{}
+		scope := pkg.Scope()
 		for _, name := range scope.Names() {
-			if v, ok := scope.Lookup(name).(*types.Var); ok && types.Identical(deref(v.Type()), t) {
-				is = true
-				break
+			if v, ok := scope.Lookup(name).(*types.Var); ok {
+				if named, ok := types.Unalias(deref(v.Type())).(*types.Named); ok {
+					declared[named.Origin()] = true
+				}
 			}
 		}
+		ct.varTypes[pkg] = declared
 	}
-	ct.known[t] = is
-	return is
+	return declared[t.Origin()]
 }
 
 // fieldKey names the field sel selects if it is a boolean, exported
