@@ -20,12 +20,8 @@ import (
 func (c *checker) checkClosureCall(call *ast.CallExpr) {
 	factory, ok := ast.Unparen(call.Fun).(*ast.CallExpr)
 	if !ok {
-		id, isIdent := ast.Unparen(call.Fun).(*ast.Ident)
-		if !isIdent {
-			return
-		}
-		v, isVar := c.pass.TypesInfo.Uses[id].(*types.Var)
-		if !isVar {
+		_, v := c.readVar(call.Fun)
+		if v == nil {
 			return
 		}
 		factory, ok = ast.Unparen(c.singleValue(v)).(*ast.CallExpr)

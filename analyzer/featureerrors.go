@@ -49,12 +49,8 @@ func (c *checker) featureErrorProof(errExpr, value ast.Expr) proof {
 // was assigned. A value that is no call proves nothing; one that cannot
 // be the error tested (never) takes no path to the test.
 func (c *checker) errorCallsProof(errExpr ast.Expr, fromCall func(*ast.CallExpr) proof, never func(ast.Expr) bool) proof {
-	id, ok := ast.Unparen(errExpr).(*ast.Ident)
-	if !ok {
-		return proofOf()
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	id, v := c.readVar(errExpr)
+	if v == nil {
 		return proofOf()
 	}
 	p, _ := c.throughValues(id, v, "",

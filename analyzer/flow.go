@@ -680,6 +680,20 @@ func fieldOfLiteral(e ast.Expr, field string) ast.Expr {
 	return zeroValue
 }
 
+// readVar returns the identifier e is, parentheses aside, and the
+// variable it reads; nil and nil when e reads no variable by name.
+func (c *checker) readVar(e ast.Expr) (*ast.Ident, *types.Var) {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return nil, nil
+	}
+	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok {
+		return nil, nil
+	}
+	return id, v
+}
+
 // throughValues is what a read of v at id proves, through the
 // assignments that reach it: on each path, what the value assigned
 // there proves (of) with what held where it was assigned. A value that

@@ -293,12 +293,8 @@ func (c *checker) writtenFieldAssumes(e ast.Expr) proof {
 		}
 		root = ast.Unparen(sel.X)
 	}
-	id, ok := root.(*ast.Ident)
-	if !ok {
-		return proofOf()
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	_, v := c.readVar(root)
+	if v == nil {
 		return proofOf()
 	}
 	sites := c.attrSitesOf(v)
@@ -545,12 +541,8 @@ func (c *checker) valueAtOnlyAddress(v *types.Var) ast.Expr {
 }
 
 func (c *checker) recordFieldSet(sel *ast.SelectorExpr, value ast.Expr) {
-	id, ok := ast.Unparen(sel.X).(*ast.Ident)
-	if !ok {
-		return
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	_, v := c.readVar(sel.X)
+	if v == nil {
 		return
 	}
 	if c.fieldSets[v] == nil {

@@ -59,12 +59,8 @@ func (c *checker) laterEntriesOnly(cond ast.Expr, outer []ast.Node) *ast.RangeSt
 	if !ok || !isBool(c.pass.TypesInfo.TypeOf(sel)) {
 		return nil
 	}
-	id, ok := ast.Unparen(sel.X).(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	elem, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	_, elem := c.readVar(sel.X)
+	if elem == nil {
 		return nil
 	}
 	if _, isStruct := elem.Type().Underlying().(*types.Struct); !isStruct {

@@ -25,12 +25,8 @@ import (
 // variable is a branch taken only where it is not nil, or an assignment
 // of an error that is never nil (the API map's never_nil error makers).
 func (c *checker) testedNonNil(body *ast.BlockStmt, ret *ast.ReturnStmt, r ast.Expr) bool {
-	id, ok := ast.Unparen(r).(*ast.Ident)
-	if !ok {
-		return false
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	_, v := c.readVar(r)
+	if v == nil {
 		return false
 	}
 	ff := c.flowAt(ret.Pos())

@@ -106,12 +106,8 @@ func (c *checker) valuesPassing(value ast.Expr, fails func(ast.Expr) bool) (give
 	if fails(value) {
 		return proofOf(), false, false
 	}
-	id, ok := stripConversions(c.pass.TypesInfo, value).(*ast.Ident)
-	if !ok {
-		return proofOf(), true, true
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	id, v := c.readVar(stripConversions(c.pass.TypesInfo, value))
+	if v == nil {
 		return proofOf(), true, true
 	}
 	always = true

@@ -644,12 +644,8 @@ func (c *checker) probeArgFeatures(arg ast.Expr) []*kernelspec.Feature {
 	if f := c.tableEntryStandIn(e); f != nil {
 		return []*kernelspec.Feature{f} // an entry of a table a loop probes
 	}
-	id, ok := e.(*ast.Ident)
-	if !ok {
-		return nil
-	}
-	v, ok := c.pass.TypesInfo.Uses[id].(*types.Var)
-	if !ok {
+	id, v := c.readVar(e)
+	if v == nil {
 		return nil
 	}
 	fd := c.funcDeclAt(id.Pos())
