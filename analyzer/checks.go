@@ -434,7 +434,7 @@ func (c *checker) mayProve(body ast.Node) bool {
 		}
 		key := c.key(fn)
 		if c.api.Probes[key] != nil || c.api.Funcs[key] != nil || c.triesBPF(call, fn) || c.isVersionSource(call, fn) || fn.Origin().Pkg() == c.pass.Pkg && c.readsVersion(fn.Origin()) ||
-			c.mayTestFeatureError(call, fn) {
+			c.mayTestFeatureError(call) {
 			found = true
 			return false
 		}

@@ -349,11 +349,8 @@ func (c *checker) isZero(e ast.Expr) bool {
 
 // isUnsupportedTest recognises errors.Is(err, ebpf.ErrNotSupported).
 func (c *checker) isUnsupportedTest(call *ast.CallExpr, failed failedError) bool {
-	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok || fn.FullName() != "errors.Is" || len(call.Args) != 2 || !c.isErr(call.Args[0], failed.v) {
-		return false
-	}
-	return c.isUnsupportedValue(call.Args[1], failed.absent)
+	err, value, ok := errorsIsArgs(c.pass.TypesInfo, call)
+	return ok && c.isErr(err, failed.v) && c.isUnsupportedValue(value, failed.absent)
 }
 
 // isNewError recognises an error made on the spot (the API map's

@@ -64,24 +64,35 @@ func (c *checker) errorCallsProof(errExpr ast.Expr, fromCall func(*ast.CallExpr)
 	return p
 }
 
-// errorsIsProof is featureErrorProof for errors.Is(err, value).
-func (c *checker) errorsIsProof(call *ast.CallExpr) proof {
-	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok || fn.FullName() != "errors.Is" || len(call.Args) != 2 {
-		return proofOf()
+// errorsIsArgs returns the error and the target of call if it is
+// errors.Is(err, target).
+func errorsIsArgs(info *types.Info, call *ast.CallExpr) (err, target ast.Expr, ok bool) {
+	fn, isFunc := typeutil.Callee(info, call).(*types.Func)
+	if !isFunc || fn.FullName() != "errors.Is" || len(call.Args) != 2 {
+		return nil, nil, false
 	}
-	return c.featureErrorProof(call.Args[0], call.Args[1])
+	return call.Args[0], call.Args[1], true
 }
 
-// mayTestFeatureError is mayProve's cheap test of a call fn: it is
+// errorsIsProof is featureErrorProof for errors.Is(err, value).
+func (c *checker) errorsIsProof(call *ast.CallExpr) proof {
+	err, value, ok := errorsIsArgs(c.pass.TypesInfo, call)
+	if !ok {
+		return proofOf()
+	}
+	return c.featureErrorProof(err, value)
+}
+
+// mayTestFeatureError is mayProve's cheap test of a call: it is
 // errors.Is(err, value) for a value some function's feature_errors name,
 // so that a value kept from it (ok = errors.Is(err, unix.ENODEV)) may
 // prove what that function's error does.
-func (c *checker) mayTestFeatureError(call *ast.CallExpr, fn *types.Func) bool {
-	if fn.FullName() != "errors.Is" || len(call.Args) != 2 {
+func (c *checker) mayTestFeatureError(call *ast.CallExpr) bool {
+	_, value, ok := errorsIsArgs(c.pass.TypesInfo, call)
+	if !ok {
 		return false
 	}
-	key := symbolKey(c.pass.TypesInfo, call.Args[1])
+	key := symbolKey(c.pass.TypesInfo, value)
 	for _, errs := range c.api.FeatureErrors {
 		if _, ok := errs[key]; ok {
 			return true

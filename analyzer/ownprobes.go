@@ -6,7 +6,6 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/cfg"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/bpfcompat/bpfcompat/analyzer/internal/flow"
 )
@@ -183,6 +182,6 @@ func (c *checker) isNamedError(e ast.Expr) bool {
 
 // isErrorsIs recognises errors.Is(err, target).
 func (c *checker) isErrorsIs(call *ast.CallExpr, err *types.Var) bool {
-	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	return ok && fn.FullName() == "errors.Is" && len(call.Args) == 2 && c.isErr(call.Args[0], err)
+	e, _, ok := errorsIsArgs(c.pass.TypesInfo, call)
+	return ok && c.isErr(e, err)
 }

@@ -126,11 +126,11 @@ func (c *checker) notUnsupportedProof(errExpr ast.Expr) proof {
 // triedTestProof is what errors.Is(err, e) being false proves, e being an
 // unsupported error: err's bpf(2) call knew what it tried.
 func (c *checker) triedTestProof(call *ast.CallExpr) proof {
-	fn, ok := typeutil.Callee(c.pass.TypesInfo, call).(*types.Func)
-	if !ok || fn.FullName() != "errors.Is" || len(call.Args) != 2 || !c.isUnsupportedValue(call.Args[1], nil) {
+	err, value, ok := errorsIsArgs(c.pass.TypesInfo, call)
+	if !ok || !c.isUnsupportedValue(value, nil) {
 		return proofOf()
 	}
-	return c.notUnsupportedProof(call.Args[0])
+	return c.notUnsupportedProof(err)
 }
 
 // triedComparisonProof is what x == y (equal) or x != y (!equal) being
